@@ -1,0 +1,1 @@
+pytest_plugins = ["zarrgauge.pytest_plugin"]

@@ -1,0 +1,181 @@
+"""The catalogue: every benchmark and conformance case, declared once.
+
+A case is family x layout x codec x zarr_format x store at one tier. Rather than the full
+cross product, the grid is the union of sweeps, each varying one thing around a family's
+defaults and timing the operations that the varied thing affects:
+
+- codecs:  every codec the family's dtype supports; write and full read.
+- layouts: every chunk layout of the family; every operation that applies.
+- formats: zarr v2 and v3 on every benchmark store; write and full read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zarrgauge.codecs import CODECS, COMMON_CODECS, CodecSpec
+from zarrgauge.data import Source
+from zarrgauge.families import FAMILIES, Family
+from zarrgauge.layouts import Layout
+from zarrgauge.operations import OPERATIONS
+from zarrgauge.stores import BENCHMARK_STORES
+
+TIERS = ("quick", "full")
+ZARR_FORMATS = (2, 3)
+DEFAULT_LAYOUT = "balanced"
+DEFAULT_CODEC = "zarr-default"
+SEED = 20240101
+
+L = Layout
+LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
+    "basic-2d": {
+        "quick": (L("balanced", (50, 50)), L("ragged", (70, 70)), L("tiny", (10, 10))),
+        "full": (L("balanced", (100, 100)), L("ragged", (140, 140)), L("tiny", (10, 10))),
+    },
+    "basic-3d": {
+        "quick": (L("balanced", (20, 20, 5)), L("plane", (100, 100, 1)), L("ragged", (30, 30, 3))),
+        "full": (L("balanced", (100, 100, 5)), L("plane", (500, 500, 1)), L("ragged", (120, 120, 3))),
+    },
+    "seasonal-series": {
+        "quick": (L("balanced", (4, 32, 64)), L("time", (48, 16, 16)), L("space", (1, 128, 256)),
+                  L("ragged", (5, 50, 100)), L("tiny", (2, 16, 16)),
+                  L("sharded", (2, 16, 32), (8, 64, 128))),
+        "full": (L("balanced", (30, 250, 500)), L("time", (365, 50, 50)), L("space", (1, 1000, 2000)),
+                 L("ragged", (50, 300, 700)), L("tiny", (5, 50, 50)),
+                 L("sharded", (10, 100, 100), (30, 500, 500))),
+    },
+    "random-ints": {
+        "quick": (L("balanced", (100, 100)), L("ragged", (150, 150)), L("single", (500, 500)),
+                  L("tiny", (20, 20))),
+        "full": (L("balanced", (100, 100)), L("ragged", (150, 150)), L("single", (1000, 1000)),
+                 L("tiny", (20, 20))),
+    },
+    "random-walk": {
+        "quick": (L("balanced", (100, 100)), L("rows", (10, 500)), L("ragged", (150, 150)),
+                  L("tiny", (20, 20))),
+        "full": (L("balanced", (100, 100)), L("rows", (10, 1000)), L("ragged", (150, 150)),
+                 L("tiny", (20, 20))),
+    },
+    "camera-frames": {
+        "quick": (L("balanced", (2, 32, 32)), L("time", (20, 16, 16)), L("space", (1, 128, 128)),
+                  L("ragged", (3, 50, 50)), L("tiny", (1, 16, 16))),
+        "full": (L("balanced", (10, 128, 128)), L("time", (100, 32, 32)), L("space", (1, 512, 512)),
+                 L("ragged", (15, 200, 200)), L("tiny", (1, 32, 32))),
+    },
+    "blob-volume": {
+        "quick": (L("balanced", (2, 4, 32, 32)), L("time", (10, 1, 16, 16)), L("space", (1, 1, 64, 64)),
+                  L("ragged", (3, 3, 20, 20)), L("tiny", (1, 2, 8, 8)),
+                  L("sharded", (2, 4, 16, 16), (10, 8, 64, 64))),
+        "full": (L("balanced", (5, 5, 64, 64)), L("time", (50, 1, 32, 32)), L("space", (1, 1, 256, 256)),
+                 L("ragged", (7, 3, 100, 100)), L("tiny", (2, 2, 32, 32)),
+                 L("sharded", (5, 5, 64, 64), (10, 10, 128, 128))),
+    },
+    "signal-1d": {
+        "quick": (L("balanced", (1000,)), L("ragged", (1500,)), L("tiny", (100,))),
+        "full": (L("balanced", (1_000_000,)), L("ragged", (1_500_000,)), L("tiny", (10_000,))),
+    },
+}
+
+CODEC_SWEEP_FAMILIES = ("seasonal-series", "random-ints", "random-walk", "camera-frames", "blob-volume")
+V2_CODEC_SWEEP_FAMILIES = ("random-ints", "random-walk")
+FAMILY_CODECS = {"random-walk": ("delta-zstd",), "seasonal-series": ("fso-zstd",), "blob-volume": ("fso-zstd",)}
+STORAGE_OPERATIONS = ("write", "read_full")
+# Above WHOLE_BYTES an array is never held in memory: only the local store, no whole-array reads.
+ON_DISK_ONLY = ("local",)
+
+
+@dataclass(frozen=True)
+class ArrayCase:
+    family: Family
+    layout: Layout
+    codec: CodecSpec
+    zarr_format: int
+    store: str
+    tier: str
+    operations: frozenset[str] = field(compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
+
+    @property
+    def source(self) -> Source:
+        return Source(self.family, self.family.shapes[self.tier], SEED)
+
+    @property
+    def atol(self) -> float:
+        return self.codec.tolerance
+
+    def group(self, operation: str) -> str:
+        return f"{operation} {self.family.name}"
+
+
+@dataclass(frozen=True)
+class NodeCase:
+    """Hierarchy and attribute workloads: no data grid, only format and store."""
+
+    zarr_format: int
+    store: str
+    tier: str
+
+    @property
+    def id(self) -> str:
+        return f"experiment/v{self.zarr_format}/{self.store}"
+
+
+def family_layouts(family: str, tier: str) -> tuple[Layout, ...]:
+    return LAYOUTS[family][tier]
+
+
+def default_layout(family: str, tier: str) -> Layout:
+    return next(layout for layout in family_layouts(family, tier) if layout.role == DEFAULT_LAYOUT)
+
+
+def family_operations(family: Family, source: Source) -> set[str]:
+    ops = {name for name, op in OPERATIONS.items() if op.applies(family)} | {"write"}
+    if family.partial_region is not None:
+        ops.add("partial_write")
+    if not source.fits_in_memory:
+        ops -= {"read_full", "threshold_mask", "batch_moving_average", "whole_moving_average"}
+    return ops
+
+
+def _family_codecs(family: Family) -> list[str]:
+    names = list(COMMON_CODECS) + list(FAMILY_CODECS.get(family.name, ()))
+    return [name for name in names if CODECS[name].supports(family.dtype)]
+
+
+def _sweeps(family: Family, tier: str):
+    """(layout, codec, zarr_format, store, operations) for each sweep point of one family."""
+    base = default_layout(family.name, tier)
+    source = Source(family, family.shapes[tier], SEED)
+    all_ops = family_operations(family, source)
+    storage_ops = all_ops & set(STORAGE_OPERATIONS)
+    stores = BENCHMARK_STORES if source.fits_in_memory else ON_DISK_ONLY
+    for layout in family_layouts(family.name, tier):
+        yield layout, DEFAULT_CODEC, 3, "local", all_ops
+    if family.name in CODEC_SWEEP_FAMILIES:
+        formats = ZARR_FORMATS if family.name in V2_CODEC_SWEEP_FAMILIES else (3,)
+        for codec in _family_codecs(family):
+            for zarr_format in formats:
+                yield base, codec, zarr_format, "local", storage_ops
+    for zarr_format in ZARR_FORMATS:
+        for store in stores:
+            yield base, DEFAULT_CODEC, zarr_format, store, storage_ops
+
+
+def array_cases(tier: str = "quick") -> list[ArrayCase]:
+    """Every array case of a tier, deduplicated, with the union of the operations its sweeps time."""
+    merged: dict[str, ArrayCase] = {}
+    for family in FAMILIES.values():
+        for layout, codec, zarr_format, store, ops in _sweeps(family, tier):
+            case = ArrayCase(family, layout, CODECS[codec], zarr_format, store, tier, frozenset(ops))
+            if case.id in merged:
+                case = ArrayCase(family, layout, case.codec, zarr_format, store, tier,
+                                 merged[case.id].operations | case.operations)
+            merged[case.id] = case
+    return list(merged.values())
+
+
+def node_cases(tier: str = "quick") -> list[NodeCase]:
+    return [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in BENCHMARK_STORES]

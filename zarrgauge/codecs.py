@@ -1,0 +1,118 @@
+"""Codec catalogue: each entry in zarr v3 (zarr.codecs) and v2 (numcodecs) form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numcodecs
+import numpy as np
+from zarr.codecs import BloscCodec, GzipCodec, ZstdCodec
+
+from zarrgauge import compat
+
+CodecArgs = dict  # keyword arguments for zarr.create_array: filters, compressors
+
+
+@dataclass(frozen=True)
+class CodecSpec:
+    """One compression pipeline, buildable for either zarr format.
+
+    `v3` and `v2` map the array's dtype to the create_array keywords. A lossy spec states the
+    absolute tolerance its round trip must stay within.
+    """
+
+    name: str
+    description: str
+    v3: Callable[[np.dtype], CodecArgs] = field(repr=False)
+    v2: Callable[[np.dtype], CodecArgs] = field(repr=False)
+    kinds: str = "biufc"
+    tolerance: float = 0.0
+
+    @property
+    def lossless(self) -> bool:
+        return self.tolerance == 0.0
+
+    def supports(self, dtype: np.dtype) -> bool:
+        return np.dtype(dtype).kind in self.kinds
+
+    def create_args(self, dtype: np.dtype, zarr_format: int) -> CodecArgs:
+        build = self.v3 if zarr_format == 3 else self.v2
+        return build(np.dtype(dtype))
+
+
+_SHUFFLE_V2 = {"shuffle": numcodecs.Blosc.SHUFFLE, "bitshuffle": numcodecs.Blosc.BITSHUFFLE, "noshuffle": numcodecs.Blosc.NOSHUFFLE}
+
+
+def _blosc(name: str, cname: str, clevel: int, shuffle: str = "shuffle") -> CodecSpec:
+    return CodecSpec(
+        name,
+        f"Blosc {cname} level {clevel}, {shuffle}",
+        v3=lambda dt: {"filters": None, "compressors": [BloscCodec(cname=cname, clevel=clevel, shuffle=shuffle)]},
+        v2=lambda dt: {"filters": None, "compressors": numcodecs.Blosc(cname=cname, clevel=clevel, shuffle=_SHUFFLE_V2[shuffle])},
+    )
+
+
+def _plain(name: str, description: str, v3_codec: Callable, v2_codec: Callable) -> CodecSpec:
+    return CodecSpec(
+        name,
+        description,
+        v3=lambda dt: {"filters": None, "compressors": [v3_codec()]},
+        v2=lambda dt: {"filters": None, "compressors": v2_codec()},
+    )
+
+
+def _delta_zstd() -> CodecSpec:
+    return CodecSpec(
+        "delta-zstd",
+        "Delta filter then Zstd level 5 (for sequential integers)",
+        v3=lambda dt: {"filters": [compat.v3_delta(dtype=dt.str)], "compressors": [ZstdCodec(level=5)]},
+        v2=lambda dt: {"filters": [numcodecs.Delta(dtype=dt.str)], "compressors": numcodecs.Zstd(level=5)},
+        kinds="iu",
+    )
+
+
+FSO_SCALE = 1000
+
+
+def _fixed_scale_offset() -> CodecSpec:
+    def fso(make):
+        return lambda dt: make(offset=0, scale=FSO_SCALE, dtype=dt.str, astype="<i4")
+
+    return CodecSpec(
+        "fso-zstd",
+        f"FixedScaleOffset (scale {FSO_SCALE}, lossy) then Zstd level 5",
+        v3=lambda dt: {"filters": [fso(compat.v3_fixed_scale_offset)(dt)], "compressors": [ZstdCodec(level=5)]},
+        v2=lambda dt: {"filters": [fso(numcodecs.FixedScaleOffset)(dt)], "compressors": numcodecs.Zstd(level=5)},
+        kinds="f",
+        tolerance=0.505 / FSO_SCALE,  # half a quantum, plus float32 rounding of the decoded value
+    )
+
+
+CODECS: dict[str, CodecSpec] = {
+    spec.name: spec
+    for spec in (
+        CodecSpec("zarr-default", "whatever zarr picks when not told", v3=lambda dt: {}, v2=lambda dt: {}),
+        CodecSpec("none", "no compression", v3=lambda dt: {"filters": None, "compressors": None},
+                  v2=lambda dt: {"filters": None, "compressors": None}),
+        _blosc("blosc-lz4", "lz4", 5),
+        _blosc("blosc-zstd1", "zstd", 1),
+        _blosc("blosc-zstd5", "zstd", 5),
+        _blosc("blosc-zstd9", "zstd", 9),
+        _blosc("blosc-zstd5-noshuffle", "zstd", 5, "noshuffle"),
+        _blosc("blosc-zstd5-bitshuffle", "zstd", 5, "bitshuffle"),
+        _plain("zstd", "Zstd level 3", lambda: ZstdCodec(level=3), lambda: numcodecs.Zstd(level=3)),
+        _plain("gzip", "Gzip level 5", lambda: GzipCodec(level=5), lambda: numcodecs.GZip(level=5)),
+        _delta_zstd(),
+        _fixed_scale_offset(),
+    )
+}
+
+COMMON_CODECS = tuple(name for name in CODECS if name not in ("delta-zstd", "fso-zstd"))
+
+
+def get_codec(name: str) -> CodecSpec:
+    try:
+        return CODECS[name]
+    except KeyError:
+        raise ValueError(f"unknown codec {name!r}; choose from: {', '.join(CODECS)}") from None

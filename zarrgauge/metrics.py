@@ -1,0 +1,53 @@
+"""Metrics beyond time, for benchmark.extra_info."""
+
+from __future__ import annotations
+
+import math
+
+import zarr
+
+from zarrgauge.catalogue import ArrayCase
+
+
+def stored_bytes(array: zarr.Array) -> int:
+    return int(array.nbytes_stored())
+
+
+def codec_description(array: zarr.Array) -> str:
+    """The pipeline zarr actually built (resolves 'zarr-default' to its real codecs)."""
+    meta = array.metadata
+    if array.metadata.zarr_format == 3:
+        return " | ".join(type(c).__name__ + _codec_args(c) for c in meta.codecs)
+    parts = [repr(f) for f in meta.filters or ()] + ([repr(meta.compressor)] if meta.compressor else [])
+    return " | ".join(parts) or "none"
+
+
+def _codec_args(codec) -> str:
+    config = codec.to_dict().get("configuration", {})
+    return f"({', '.join(f'{k}={v}' for k, v in config.items() if k != 'codecs')})" if config else ""
+
+
+def case_info(case: ArrayCase, array: zarr.Array) -> dict:
+    """Everything a results reader needs to interpret one array case's timing."""
+    stored = stored_bytes(array)
+    nbytes = math.prod(array.shape) * array.dtype.itemsize
+    return {
+        "case": case.id,
+        "family": case.family.name,
+        "shape": list(array.shape),
+        "dtype": str(array.dtype),
+        "layout": case.layout.role,
+        "chunks": list(case.layout.chunks),
+        "shards": list(case.layout.shards) if case.layout.shards else None,
+        "nchunks": case.layout.nchunks(array.shape),
+        "nshards": case.layout.nshards(array.shape),
+        "codec": case.codec.name,
+        "codec_pipeline": codec_description(array),
+        "lossless": case.codec.lossless,
+        "zarr_format": case.zarr_format,
+        "store": case.store,
+        "tier": case.tier,
+        "nbytes": nbytes,
+        "stored_bytes": stored,
+        "compression_ratio": round(nbytes / stored, 4),
+    }

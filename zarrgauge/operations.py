@@ -1,0 +1,143 @@
+"""Timed operations on a stored array, each with its numpy oracle.
+
+An operation is three functions: `prepare` (untimed: selections, masks), `run` (the timed part,
+on the zarr array) and `expect` (the oracle, from the data source). Which families an operation
+applies to follows from the family's axes, so the catalogue never lists them by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import zarr
+
+from zarrgauge.data import Source
+from zarrgauge.families import Family
+from zarrgauge.layouts import Layout, grid_shape
+
+RANDOM_CHUNK_READS = 8
+THRESHOLD = 0.5
+MOVING_AVERAGE = np.ones(5) / 5
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    description: str
+    applies: Callable[[Family], bool]
+    prepare: Callable[[Source, Layout], Any]
+    run: Callable[[zarr.Array, Any], Any]
+    expect: Callable[[Source, Any], Any]
+
+
+def _read_each(array: zarr.Array, selections: list) -> list[np.ndarray]:
+    return [array[sel] for sel in selections]
+
+
+def _expect_each(source: Source, selections: list) -> list[np.ndarray]:
+    return [source.read(sel) for sel in selections]
+
+
+def _read(name: str, description: str, applies: Callable[[Family], bool],
+          selections: Callable[[Source, Layout], list]) -> Operation:
+    return Operation(name, description, applies, selections, _read_each, _expect_each)
+
+
+def _full(source: Source, layout: Layout) -> list:
+    return [(slice(None),) * len(source.shape)]
+
+
+def _centre(source: Source, axis: str) -> int:
+    return source.shape[source.family.axes.index(axis)] // 2
+
+
+def _one_pixel_series(source: Source, layout: Layout) -> list:
+    """All time steps of the pixel at the centre (and the middle z)."""
+    return [tuple(slice(None) if ax == "t" else _centre(source, ax) for ax in source.family.axes)]
+
+
+def _one_step_window(source: Source, layout: Layout) -> list:
+    """The tutorial's step 100 of 365, window of the first fifth in y and x (200x200 of 1000x2000)."""
+    t = source.shape[0] * 100 // 365
+    h = source.shape[source.family.axes.index("y")] // 5
+    pick = {"t": t, "z": _centre(source, "z") if "z" in source.family.axes else 0,
+            "y": slice(0, h), "x": slice(0, h)}
+    return [tuple(pick[ax] for ax in source.family.axes)]
+
+
+def _random_chunks(source: Source, layout: Layout) -> list:
+    """Whole chunks at seeded random grid positions."""
+    rng = np.random.default_rng(0)
+    grid = grid_shape(source.shape, layout.chunks)
+    picks = [tuple(int(rng.integers(0, n)) for n in grid) for _ in range(RANDOM_CHUNK_READS)]
+    return [tuple(slice(i * c, (i + 1) * c) for i, c in zip(pick, layout.chunks)) for pick in picks]
+
+
+def _has(axes: str) -> Callable[[Family], bool]:
+    return lambda family: set(axes) <= set(family.axes)
+
+
+def _max_projection_run(array: zarr.Array, z: int) -> np.ndarray:
+    return np.max(array[:, z], axis=0)
+
+
+def _max_projection_expect(source: Source, z: int) -> np.ndarray:
+    return np.max(source.read((slice(None), z)), axis=0)
+
+
+def _zstack_crop(source: Source, layout: Layout) -> list:
+    """One time point, every z, the tutorial's 100:156 crop scaled to the frame."""
+    _, _, height, width = source.shape
+    y0, x0, size = height * 100 // 256, width * 100 // 256, max(1, height * 56 // 256)
+    return [(source.shape[0] // 2, slice(None), slice(y0, y0 + size), slice(x0, x0 + size))]
+
+
+def _threshold_mask(source: Source, layout: Layout) -> np.ndarray:
+    """The tutorial's `volume[volume > 0.5]`: the mask is computed from the oracle, untimed."""
+    return source.whole() > THRESHOLD
+
+
+def _moving_average(values: np.ndarray) -> np.ndarray:
+    return np.convolve(values, MOVING_AVERAGE, mode="same")
+
+
+def _batched_moving_average(array: zarr.Array, batch: int) -> np.ndarray:
+    """Chunk-aligned batches, each read with a halo so the result equals one whole-array pass."""
+    halo, n = len(MOVING_AVERAGE) // 2, array.shape[0]
+    out = np.empty(array.shape, dtype="f8")
+    for start in range(0, n, batch):
+        stop = min(start + batch, n)
+        lo, hi = max(0, start - halo), min(n, stop + halo)
+        smoothed = _moving_average(array[lo:hi])
+        out[start:stop] = smoothed[start - lo : start - lo + stop - start]
+    return out
+
+
+def _batch_rows(source: Source, layout: Layout) -> int:
+    return layout.write_block[0]
+
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in (
+        _read("read_full", "read the whole array", lambda fam: True, _full),
+        _read("read_time", "read one pixel's series along time", _has("t"), _one_pixel_series),
+        _read("read_space", "read one time step's spatial window", _has("tyx"), _one_step_window),
+        _read("read_chunks", f"read {RANDOM_CHUNK_READS} whole chunks at random positions",
+              lambda fam: len(fam.axes) > 1, _random_chunks),
+        Operation("max_projection", "max over time at the middle z", _has("tz"),
+                  lambda source, layout: _centre(source, "z"), _max_projection_run, _max_projection_expect),
+        _read("zstack_crop", "every z of one time point, cropped", _has("tz"), _zstack_crop),
+        Operation("threshold_mask", "select values above 0.5 through the mask API", _has("tz"),
+                  _threshold_mask, lambda array, mask: array.vindex[mask],
+                  lambda source, mask: source.whole()[mask]),
+        Operation("batch_moving_average", "moving average over chunk-aligned batches", _has("n"),
+                  _batch_rows, _batched_moving_average, lambda source, batch: _moving_average(source.whole())),
+        Operation("whole_moving_average", "moving average in one whole-array pass", _has("n"),
+                  lambda source, layout: None, lambda array, _: _moving_average(array[:]),
+                  lambda source, _: _moving_average(source.whole())),
+    )
+}

@@ -1,0 +1,58 @@
+"""The numpy oracle: compare what zarr returned with what numpy says it must be."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def _describe_first_mismatch(actual: np.ndarray, expected: np.ndarray, differs: np.ndarray) -> str:
+    where = tuple(int(i) for i in np.argwhere(differs)[0]) if differs.ndim else ()
+    return (f"{int(differs.sum())} of {differs.size} elements differ; first at {where}: "
+            f"got {actual[where]!r}, expected {expected[where]!r}")
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """A view in which equal bit patterns compare equal: NaN payloads and -0.0 included."""
+    values = np.ascontiguousarray(values)
+    if values.dtype.kind in "fc":
+        return values.view(f"u{values.dtype.itemsize // (2 if values.dtype.kind == 'c' else 1)}")
+    return values
+
+
+def assert_identical(actual, expected) -> None:
+    """Bit-exact equality of dtype, shape and every element (lossless codecs)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.dtype == expected.dtype, f"dtype {actual.dtype} != expected {expected.dtype}"
+    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
+    if actual.dtype.kind in "OUS" or actual.dtype.kind == "V":
+        differs = actual != expected
+    else:
+        differs = _bits(actual) != _bits(expected)
+        if differs.ndim > actual.ndim:
+            differs = differs.any(axis=-1)
+    assert not differs.any(), _describe_first_mismatch(actual, expected, differs)
+
+
+def assert_close(actual, expected, atol: float) -> None:
+    """Equality within `atol` (lossy codecs); NaN must stay NaN and infinities must match."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
+    a, e = actual.astype("f8"), expected.astype("f8")
+    with np.errstate(invalid="ignore"):
+        differs = ~((np.abs(a - e) <= atol) | (np.isnan(a) & np.isnan(e)) | (a == e))
+    assert not differs.any(), f"beyond tolerance {atol}: " + _describe_first_mismatch(actual, expected, differs)
+
+
+def assert_matches(actual, expected, atol: float = 0.0) -> None:
+    """Compare one array or a sequence of arrays, bit-exact unless a tolerance is given."""
+    if isinstance(expected, Sequence) and not isinstance(expected, np.ndarray):
+        assert len(actual) == len(expected), f"{len(actual)} results, expected {len(expected)}"
+        for got, want in zip(actual, expected):
+            assert_matches(got, want, atol)
+        return
+    if atol:
+        assert_close(actual, expected, atol)
+    else:
+        assert_identical(actual, expected)

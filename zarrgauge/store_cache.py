@@ -1,0 +1,37 @@
+"""Filled arrays shared between benchmarks of the same case."""
+
+from __future__ import annotations
+
+import zarr
+
+from zarrgauge import arrays
+from zarrgauge.catalogue import ArrayCase
+from zarrgauge.data import WHOLE_BYTES
+from zarrgauge.stores import Scratch, discard, new_store
+
+
+class StoreCache:
+    """Keeps every small case's filled array; at most one array too big for memory at a time."""
+
+    def __init__(self, scratch: Scratch) -> None:
+        self.scratch = scratch
+        self._arrays: dict[str, tuple[object, zarr.Array]] = {}
+
+    def __call__(self, case: ArrayCase) -> zarr.Array:
+        if case.id not in self._arrays:
+            if not case.source.fits_in_memory:
+                self._evict_large()
+            store = new_store(case.store, self.scratch)
+            self._arrays[case.id] = (store, arrays.fill(case, arrays.create(case, store)))
+        return self._arrays[case.id][1]
+
+    def _evict_large(self) -> None:
+        for key, (store, array) in list(self._arrays.items()):
+            if array.nbytes > WHOLE_BYTES:
+                discard(store)
+                del self._arrays[key]
+
+    def clear(self) -> None:
+        for store, _ in self._arrays.values():
+            discard(store)
+        self._arrays.clear()

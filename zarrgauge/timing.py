@@ -1,0 +1,78 @@
+"""Timing one catalogue case with pytest-benchmark, then checking the result with the oracle.
+
+Store creation, data generation and oracle checks stay outside the timed region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import zarr
+
+from zarrgauge import arrays, oracle
+from zarrgauge.catalogue import ArrayCase
+from zarrgauge.metrics import case_info
+from zarrgauge.operations import OPERATIONS
+from zarrgauge.stores import Scratch, discard, new_store
+
+WRITE_ROUNDS = 5
+
+
+def _returned_bytes(result) -> int:
+    if isinstance(result, np.ndarray):
+        return int(result.nbytes)
+    return sum(_returned_bytes(part) for part in result)
+
+
+def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> None:
+    """Time catalogue operation `name` on a filled array, then compare with the oracle."""
+    op = OPERATIONS[name]
+    args = op.prepare(case.source, case.layout)
+    benchmark.group = case.group(name)
+    benchmark.extra_info.update(case_info(case, array), operation=name)
+    result = benchmark(op.run, array, args)
+    oracle.assert_matches(result, op.expect(case.source, args), case.atol)
+    benchmark.extra_info["bytes_returned"] = _returned_bytes(result)
+
+
+class _WriteRounds:
+    """Round i writes span i of the current array; a fresh store begins each pass over the spans."""
+
+    def __init__(self, case: ArrayCase, scratch: Scratch, region=None) -> None:
+        self.case, self.scratch = case, scratch
+        self.spans = [region] if region is not None else [(slice(lo, hi),) for lo, hi in arrays.write_spans(case)]
+        self.fill_value = None if region is None else case.family.fill_value
+        self.store, self.array, self.next_span = None, None, 0
+
+    def setup(self):
+        if self.next_span == 0:
+            if self.store is not None:
+                discard(self.store)
+            self.store = new_store(self.case.store, self.scratch)
+            self.array = arrays.create(self.case, self.store)
+        region = self.spans[self.next_span]
+        self.next_span = (self.next_span + 1) % len(self.spans)
+        return (self.array, region, self.case.source.read(region)), {}
+
+    @staticmethod
+    def write(array: zarr.Array, region, values: np.ndarray) -> None:
+        array[region] = values
+
+    def finish(self) -> zarr.Array:
+        """Complete the last pass (an untimed run writes only one span), then return the array."""
+        while self.next_span:
+            self.write(*self.setup()[0])
+        return self.array
+
+
+def time_write(benchmark, case: ArrayCase, scratch: Scratch, partial: bool = False) -> None:
+    """Time writes into a fresh array per round: the whole array (by slabs when large) or the family's partial region."""
+    rounds = _WriteRounds(case, scratch, case.family.partial_region(case.source.shape) if partial else None)
+    name = "partial_write" if partial else "write"
+    benchmark.group = case.group(name)
+    nspans = len(rounds.spans)
+    benchmark.pedantic(rounds.write, setup=rounds.setup, rounds=nspans * max(1, WRITE_ROUNDS // nspans))
+    array = rounds.finish()
+    arrays.check_contents(case, array)
+    benchmark.extra_info.update(case_info(case, array), operation=name,
+                                write_unit="whole array" if nspans == 1 else f"slab 1/{nspans}")
+    discard(rounds.store)
