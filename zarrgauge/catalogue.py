@@ -29,7 +29,7 @@ SEED = 20240101
 L = Layout
 LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
     "basic-2d": {
-        "quick": (L("balanced", (50, 50)), L("ragged", (70, 70)), L("tiny", (10, 10))),
+        "quick": (L("balanced", (100, 100)), L("ragged", (70, 70)), L("tiny", (20, 20))),
         "full": (L("balanced", (100, 100)), L("ragged", (140, 140)), L("tiny", (10, 10))),
     },
     "basic-3d": {
@@ -37,9 +37,9 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
         "full": (L("balanced", (100, 100, 5)), L("plane", (500, 500, 1)), L("ragged", (120, 120, 3))),
     },
     "seasonal-series": {
-        "quick": (L("balanced", (4, 32, 64)), L("time", (48, 16, 16)), L("space", (1, 128, 256)),
-                  L("ragged", (5, 50, 100)), L("tiny", (2, 16, 16)),
-                  L("sharded", (2, 16, 32), (8, 64, 128))),
+        "quick": (L("balanced", (8, 64, 64)), L("time", (48, 16, 16)), L("space", (1, 128, 256)),
+                  L("ragged", (10, 50, 100)), L("tiny", (4, 16, 32)),
+                  L("sharded", (4, 32, 64), (16, 64, 128))),
         "full": (L("balanced", (30, 250, 500)), L("time", (365, 50, 50)), L("space", (1, 1000, 2000)),
                  L("ragged", (50, 300, 700)), L("tiny", (5, 50, 50)),
                  L("sharded", (10, 100, 100), (30, 500, 500))),
@@ -57,14 +57,14 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
                  L("tiny", (20, 20))),
     },
     "camera-frames": {
-        "quick": (L("balanced", (2, 32, 32)), L("time", (20, 16, 16)), L("space", (1, 128, 128)),
-                  L("ragged", (3, 50, 50)), L("tiny", (1, 16, 16))),
+        "quick": (L("balanced", (5, 64, 64)), L("time", (20, 32, 32)), L("space", (1, 128, 128)),
+                  L("ragged", (6, 50, 50)), L("tiny", (1, 32, 32))),
         "full": (L("balanced", (10, 128, 128)), L("time", (100, 32, 32)), L("space", (1, 512, 512)),
                  L("ragged", (15, 200, 200)), L("tiny", (1, 32, 32))),
     },
     "blob-volume": {
-        "quick": (L("balanced", (2, 4, 32, 32)), L("time", (10, 1, 16, 16)), L("space", (1, 1, 64, 64)),
-                  L("ragged", (3, 3, 20, 20)), L("tiny", (1, 2, 8, 8)),
+        "quick": (L("balanced", (2, 4, 32, 32)), L("time", (10, 2, 16, 16)), L("space", (1, 2, 64, 64)),
+                  L("ragged", (3, 3, 40, 40)), L("tiny", (1, 2, 16, 16)),
                   L("sharded", (2, 4, 16, 16), (10, 8, 64, 64))),
         "full": (L("balanced", (5, 5, 64, 64)), L("time", (50, 1, 32, 32)), L("space", (1, 1, 256, 256)),
                  L("ragged", (7, 3, 100, 100)), L("tiny", (2, 2, 32, 32)),
