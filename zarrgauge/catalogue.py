@@ -33,8 +33,10 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
         "full": (L("balanced", (100, 100)), L("ragged", (140, 140)), L("tiny", (10, 10))),
     },
     "basic-3d": {
-        "quick": (L("balanced", (20, 20, 5)), L("plane", (100, 100, 1)), L("ragged", (30, 30, 3))),
-        "full": (L("balanced", (100, 100, 5)), L("plane", (500, 500, 1)), L("ragged", (120, 120, 3))),
+        "quick": (L("balanced", (20, 20, 5)), L("plane", (100, 100, 1)), L("ragged", (30, 30, 3)),
+                  L("tiny", (10, 10, 2))),
+        "full": (L("balanced", (100, 100, 5)), L("plane", (500, 500, 1)), L("ragged", (120, 120, 3)),
+                 L("tiny", (25, 25, 2))),
     },
     "seasonal-series": {
         "quick": (L("balanced", (8, 64, 64)), L("time", (48, 16, 16)), L("space", (1, 128, 256)),
@@ -77,7 +79,7 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
 }
 
 CODEC_SWEEP_FAMILIES = ("seasonal-series", "random-ints", "random-walk", "camera-frames", "blob-volume")
-V2_CODEC_SWEEP_FAMILIES = ("random-ints", "random-walk")
+V2_CODEC_SWEEP_FAMILIES = ("random-ints", "random-walk", "blob-volume")
 FAMILY_CODECS = {"random-walk": ("delta-zstd",), "seasonal-series": ("fso-zstd",), "blob-volume": ("fso-zstd",)}
 STORAGE_OPERATIONS = ("write", "read_full")
 # Above WHOLE_BYTES an array is never held in memory: only the local store, no whole-array reads.

@@ -41,6 +41,8 @@ class Family:
         for block in range(first, last + 1):
             lo = block * self.row_block
             values = self.fill_row(self, shape, lo, self.rng(seed, block))
+            if self.row_block == 1:
+                values = values[np.newaxis]
             take = slice(max(start, lo) - lo, min(stop, lo + self.row_block) - lo)
             out[max(start, lo) - start : min(stop, lo + self.row_block) - start] = values[take]
         return out

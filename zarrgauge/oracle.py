@@ -16,8 +16,10 @@ def _describe_first_mismatch(actual: np.ndarray, expected: np.ndarray, differs: 
 def _bits(values: np.ndarray) -> np.ndarray:
     """A view in which equal bit patterns compare equal: NaN payloads and -0.0 included."""
     values = np.ascontiguousarray(values)
-    if values.dtype.kind in "fc":
-        return values.view(f"u{values.dtype.itemsize // (2 if values.dtype.kind == 'c' else 1)}")
+    if values.dtype.kind == "f":
+        return values.view(f"u{values.dtype.itemsize}")
+    if values.dtype.kind == "c":
+        return values.view(f"u{values.dtype.itemsize // 2}").reshape(*values.shape, 2)
     return values
 
 

@@ -46,7 +46,7 @@ def _selected(config: pytest.Config, option: str) -> tuple[str, ...]:
     unknown = [v for v in values if v not in allowed]
     if unknown:
         flag = "--" + option.replace("_", "-")
-        raise pytest.UsageError(f"{flag}: unknown value {unknown[0]!r}; choose from: {', '.join(allowed)}")
+        raise pytest.UsageError(f"{flag} (or {env}): unknown value {unknown[0]!r}; choose from: {', '.join(allowed)}")
     return values
 
 
@@ -89,6 +89,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         family_filter = config.zarrgauge_selection["zarr_family"]
         cases = [] if family_filter else [c for c in node_cases(config.zarrgauge_tier) if _wanted(config, c)]
         metafunc.parametrize("node_case", cases, ids=[c.id for c in cases])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the placeholders pytest makes when a filter leaves a benchmark with no case."""
+    empty = [item for item in items if _has_no_case(item)]
+    if empty:
+        config.hook.pytest_deselected(items=empty)
+        items[:] = [item for item in items if not _has_no_case(item)]
+
+
+def _has_no_case(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("skip")
+    return marker is not None and str(marker.kwargs.get("reason", "")).startswith("got empty parameter set")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

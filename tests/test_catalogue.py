@@ -1,0 +1,125 @@
+"""Self-tests of the catalogue: the grid is complete, consistent and addressable by id."""
+
+import math
+
+import numpy as np
+import pytest
+
+from zarrgauge.catalogue import LAYOUTS, TIERS, array_cases, default_layout, node_cases
+from zarrgauge.codecs import CODECS, get_codec
+from zarrgauge.families import FAMILIES, get_family
+from zarrgauge.layouts import Layout, parse_shape
+
+
+@pytest.fixture(scope="module", params=TIERS)
+def cases(request):
+    return array_cases(request.param)
+
+
+def test_case_ids_are_unique_and_readable(cases):
+    ids = [case.id for case in cases]
+    assert len(ids) == len(set(ids))
+    assert "seasonal-series/chunks=8x64x64/blosc-zstd9/v3/local" in ids or cases[0].tier == "full"
+    for case in cases:
+        family, layout, codec, fmt, store = case.id.split("/")
+        assert (family, codec, fmt, store) == (case.family.name, case.codec.name, f"v{case.zarr_format}", case.store)
+        assert layout.startswith("chunks=")
+
+
+def test_every_family_codec_and_format_appears(cases):
+    assert {c.family.name for c in cases} == set(FAMILIES)
+    assert {c.codec.name for c in cases} == set(CODECS)
+    assert {c.zarr_format for c in cases} == {2, 3}
+    assert {c.store for c in cases} == {"local", "memory"} or cases[0].tier == "full"
+
+
+def test_every_codec_in_both_formats(cases):
+    formats = {(c.codec.name, c.zarr_format) for c in cases}
+    assert {name for name, fmt in formats if fmt == 2} == set(CODECS)
+
+
+def test_sharding_is_v3_only_and_covers_volume_and_series(cases):
+    sharded = [c for c in cases if c.layout.shards]
+    assert {c.family.name for c in sharded} >= {"blob-volume", "seasonal-series"}
+    assert all(c.zarr_format == 3 for c in sharded)
+
+
+def test_codecs_only_where_the_dtype_allows(cases):
+    for case in cases:
+        assert case.codec.supports(case.family.dtype), case.id
+    assert any(c.codec.name == "delta-zstd" and c.family.name == "random-walk" for c in cases)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_layouts_fit_their_family(family, tier):
+    shape = FAMILIES[family].shapes[tier]
+    layouts = LAYOUTS[family][tier]
+    roles = [layout.role for layout in layouts]
+    assert len(roles) == len(set(roles))
+    assert default_layout(family, tier).role == "balanced"
+    assert "ragged" in roles and "tiny" in roles
+    for layout in layouts:
+        assert layout.fits(shape)
+        assert all(c <= s for c, s in zip(layout.chunks, shape)), layout.id
+    ragged = next(layout for layout in layouts if layout.role == "ragged")
+    assert any(s % c for s, c in zip(shape, ragged.chunks)), "a ragged layout needs a partial edge chunk"
+    tiny = next(layout for layout in layouts if layout.role == "tiny")
+    assert max(layout.nchunks(shape) for layout in layouts) == tiny.nchunks(shape)
+
+
+def test_time_and_space_layouts_favour_their_reads():
+    for family in ("seasonal-series", "camera-frames"):
+        shape = FAMILIES[family].shapes["full"]
+        layouts = {layout.role: layout for layout in LAYOUTS[family]["full"]}
+        assert layouts["time"].chunks[0] == shape[0]
+        assert layouts["space"].chunks[1:] == shape[1:]
+
+
+def test_operations_follow_the_family_axes():
+    ops = {c.family.name: set() for c in array_cases("quick")}
+    for case in array_cases("quick"):
+        ops[case.family.name] |= case.operations
+    assert {"read_time", "read_space"} <= ops["seasonal-series"]
+    assert {"max_projection", "zstack_crop", "threshold_mask"} <= ops["blob-volume"]
+    assert "max_projection" not in ops["seasonal-series"]
+    assert {"batch_moving_average", "whole_moving_average"} <= ops["signal-1d"]
+    assert "partial_write" in ops["basic-2d"] and "partial_write" not in ops["random-ints"]
+
+
+def test_full_series_is_never_read_whole():
+    series = [c for c in array_cases("full") if c.family.name == "seasonal-series"]
+    assert series and all("read_full" not in c.operations and c.store == "local" for c in series)
+    shape = FAMILIES["seasonal-series"].shapes["full"]
+    assert shape == (365, 1000, 2000) and math.prod(shape) * 4 > 2.9e9
+
+
+def test_node_cases_cover_formats_and_stores():
+    assert {(c.zarr_format, c.store) for c in node_cases()} == {(2, "memory"), (2, "local"), (3, "memory"), (3, "local")}
+
+
+@pytest.mark.parametrize("text", ["", "30x", "x30", "30x0x5", "30*250", "-1x2", "1.5x2"])
+def test_malformed_shape_is_rejected(text):
+    with pytest.raises(ValueError, match="malformed shape"):
+        parse_shape(text)
+
+
+def test_shape_parses():
+    assert parse_shape("30x250x500") == (30, 250, 500)
+
+
+def test_shards_must_be_multiples_of_chunks():
+    with pytest.raises(ValueError, match="multiple"):
+        Layout("bad", (4, 4), (6, 8))
+
+
+@pytest.mark.parametrize("lookup, name", [(get_codec, "lz5"), (get_family, "nope")])
+def test_unknown_names_say_what_exists(lookup, name):
+    with pytest.raises(ValueError, match="choose from"):
+        lookup(name)
+
+
+def test_lossy_codec_states_a_tolerance():
+    assert not get_codec("fso-zstd").lossless and get_codec("fso-zstd").tolerance > 0
+    assert all(spec.lossless for name, spec in CODECS.items() if name != "fso-zstd")
+    assert not get_codec("delta-zstd").supports(np.dtype("f4"))
