@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import signal
 
@@ -35,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for option, (env, allowed, text) in FILTERS.items():
         group.addoption("--" + option.replace("_", "-"), dest=option, default=None, metavar="VALUES",
                         help=f"{text}; env {env}; one of: {', '.join(allowed)}")
+    group.addoption("--zarr-case", dest="zarr_case", default=os.environ.get("ZARRGAUGE_CASE"), metavar="GLOBS",
+                    help="comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*' (env ZARRGAUGE_CASE)")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=os.environ.get("ZARRGAUGE_SCRATCH"),
                     metavar="DIR", help="parent directory for scratch stores (env ZARRGAUGE_SCRATCH; default: system temp)")
 
@@ -58,9 +61,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--zarr-tier: give one tier, quick or full")
     config.zarrgauge_tier = tiers[0]
     config.zarrgauge_selection = selection
+    config.zarrgauge_case_globs = _case_globs(config, tiers[0])
     if not any(config.getoption(name, None) for name in TIMING_OPTIONS):
         config.option.benchmark_disable = True
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _case_globs(config: pytest.Config, tier: str) -> tuple[str, ...]:
+    globs = tuple(g.strip() for g in (config.getoption("zarr_case") or "").split(",") if g.strip())
+    ids = [case.id for case in array_cases(tier)] + [case.id for case in node_cases(tier)]
+    for glob in globs:
+        if not fnmatch.filter(ids, glob):
+            raise pytest.UsageError(f"--zarr-case (or ZARRGAUGE_CASE): no {tier} case matches {glob!r}; "
+                                    "list the cases with: pytest benchmarks --co -q")
+    return globs
 
 
 def _interrupt(signum, frame):
@@ -72,6 +86,9 @@ def _wanted(config: pytest.Config, case: ArrayCase | NodeCase) -> bool:
     checks = [("zarr_format", str(case.zarr_format)), ("zarr_store", case.store)]
     if isinstance(case, ArrayCase):
         checks += [("zarr_family", case.family.name), ("zarr_codec", case.codec.name)]
+    globs = config.zarrgauge_case_globs
+    if globs and not any(fnmatch.fnmatchcase(case.id, glob) for glob in globs):
+        return False
     return all(not sel[option] or value in sel[option] for option, value in checks)
 
 

@@ -1,0 +1,164 @@
+"""Self-tests of how zarrgauge runs: options, benchmark mode, results JSON, scratch cleanup, oracle gate."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import zarr
+
+from zarrgauge import arrays
+from zarrgauge.catalogue import array_cases
+from zarrgauge.stores import Scratch, new_store
+from zarrgauge.timing import time_operation, time_write
+
+REPO = Path(__file__).resolve().parents[1]
+ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
+
+
+def run_pytest(*args, env=None, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:randomly", *args], cwd=cwd,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.mark.parametrize("args, env, flag", [
+    (["--zarr-tier=huge"], {}, "--zarr-tier"),
+    (["--zarr-format=4"], {}, "--zarr-format"),
+    ([], {"ZARRGAUGE_CODEC": "lz5"}, "--zarr-codec (or ZARRGAUGE_CODEC)"),
+    (["--zarr-family=seasonal-series,nope"], {}, "--zarr-family"),
+    (["--zarr-case=nope/*"], {}, "--zarr-case"),
+])
+def test_bad_option_is_a_one_line_usage_error(args, env, flag):
+    result = run_pytest("benchmarks", "--co", *args, env=env)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    assert len(lines) == 1 and lines[0].startswith(f"ERROR: {flag}")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_plain_pytest_runs_benchmarks_once_untimed():
+    result = run_pytest("benchmarks/test_read_full.py", f"--zarr-case={ONE_CASE}")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "benchmarks untimed" in result.stdout and "1 passed" in result.stdout
+    assert "Name (time in" not in result.stdout
+
+
+def test_benchmark_only_times_and_records_metrics(tmp_path):
+    out = tmp_path / "results.json"
+    result = run_pytest("benchmarks/test_read_full.py", "benchmarks/test_write.py", f"--zarr-case={ONE_CASE}",
+                        "--benchmark-only", f"--benchmark-json={out}")
+    assert result.returncode == 0, result.stdout[-2000:]
+    report = json.loads(out.read_text())
+    assert report["machine_info"]["zarrgauge"]["zarr"] == zarr.__version__
+    benches = {b["name"].split("[")[0]: b for b in report["benchmarks"]}
+    assert set(benches) == {"test_read_full", "test_write"}
+    for bench in benches.values():
+        info = bench["extra_info"]
+        assert info["case"] == ONE_CASE and info["codec"] == "blosc-lz4" and info["zarr_format"] == 3
+        assert info["nbytes"] == 500 * 500 * 4 and 1 < info["compression_ratio"] < 4
+        assert info["stored_bytes"] * info["compression_ratio"] == pytest.approx(info["nbytes"], rel=1e-3)
+        assert info["nchunks"] == 25 and bench["stats"]["rounds"] >= 5
+    assert benches["test_read_full"]["group"] == "read_full random-ints"
+
+
+SLEEPER = textwrap.dedent("""
+    import time
+    def test_hold_scratch(scratch):
+        path = scratch.new_path()
+        path.mkdir()
+        (path / "data").write_bytes(b"x" * 1000)
+        print("READY", flush=True)
+        time.sleep(60)
+
+    def test_fail_with_scratch(scratch):
+        scratch.new_path().mkdir()
+        assert False
+""")
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_scratch_is_removed_on_interrupt(tmp_path, how):
+    (tmp_path / "test_sleeper.py").write_text(SLEEPER)
+    parent = tmp_path / "scratch"
+    parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "zarrgauge.pytest_plugin", "-s", "-k", "hold",
+                             f"--zarr-scratch={parent}", "test_sleeper.py"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        if "READY" in line:
+            break
+    assert any(parent.iterdir()), "the test should hold a scratch directory"
+    proc.send_signal(how)
+    proc.communicate(timeout=60)
+    assert list(parent.iterdir()) == []
+
+
+def test_scratch_is_removed_after_a_failure(tmp_path):
+    (tmp_path / "test_sleeper.py").write_text(SLEEPER)
+    parent = tmp_path / "scratch"
+    parent.mkdir()
+    result = run_pytest("-p", "zarrgauge.pytest_plugin", "-k", "fail", f"--zarr-scratch={parent}",
+                        "test_sleeper.py", cwd=tmp_path)
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED
+    assert list(parent.iterdir()) == []
+
+
+def test_scratch_never_touches_its_parent(tmp_path):
+    keep = tmp_path / "users-file.txt"
+    keep.write_text("mine")
+    space = Scratch(tmp_path)
+    space.new_path().mkdir()
+    space.remove()
+    assert keep.read_text() == "mine" and list(tmp_path.iterdir()) == [keep]
+
+
+class RecordingBenchmark:
+    """Stands in for pytest-benchmark's fixture: calls the function once, keeps the metadata."""
+
+    def __init__(self):
+        self.group, self.extra_info = None, {}
+
+    def __call__(self, function, *args):
+        return function(*args)
+
+    def pedantic(self, target, setup, rounds):
+        for _ in range(rounds):
+            args, kwargs = setup()
+            target(*args, **kwargs)
+
+
+def _case(case_id):
+    return next(case for case in array_cases("quick") if case.id == case_id)
+
+
+def test_a_wrong_read_fails_the_benchmark(tmp_path):
+    case = _case(ONE_CASE)
+    array = arrays.fill(case, arrays.create(case, new_store("local", Scratch(tmp_path))))
+    array[499, 499] = array[499, 499] + 1
+    with pytest.raises(AssertionError, match=r"1 of 250000 elements differ; first at \(499, 499\)"):
+        time_operation(RecordingBenchmark(), case, array, "read_full")
+
+
+def test_a_lossy_read_is_held_to_its_tolerance(tmp_path):
+    case = _case("seasonal-series/chunks=8x64x64/fso-zstd/v3/local")
+    array = arrays.fill(case, arrays.create(case, new_store("memory", Scratch(tmp_path))))
+    bench = RecordingBenchmark()
+    time_operation(bench, case, array, "read_full")
+    assert bench.extra_info["lossless"] is False
+    array[0, 0, 0] = array[0, 0, 0] + np.float32(0.01)
+    with pytest.raises(AssertionError, match="beyond tolerance"):
+        time_operation(RecordingBenchmark(), case, array, "read_full")
+
+
+def test_write_rounds_use_fresh_stores_and_leave_none_behind(tmp_path):
+    scratch = Scratch(tmp_path)
+    bench = RecordingBenchmark()
+    time_write(bench, _case(ONE_CASE), scratch)
+    assert bench.extra_info["write_unit"] == "whole array" and bench.group == "write random-ints"
+    assert list(scratch.path.iterdir()) == []
