@@ -6,7 +6,7 @@ import zarr
 
 from zarrgauge import oracle
 from zarrgauge.catalogue import ArrayCase
-from zarrgauge.data import Source
+from zarrgauge.data import SLAB_BYTES
 from zarrgauge.progress import Progress
 
 
@@ -25,23 +25,31 @@ def create(case: ArrayCase, store, fill_value=None) -> zarr.Array:
     )
 
 
-def write_spans(case: ArrayCase) -> list[tuple[int, int]]:
-    """Row ranges to write, aligned to the layout's write unit so no chunk is written twice."""
-    return list(case.source.slab_spans(multiple=case.layout.write_block[0]))
+def write_regions(case: ArrayCase) -> list[tuple[slice, ...]]:
+    """Regions of about SLAB_BYTES that together cover the array, each a whole number of write
+    blocks (chunks, or shards) so that no block is written twice. A block row too big for one
+    slab (chunks long in time) is cut into bands along the second axis."""
+    source, block = case.source, case.layout.write_block
+    if len(block) == 1 or block[0] * source.row_bytes <= SLAB_BYTES:
+        return [(slice(lo, hi),) for lo, hi in source.slab_spans(multiple=block[0])]
+    rows, width = source.shape[0], source.shape[1]
+    band_bytes = block[0] * source.row_bytes // width
+    band = max(block[1], SLAB_BYTES // band_bytes // block[1] * block[1])
+    return [(slice(r, min(r + block[0], rows)), slice(c, min(c + band, width)))
+            for r in range(0, rows, block[0]) for c in range(0, width, band)]
 
 
 def fill(case: ArrayCase, array: zarr.Array) -> zarr.Array:
     source = case.source
-    spans = write_spans(case)
-    with Progress(f"writing {case.id}", len(spans), show=not source.fits_in_memory) as progress:
-        for lo, hi in spans:
-            array[lo:hi] = source.rows(lo, hi)
+    regions = write_regions(case)
+    with Progress(f"writing {case.id}", len(regions), show=not source.fits_in_memory) as progress:
+        for region in regions:
+            array[region] = source.read(region)
             progress.advance()
     return array
 
 
-def check_contents(case: ArrayCase, array: zarr.Array, source: Source | None = None) -> None:
-    """Every stored value against the oracle, slab by slab for arrays too big for memory."""
-    source = source or case.source
-    for lo, hi in write_spans(case):
-        oracle.assert_matches(array[lo:hi], source.rows(lo, hi), case.atol)
+def check_contents(case: ArrayCase, array: zarr.Array) -> None:
+    """Every stored value against the oracle, region by region for arrays too big for memory."""
+    for region in write_regions(case):
+        oracle.assert_matches(array[region], case.source.read(region), case.atol)

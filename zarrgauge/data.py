@@ -33,6 +33,10 @@ class Source:
         return math.prod(self.shape) * self.dtype.itemsize
 
     @property
+    def row_bytes(self) -> int:
+        return self.nbytes // self.shape[0]
+
+    @property
     def fits_in_memory(self) -> bool:
         return self.nbytes <= WHOLE_BYTES
 
@@ -40,11 +44,9 @@ class Source:
         return self.family.rows(self.shape, start, stop, self.seed)
 
     def slab_spans(self, multiple: int = 1) -> Iterator[tuple[int, int]]:
-        """Row ranges of at most SLAB_BYTES each, aligned to `multiple` rows where that fits."""
-        row_bytes = self.nbytes // self.shape[0]
-        rows = max(1, SLAB_BYTES // row_bytes)
-        if rows >= multiple:
-            rows -= rows % multiple
+        """Row ranges of about SLAB_BYTES, each a whole number of `multiple` rows (at least one)."""
+        rows = max(1, SLAB_BYTES // self.row_bytes)
+        rows = max(multiple, rows - rows % multiple)
         for start in range(0, self.shape[0], rows):
             yield start, min(start + rows, self.shape[0])
 

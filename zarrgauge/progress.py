@@ -1,31 +1,40 @@
-"""A progress line for long steps (full-tier data generation), on the real terminal."""
+"""A progress line for long steps (full-tier data generation), shown past pytest's capture."""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+
+
+def _write_stderr(text: str) -> None:
+    sys.__stderr__.write(text)
+    sys.__stderr__.flush()
+
+
+_output: Callable[[str], None] = _write_stderr
+
+
+def set_output(write: Callable[[str], None]) -> None:
+    """Route progress text elsewhere (the pytest plugin sends it around output capture)."""
+    global _output
+    _output = write
 
 
 class Progress:
     def __init__(self, label: str, total: int, show: bool = True) -> None:
         self.label, self.total, self.show = label, total, show
         self.done, self.started = 0, time.monotonic()
-        self.stream = sys.__stderr__
-        self.interactive = self.stream is not None and self.stream.isatty()
 
     def __enter__(self) -> Progress:
         return self
 
     def advance(self) -> None:
         self.done += 1
-        if not self.show or self.stream is None:
-            return
-        if self.interactive or self.done == self.total or self.done % max(1, self.total // 10) == 0:
+        if self.show and (self.done == self.total or self.done % max(1, self.total // 10) == 0):
             elapsed = time.monotonic() - self.started
-            end = "\r" if self.interactive and self.done < self.total else "\n"
-            self.stream.write(f"  {self.label}: {self.done}/{self.total} ({elapsed:.0f} s){end}")
-            self.stream.flush()
+            _output(f"\n  {self.label}: {self.done}/{self.total} regions ({elapsed:.0f} s)")
 
     def __exit__(self, *exc) -> None:
-        if self.show and self.interactive and self.done < self.total and self.stream is not None:
-            self.stream.write("\n")
+        if self.show and self.done:
+            _output("\n")

@@ -12,7 +12,7 @@ import signal
 
 import pytest
 
-from zarrgauge import compat
+from zarrgauge import compat, progress
 from zarrgauge.catalogue import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.codecs import CODECS
 from zarrgauge.families import FAMILIES
@@ -65,6 +65,14 @@ def pytest_configure(config: pytest.Config) -> None:
     if not any(config.getoption(name, None) for name in TIMING_OPTIONS):
         config.option.benchmark_disable = True
     signal.signal(signal.SIGTERM, _interrupt)
+    progress.set_output(lambda text: _write_past_capture(config, text))
+
+
+def _write_past_capture(config: pytest.Config, text: str) -> None:
+    capture = config.pluginmanager.getplugin("capturemanager")
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    with capture.global_and_fixture_disabled():
+        reporter.write(text, flush=True)
 
 
 def _case_globs(config: pytest.Config, tier: str) -> tuple[str, ...]:

@@ -35,11 +35,11 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
 
 
 class _WriteRounds:
-    """Round i writes span i of the current array; a fresh store begins each pass over the spans."""
+    """Round i writes region i of the current array; a fresh store begins each pass over them."""
 
     def __init__(self, case: ArrayCase, scratch: Scratch, region=None) -> None:
         self.case, self.scratch = case, scratch
-        self.spans = [region] if region is not None else [(slice(lo, hi),) for lo, hi in arrays.write_spans(case)]
+        self.spans = [region] if region is not None else arrays.write_regions(case)
         self.fill_value = None if region is None else case.family.fill_value
         self.store, self.array, self.next_span = None, None, 0
 
