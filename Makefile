@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: bench test venv clean-venv
+.PHONY: bench test conformance venv clean-venv
 
 bench: $(STAMP)
 	@mkdir -p results
@@ -18,6 +18,10 @@ bench: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(ARGS)
+
+conformance: $(STAMP)
+	@mkdir -p results
+	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md $(ARGS)
 
 venv: $(STAMP)
 

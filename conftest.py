@@ -1,1 +1,1 @@
-pytest_plugins = ["zarrgauge.pytest_plugin"]
+pytest_plugins = ["zarrgauge.pytest_plugin", "zarrgauge.conformance_report"]

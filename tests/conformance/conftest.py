@@ -1,0 +1,45 @@
+"""Fixtures shared by every conformance module: formats, stores, and fresh stores per test."""
+
+import pytest
+import zarr
+
+from zarrgauge.conformance import STORE_KINDS, ZARR_FORMATS
+from zarrgauge.counting_store import CountingStore
+from zarrgauge.stores import Scratch, discard, new_store
+
+
+@pytest.fixture(params=ZARR_FORMATS, ids=lambda f: f"v{f}")
+def zarr_format(request) -> int:
+    return request.param
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_store(tmp_path, store_kind):
+    """Factory of fresh, empty stores of the parametrized kind; all are closed and removed after the test."""
+    scratch = Scratch(tmp_path)
+    made = []
+
+    def make():
+        made.append(new_store(store_kind, scratch))
+        return made[-1]
+
+    yield make
+    for store in made:
+        discard(store)
+    scratch.remove()
+
+
+@pytest.fixture
+def store(make_store):
+    return make_store()
+
+
+@pytest.fixture
+def counting_store():
+    """A memory store behind a request counter: `counting_store.counts` after each operation."""
+    return CountingStore(zarr.storage.MemoryStore())

@@ -1,0 +1,65 @@
+"""The conformance grid: dimensions every conformance module shares, declared once.
+
+Conformance arrays are small on purpose (so every combination runs in CI) but always
+exercise edge chunks: the shapes below are not multiples of the divisor chunkings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zarrgauge.codecs import CODECS, CodecSpec
+
+ZARR_FORMATS = (2, 3)
+STORE_KINDS = ("memory", "local", "zip")
+
+# Lossless codecs in both formats; delta-zstd only applies to integers (CodecSpec.supports).
+LOSSLESS_CODECS = ("none", "zarr-default", "blosc-lz4", "blosc-zstd5-bitshuffle", "blosc-zstd5-noshuffle",
+                   "zstd", "gzip", "delta-zstd")
+LOSSY_CODECS = ("fso-zstd",)
+
+
+def codec(name: str) -> CodecSpec:
+    return CODECS[name]
+
+
+def chunkings(shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """Chunk shapes named by how they meet the array: one element, an exact divisor, ragged
+    edge chunks, and one chunk larger than the whole array."""
+    return {
+        "one": tuple(1 for _ in shape),
+        "divisor": tuple(_divisor(n) for n in shape),
+        "ragged": tuple(max(1, (n * 2) // 3) if n > 1 else 1 for n in shape),
+        "larger": tuple(n + 3 for n in shape),
+    }
+
+
+def _divisor(n: int) -> int:
+    """The largest proper divisor of n (n itself when prime), so chunks tile exactly."""
+    return next((d for d in range(n // 2, 0, -1) if n % d == 0 and d > 1), n)
+
+
+def sharded_layouts(shape: tuple[int, ...]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(inner chunks, shard shape) pairs for v3: shards tiling exactly and shards with ragged edges."""
+    return {
+        "exact": (tuple(max(1, n // 4) for n in shape), tuple(max(1, n // 4) * 2 for n in shape)),
+        "ragged": (tuple(3 for _ in shape), tuple(6 for _ in shape)),
+    }
+
+
+def reference_array(shape: tuple[int, ...], dtype: str = "float64", seed: int = 0) -> np.ndarray:
+    """Distinct, sign-mixed values with -0.0, NaN and infinities for floats: any misplaced element shows."""
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(dtype)
+    if dt.kind == "f":
+        values = (rng.standard_normal(shape) * 100).astype(dt)
+        flat = values.reshape(-1)
+        specials = np.array([-0.0, np.nan, np.inf, -np.inf], dtype=dt)[: flat.size]
+        flat[: len(specials)] = specials
+        return values
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        return rng.integers(max(info.min, -(2**40)), min(info.max, 2**40), size=shape, endpoint=True).astype(dt)
+    if dt.kind == "b":
+        return rng.random(shape) < 0.5
+    raise ValueError(f"no reference values for dtype {dtype}")

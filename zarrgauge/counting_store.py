@@ -1,0 +1,114 @@
+"""A store wrapper that counts requests by kind and bytes moved, around any real store.
+
+Counts depend only on the code and the data, never on machine speed, so they can be gated
+exactly. Every read and write path of zarr 3.1 to 3.4 goes through one of the methods here
+(3.4 adds synchronous fast paths and ranged reads; 3.1 has neither).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from zarr.storage import WrapperStore
+
+REQUEST_KINDS = ("get", "get_partial", "set", "exists", "list", "delete")
+
+
+def _size(buffer) -> int:
+    return 0 if buffer is None else len(buffer)
+
+
+class CountingStore(WrapperStore):
+    def __init__(self, store) -> None:
+        super().__init__(store)
+        self.counts: Counter[str] = Counter()
+
+    def _with_store(self, store) -> CountingStore:
+        """Copies (zarr makes a read-only one when opening with mode 'r') share the counts."""
+        copy = type(self)(store)
+        copy.counts = self.counts
+        return copy
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+    def snapshot(self) -> dict[str, int]:
+        """Requests of every kind (zeros included) plus bytes_read and bytes_written."""
+        keys = (*REQUEST_KINDS, "bytes_read", "bytes_written")
+        return {key: self.counts[key] for key in keys}
+
+    def _got(self, buffer, byte_range) -> None:
+        self.counts["get" if byte_range is None else "get_partial"] += 1
+        self.counts["bytes_read"] += _size(buffer)
+
+    def _put(self, value) -> None:
+        self.counts["set"] += 1
+        self.counts["bytes_written"] += _size(value)
+
+    def _listed(self, keys):
+        self.counts["list"] += 1
+        return keys
+
+    async def get(self, key, prototype, byte_range=None):
+        buffer = await super().get(key, prototype, byte_range)
+        self._got(buffer, byte_range)
+        return buffer
+
+    def get_sync(self, key, *, prototype=None, byte_range=None):
+        buffer = super().get_sync(key, prototype=prototype, byte_range=byte_range)
+        self._got(buffer, byte_range)
+        return buffer
+
+    async def get_partial_values(self, prototype, key_ranges):
+        key_ranges = list(key_ranges)
+        buffers = await super().get_partial_values(prototype, key_ranges)
+        for buffer, (_, byte_range) in zip(buffers, key_ranges):
+            self._got(buffer, byte_range)
+        return buffers
+
+    async def get_ranges(self, key, byte_ranges, **kwargs):
+        async for group in super().get_ranges(key, byte_ranges, **kwargs):
+            for index, buffer in group:
+                self._got(buffer, byte_ranges[index])
+            yield group
+
+    async def _get_many(self, requests):
+        for key, prototype, byte_range in requests:
+            yield key, await self.get(key, prototype, byte_range)
+
+    async def exists(self, key):
+        self.counts["exists"] += 1
+        return await super().exists(key)
+
+    async def set(self, key, value):
+        self._put(value)
+        await super().set(key, value)
+
+    def set_sync(self, key, value):
+        self._put(value)
+        super().set_sync(key, value)
+
+    async def set_if_not_exists(self, key, value):
+        self._put(value)
+        await super().set_if_not_exists(key, value)
+
+    async def _set_many(self, values):
+        for key, value in values:
+            await self.set(key, value)
+
+    async def delete(self, key):
+        self.counts["delete"] += 1
+        await super().delete(key)
+
+    def delete_sync(self, key):
+        self.counts["delete"] += 1
+        super().delete_sync(key)
+
+    def list(self):
+        return self._listed(super().list())
+
+    def list_prefix(self, prefix):
+        return self._listed(super().list_prefix(prefix))
+
+    def list_dir(self, prefix):
+        return self._listed(super().list_dir(prefix))
