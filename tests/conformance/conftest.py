@@ -43,3 +43,16 @@ def store(make_store):
 def counting_store():
     """A memory store behind a request counter: `counting_store.counts` after each operation."""
     return CountingStore(zarr.storage.MemoryStore())
+
+
+def pytest_configure(config):
+    """Hypothesis profiles: 'ci' (default) is bounded and derandomized; 'long' searches for real.
+    Choose with --hypothesis-profile=long."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None, database=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("long", max_examples=2000, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("ci")
