@@ -15,8 +15,9 @@ import zarr
 
 from zarrgauge import arrays
 from zarrgauge.catalogue import array_cases
+from zarrgauge.counting_store import CountingStore
 from zarrgauge.stores import Scratch, new_store
-from zarrgauge.timing import time_operation, time_write
+from zarrgauge.timing import PEAK_TOLERANCE, time_operation, time_write
 
 REPO = Path(__file__).resolve().parents[1]
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
@@ -147,7 +148,7 @@ def test_a_wrong_read_fails_the_benchmark(tmp_path):
 
 def test_a_lossy_read_is_held_to_its_tolerance(tmp_path):
     case = _case("seasonal-series/chunks=8x64x64/fso-zstd/v3/local")
-    array = arrays.fill(case, arrays.create(case, new_store("memory", Scratch(tmp_path))))
+    array = arrays.fill(case, arrays.create(case, CountingStore(new_store("memory", Scratch(tmp_path)))))
     bench = RecordingBenchmark()
     time_operation(bench, case, array, "read_full")
     assert bench.extra_info["lossless"] is False
@@ -162,3 +163,20 @@ def test_write_rounds_use_fresh_stores_and_leave_none_behind(tmp_path):
     time_write(bench, _case(ONE_CASE), scratch)
     assert bench.extra_info["write_unit"] == "whole array" and bench.group == "write random-ints"
     assert list(scratch.path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case_id", [ONE_CASE, "seasonal-series/chunks=4x32x64,shards=16x64x128/zarr-default/v3/local"])
+def test_deterministic_metrics_repeat_exactly(tmp_path, case_id):
+    case = _case(case_id)
+    scratch = Scratch(tmp_path)
+    runs = []
+    for _ in range(2):
+        array = arrays.fill(case, arrays.create(case, CountingStore(new_store("memory", scratch))))
+        bench = RecordingBenchmark()
+        time_operation(bench, case, array, "read_chunks")
+        runs.append({k: v for k, v in bench.extra_info.items() if k.startswith(("store_", "bytes_", "peak_"))})
+    peaks = [run.pop("peak_traced_bytes") for run in runs]
+    assert runs[0] == runs[1]
+    assert abs(peaks[0] - peaks[1]) <= PEAK_TOLERANCE * peaks[0]
+    assert runs[0]["store_get"] + runs[0]["store_get_partial"] >= 8 and runs[0]["store_set"] == 0
+    assert runs[0]["bytes_read"] > 0 and peaks[0] > runs[0]["bytes_returned"]

@@ -6,12 +6,15 @@ import zarr
 
 from zarrgauge import arrays
 from zarrgauge.catalogue import ArrayCase
+from zarrgauge.counting_store import CountingStore
 from zarrgauge.data import WHOLE_BYTES
 from zarrgauge.stores import Scratch, discard, new_store
 
 
 class StoreCache:
-    """Keeps every small case's filled array; at most one array too big for memory at a time."""
+    """Keeps every small case's filled array; at most one array too big for memory at a time.
+
+    Arrays sit behind a CountingStore so that benchmarks can record their store requests."""
 
     def __init__(self, scratch: Scratch) -> None:
         self.scratch = scratch
@@ -22,7 +25,8 @@ class StoreCache:
             if not case.source.fits_in_memory:
                 self._evict_large()
             store = new_store(case.store, self.scratch)
-            self._arrays[case.id] = (store, arrays.fill(case, arrays.create(case, store)))
+            array = arrays.fill(case, arrays.create(case, CountingStore(store)))
+            self._arrays[case.id] = (store, array)
         return self._arrays[case.id][1]
 
     def _evict_large(self) -> None:

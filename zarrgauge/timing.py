@@ -5,16 +5,23 @@ Store creation, data generation and oracle checks stay outside the timed region.
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable
+
 import numpy as np
 import zarr
 
 from zarrgauge import arrays, oracle
 from zarrgauge.catalogue import ArrayCase
+from zarrgauge.counting_store import CountingStore
 from zarrgauge.metrics import case_info
 from zarrgauge.operations import OPERATIONS
 from zarrgauge.stores import Scratch, discard, new_store
 
 WRITE_ROUNDS = 5
+# Peak traced memory moves by up to a few percent between identical runs (interpreter caches,
+# event-loop objects); requests and bytes moved do not move at all.
+PEAK_TOLERANCE = 0.05
 
 
 def _returned_bytes(result) -> int:
@@ -32,6 +39,24 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     result = benchmark(op.run, array, args)
     oracle.assert_matches(result, op.expect(case.source, args), case.atol)
     benchmark.extra_info["bytes_returned"] = _returned_bytes(result)
+    benchmark.extra_info.update(deterministic_metrics(array.store, lambda: op.run(array, args)))
+
+
+def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
+    """Store requests, bytes moved and peak traced memory of one more, untimed, run.
+
+    None of these depend on machine speed, so a regression gate can compare them exactly.
+    """
+    store.reset()
+    tracemalloc.start()
+    try:
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    counts = store.snapshot()
+    metrics = {f"store_{kind}": counts.pop(kind) for kind in list(counts) if not kind.startswith("bytes")}
+    return {**metrics, **counts, "peak_traced_bytes": peak}
 
 
 class _WriteRounds:
@@ -48,7 +73,7 @@ class _WriteRounds:
             if self.store is not None:
                 discard(self.store)
             self.store = new_store(self.case.store, self.scratch)
-            self.array = arrays.create(self.case, self.store)
+            self.array = arrays.create(self.case, CountingStore(self.store))
         region = self.spans[self.next_span]
         self.next_span = (self.next_span + 1) % len(self.spans)
         return (self.array, region, self.case.source.read(region)), {}
@@ -74,5 +99,14 @@ def time_write(benchmark, case: ArrayCase, scratch: Scratch, partial: bool = Fal
     array = rounds.finish()
     arrays.check_contents(case, array)
     benchmark.extra_info.update(case_info(case, array), operation=name,
-                                write_unit="whole array" if nspans == 1 else f"slab 1/{nspans}")
+                                write_unit="whole array" if nspans == 1 else f"region 1/{nspans}")
     discard(rounds.store)
+    benchmark.extra_info.update(_write_pass_metrics(rounds))
+
+
+def _write_pass_metrics(rounds: _WriteRounds) -> dict[str, int]:
+    """Deterministic metrics of one more write pass (requests and bytes of the whole pass)."""
+    first = rounds.setup()[0]
+    metrics = deterministic_metrics(first[0].store, lambda: (rounds.write(*first), rounds.finish()))
+    discard(rounds.store)
+    return metrics
