@@ -1,0 +1,96 @@
+"""Self-tests of the comparison and verdicts, on synthetic result pairs."""
+
+import numpy as np
+import pytest
+
+from zarrgauge.gate.compare import CannotCompare, Thresholds, compare_runs, judge_metric
+from zarrgauge.gate.stats import median_ratio_interval
+
+CASE = {"case": "random-ints/chunks=100x100/none/v3/local", "tier": "quick", "nbytes": 1000, "shape": [500, 500],
+        "dtype": "int32"}
+
+
+def bench(name, timings, **info):
+    return {"fullname": f"benchmarks/test_read_full.py::{name}", "group": "read_full random-ints",
+            "stats": {"data": list(timings)}, "extra_info": {**CASE, "store_get": 25, "stored_bytes": 1000, **info}}
+
+
+def noisy(median, n=30, spread=0.05, seed=0):
+    """Timings with multiplicative noise and a few slow outliers, like a shared runner."""
+    rng = np.random.default_rng(seed)
+    values = median * rng.lognormal(0, spread, n)
+    values[rng.integers(0, n, 2)] *= 1.5
+    return values
+
+
+def verdict(base_timings, head_timings, **head_info):
+    [result] = compare_runs([bench("t", base_timings)], [bench("t", head_timings, **head_info)])
+    return result
+
+
+@pytest.mark.parametrize("slowdown", [1.2, 1.5, 3.0])
+def test_clear_slowdown_is_a_regression(slowdown):
+    result = verdict(noisy(1e-3, seed=1), noisy(1e-3 * slowdown, seed=2))
+    assert result.verdict == "regression" and result.time.low > 1.1
+    assert result.time.ratio == pytest.approx(slowdown, rel=0.1)
+
+
+def test_clear_speedup_is_an_improvement():
+    assert verdict(noisy(2e-3, seed=1), noisy(1e-3, seed=2)).verdict == "improvement"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pure_noise_is_never_flagged(seed):
+    result = verdict(noisy(1e-3, spread=0.15, seed=seed), noisy(1e-3, spread=0.15, seed=seed + 100))
+    assert result.verdict == "same"
+
+
+def test_small_but_significant_change_below_the_factor_passes():
+    assert verdict(noisy(1e-3, spread=0.01, seed=1), noisy(1.05e-3, spread=0.01, seed=2)).verdict == "same"
+
+
+def test_slowdown_below_the_absolute_floor_passes():
+    result = verdict(noisy(1e-6, spread=0.01, seed=1), noisy(2e-6, spread=0.01, seed=2))
+    assert result.time.ratio > 1.9 and result.verdict == "same"
+
+
+def test_few_rounds_cannot_be_significant_but_many_can():
+    assert verdict(noisy(1e-3, n=3, seed=1), noisy(1.5e-3, n=3, seed=2)).verdict == "same"
+    assert verdict(noisy(1e-3, n=8, spread=0.02, seed=1), noisy(1.5e-3, n=8, spread=0.02, seed=2)).verdict == "regression"
+
+
+def test_one_more_store_request_is_a_regression_even_when_faster():
+    result = verdict(noisy(1e-3, seed=1), noisy(1e-3, seed=1), store_get=26)
+    assert result.time_verdict == "same" and result.verdict == "regression"
+    assert [(m.name, m.verdict) for m in result.metrics if m.verdict != "same"] == [("store_get", "regression")]
+
+
+@pytest.mark.parametrize("name, base, head, expected", [
+    ("compression_ratio", 3.0, 2.9, "regression"),
+    ("compression_ratio", 3.0, 3.1, "improvement"),
+    ("stored_bytes", 1000, 999, "improvement"),
+    ("peak_traced_bytes", 1000, 1040, "same"),
+    ("peak_traced_bytes", 1000, 1100, "regression"),
+])
+def test_metric_direction_and_tolerance(name, base, head, expected):
+    assert judge_metric(name, base, head, Thresholds()).verdict == expected
+
+
+def test_override_by_group_relaxes_the_factor():
+    base, head = [bench("t", noisy(1e-3, seed=1))], [bench("t", noisy(1.3e-3, seed=2))]
+    assert compare_runs(base, head)[0].verdict == "regression"
+    assert compare_runs(base, head, overrides={"read_full *": {"factor": 1.5}})[0].verdict == "same"
+
+
+def test_mismatched_and_disjoint_runs_cannot_be_compared():
+    with pytest.raises(CannotCompare, match="mismatched cases: .* tier='quick' in base, 'full' in head"):
+        compare_runs([bench("t", noisy(1e-3))], [bench("t", noisy(1e-3), tier="full")])
+    with pytest.raises(CannotCompare, match="no benchmarks in common"):
+        compare_runs([bench("a", noisy(1e-3))], [bench("b", noisy(1e-3))])
+    with pytest.raises(CannotCompare, match="no raw timings"):
+        compare_runs([bench("t", [])], [bench("t", noisy(1e-3))])
+
+
+def test_interval_covers_the_true_ratio():
+    low, high = median_ratio_interval(noisy(1e-3, n=50, seed=3), noisy(1.2e-3, n=50, seed=4))
+    assert low < 1.2 < high and high - low < 0.2

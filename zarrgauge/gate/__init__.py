@@ -1,0 +1,1 @@
+"""Comparing two benchmark runs and turning the comparison into a regression verdict."""

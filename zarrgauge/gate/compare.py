@@ -1,0 +1,117 @@
+"""Pairing the benchmarks of two runs and judging each pair.
+
+Time: a regression only when the median ratio exceeds a factor, a one-sided Mann-Whitney U
+test is significant, and the absolute slowdown is above a floor; all three, so that neither
+noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Deterministic metrics:
+exact, except peak traced memory, which moves a few percent between identical runs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, replace
+
+from zarrgauge.gate.stats import TimeChange, time_change
+from zarrgauge.timing import PEAK_TOLERANCE
+
+# metric -> True when lower is better
+METRICS = {
+    "stored_bytes": True, "compression_ratio": False, "store_get": True, "store_get_partial": True,
+    "store_set": True, "store_exists": True, "store_list": True, "store_delete": True,
+    "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True,
+}
+METRIC_TOLERANCE = {"peak_traced_bytes": PEAK_TOLERANCE}
+IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype")
+
+
+class CannotCompare(Exception):
+    """The two runs cannot be compared; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    factor: float = 1.10
+    alpha: float = 0.01
+    floor_seconds: float = 20e-6
+    metric_tolerance: dict[str, float] = field(default_factory=lambda: dict(METRIC_TOLERANCE))
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    name: str
+    base: float
+    head: float
+    verdict: str  # "same", "regression" or "improvement"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    group: str
+    time: TimeChange
+    metrics: tuple[MetricChange, ...]
+    time_verdict: str
+
+    @property
+    def verdict(self) -> str:
+        verdicts = {self.time_verdict, *(m.verdict for m in self.metrics)}
+        return next((v for v in ("regression", "improvement") if v in verdicts), "same")
+
+
+def _timings(bench: dict, label: str) -> list[float]:
+    data = bench.get("stats", {}).get("data")
+    if not data or len(data) < 3:
+        raise CannotCompare(f"{label}: {bench['fullname']} has no raw timings; "
+                            "run with --benchmark-json (or --benchmark-save-data) and at least 3 rounds")
+    return data
+
+
+def _check_same_case(base: dict, head: dict) -> None:
+    for key in IDENTITY_KEYS:
+        b, h = base.get("extra_info", {}).get(key), head.get("extra_info", {}).get(key)
+        if b != h:
+            raise CannotCompare(f"mismatched cases: {base['fullname']} has {key}={b!r} in base, {h!r} in head")
+
+
+def judge_time(change: TimeChange, limits: Thresholds) -> str:
+    if change.ratio > limits.factor and change.p_slower < limits.alpha and change.seconds_added > limits.floor_seconds:
+        return "regression"
+    if change.ratio < 1 / limits.factor and change.p_faster < limits.alpha and -change.seconds_added > limits.floor_seconds:
+        return "improvement"
+    return "same"
+
+
+def judge_metric(name: str, base: float, head: float, limits: Thresholds) -> MetricChange:
+    tolerance = limits.metric_tolerance.get(name, 0.0) * abs(base)
+    if abs(head - base) <= tolerance:
+        return MetricChange(name, base, head, "same")
+    worse = (head > base) == METRICS[name]
+    return MetricChange(name, base, head, "regression" if worse else "improvement")
+
+
+def thresholds_for(bench: dict, default: Thresholds, overrides: dict[str, dict]) -> Thresholds:
+    """Overrides are keyed by glob patterns on the benchmark's group or full name."""
+    for pattern, values in overrides.items():
+        if fnmatch.fnmatchcase(bench.get("group") or "", pattern) or fnmatch.fnmatchcase(bench["fullname"], pattern):
+            return replace(default, **values)
+    return default
+
+
+def compare_pair(base: dict, head: dict, limits: Thresholds) -> Comparison:
+    _check_same_case(base, head)
+    change = time_change(_timings(base, "base"), _timings(head, "head"))
+    base_info, head_info = base.get("extra_info", {}), head.get("extra_info", {})
+    metrics = tuple(judge_metric(name, base_info[name], head_info[name], limits)
+                    for name in METRICS if name in base_info and name in head_info)
+    return Comparison(base["fullname"], base.get("group") or "", change, metrics, judge_time(change, limits))
+
+
+def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thresholds(),
+                 overrides: dict[str, dict] | None = None) -> list[Comparison]:
+    """Compare every benchmark present in both runs; raise CannotCompare if there is none."""
+    head_by_name = {bench["fullname"]: bench for bench in head}
+    common = [bench for bench in base if bench["fullname"] in head_by_name]
+    if not common:
+        raise CannotCompare("no benchmarks in common between base and head")
+    return [compare_pair(bench, head_by_name[bench["fullname"]], thresholds_for(bench, default, overrides or {}))
+            for bench in common]

@@ -1,0 +1,48 @@
+"""Statistics for timing comparisons: a bootstrap interval of the median ratio and one-sided
+Mann-Whitney U tests. Both need the raw per-round timings, not summary statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import mannwhitneyu
+
+RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class TimeChange:
+    base_median: float
+    head_median: float
+    ratio: float  # head / base medians: above 1 is slower
+    low: float
+    high: float
+    p_slower: float  # Mann-Whitney U, alternative: head slower than base
+    p_faster: float
+
+    @property
+    def seconds_added(self) -> float:
+        return self.head_median - self.base_median
+
+
+def median_ratio_interval(base, head, confidence: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of median(head) / median(base)."""
+    rng = np.random.default_rng(seed)
+    base, head = np.asarray(base, float), np.asarray(head, float)
+    base_medians = np.median(base[rng.integers(0, base.size, (RESAMPLES, base.size))], axis=1)
+    head_medians = np.median(head[rng.integers(0, head.size, (RESAMPLES, head.size))], axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(head_medians / base_medians, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def time_change(base, head, confidence: float = 0.95) -> TimeChange:
+    base, head = np.asarray(base, float), np.asarray(head, float)
+    low, high = median_ratio_interval(base, head, confidence)
+    base_median, head_median = float(np.median(base)), float(np.median(head))
+    return TimeChange(
+        base_median, head_median, head_median / base_median, low, high,
+        p_slower=float(mannwhitneyu(head, base, alternative="greater").pvalue),
+        p_faster=float(mannwhitneyu(head, base, alternative="less").pvalue),
+    )
