@@ -19,8 +19,10 @@ from zarrgauge.operations import OPERATIONS
 from zarrgauge.stores import Scratch, discard, new_store
 
 WRITE_ROUNDS = 5
-# Peak traced memory moves by up to a few percent between identical runs (interpreter caches,
-# event-loop objects); requests and bytes moved do not move at all.
+# With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
+# the metrics run processes one chunk at a time. What is left is a few percent from interpreter
+# caches and event-loop objects; requests and bytes moved do not move at all.
+SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
 PEAK_TOLERANCE = 0.05
 
 
@@ -43,14 +45,15 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
 
 
 def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
-    """Store requests, bytes moved and peak traced memory of one more, untimed, run.
+    """Store requests, bytes moved and peak traced memory of one more, untimed, serial run.
 
     None of these depend on machine speed, so a regression gate can compare them exactly.
     """
     store.reset()
     tracemalloc.start()
     try:
-        run()
+        with zarr.config.set(SERIAL):
+            run()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,0 +1,104 @@
+"""Same-job A/B: run the benchmarks alternately in two environments, then compare.
+
+A and B share the machine and the time window, and their order swaps every round (A B, B A,
+...), so runner-to-runner variation and slow drift cancel out instead of reading as regressions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zarrgauge.gate.compare import CannotCompare
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str  # "base" or "head"
+    spec: str  # a pip requirement ("zarr==3.1.6"), a path to a zarr-python checkout, or "current"
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _say(text: str) -> None:
+    print(f"zarrgauge ab: {text}", file=sys.stderr, flush=True)
+
+
+def _is_path(spec: str) -> bool:
+    return spec.startswith((".", "/", "~")) or Path(spec).expanduser().is_dir()
+
+
+def environment(spec: str, python: str) -> str:
+    """The interpreter of a cached environment holding zarrgauge and zarr as `spec` asks."""
+    if spec == "current":
+        return sys.executable
+    project = (REPO / "pyproject.toml").read_bytes()
+    key = hashlib.sha256(b"\0".join([spec.encode(), python.encode(), project])).hexdigest()[:12]
+    home = CACHE / f"{''.join(c if c.isalnum() else '-' for c in spec)[:40]}-{key}"
+    interpreter = str(home / "bin" / "python")
+    if not (home / ".ready").exists():
+        _say(f"building environment for {spec} in {home}")
+        subprocess.run([python, "-m", "venv", "--clear", str(home)], check=True)
+        _pip(interpreter, "-e", f"{REPO}[test]")
+        if not _is_path(spec):
+            _pip(interpreter, spec)
+        (home / ".ready").touch()
+    if _is_path(spec):  # a checkout changes between runs: reinstall it every time
+        _pip(interpreter, "--force-reinstall", "--no-deps", str(Path(spec).expanduser()))
+    return interpreter
+
+
+def _pip(interpreter: str, *args: str) -> None:
+    result = subprocess.run([interpreter, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *args],
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise CannotCompare(f"pip install {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
+
+
+def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
+    paths = [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
+    command = [interpreter, "-m", "pytest", *paths, "--benchmark-only", f"--benchmark-json={out}",
+               "-q", "-p", "no:cacheprovider", *pytest_args]
+    result = subprocess.run(command, cwd=REPO, env={**os.environ, **side.env}, capture_output=True, text=True)
+    if result.returncode:
+        log = out.with_suffix(".log")
+        log.write_text(result.stdout + result.stderr)
+        raise CannotCompare(f"the {side.label} run ({side.spec}) failed with exit status {result.returncode}; see {log}")
+    return json.loads(out.read_text())
+
+
+def merge(runs: list[dict]) -> dict:
+    """One results document whose raw timings are those of every round, per benchmark."""
+    merged = json.loads(json.dumps(runs[0]))
+    by_name = {bench["fullname"]: bench for bench in merged["benchmarks"]}
+    for run in runs[1:]:
+        for bench in run["benchmarks"]:
+            if bench["fullname"] in by_name:
+                by_name[bench["fullname"]]["stats"]["data"] += bench["stats"]["data"]
+    return merged
+
+
+def run_ab(base: Side, head: Side, rounds: int, pytest_args: Sequence[str], out_dir: Path,
+           python: str = sys.executable) -> tuple[dict, dict]:
+    """Alternate the two sides for `rounds` rounds; return their merged results."""
+    interpreters = {side.label: environment(side.spec, python) for side in (base, head)}
+    results: dict[str, list[dict]] = {"base": [], "head": []}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for number in range(rounds):
+        order = (base, head) if number % 2 == 0 else (head, base)
+        for side in order:
+            _say(f"round {number + 1}/{rounds}: {side.label} ({side.spec})")
+            out = out_dir / f"{side.label}-{number + 1}.json"
+            results[side.label].append(run_once(interpreters[side.label], side, out, pytest_args))
+    merged = {label: merge(runs) for label, runs in results.items()}
+    for label, document in merged.items():
+        (out_dir / f"{label}.json").write_text(json.dumps(document))
+    return merged["base"], merged["head"]
