@@ -94,3 +94,12 @@ def test_mismatched_and_disjoint_runs_cannot_be_compared():
 def test_interval_covers_the_true_ratio():
     low, high = median_ratio_interval(noisy(1e-3, n=50, seed=3), noisy(1.2e-3, n=50, seed=4))
     assert low < 1.2 < high and high - low < 0.2
+
+
+def test_rounds_that_disagree_are_not_a_regression():
+    base, head = bench("t", noisy(1e-3, seed=1)), bench("t", noisy(1.3e-3, seed=2))
+    base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3, 1e-3, 1e-3], [1.6e-3, 0.9e-3, 1.4e-3]
+    assert compare_runs([base], [head])[0].verdict == "same"
+    head["stats"]["round_medians"] = [1.3e-3, 1.2e-3, 1.4e-3]
+    [result] = compare_runs([base], [head])
+    assert result.verdict == "regression" and result.time.round_ratios == pytest.approx((1.3, 1.2, 1.4))

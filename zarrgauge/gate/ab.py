@@ -76,13 +76,18 @@ def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]
 
 
 def merge(runs: list[dict]) -> dict:
-    """One results document whose raw timings are those of every round, per benchmark."""
+    """One results document whose raw timings are those of every round, per benchmark, with
+    each round's median kept too: rounds are blocks, and the gate checks they agree."""
     merged = json.loads(json.dumps(runs[0]))
     by_name = {bench["fullname"]: bench for bench in merged["benchmarks"]}
+    for bench in by_name.values():
+        bench["stats"]["round_medians"] = [bench["stats"]["median"]]
     for run in runs[1:]:
         for bench in run["benchmarks"]:
             if bench["fullname"] in by_name:
-                by_name[bench["fullname"]]["stats"]["data"] += bench["stats"]["data"]
+                stats = by_name[bench["fullname"]]["stats"]
+                stats["data"] += bench["stats"]["data"]
+                stats["round_medians"].append(bench["stats"]["median"])
     return merged
 
 

@@ -2,7 +2,9 @@
 
 Time: a regression only when the median ratio exceeds a factor, a one-sided Mann-Whitney U
 test is significant, and the absolute slowdown is above a floor; all three, so that neither
-noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Deterministic metrics:
+noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Runs from `zarrgauge ab`
+are blocked by round: a machine that slows down for a while makes one round's samples all
+slower, which the pooled test would take for significance, so every round must also agree. Deterministic metrics:
 exact, except peak traced memory, which moves a few percent between identical runs.
 """
 
@@ -74,11 +76,21 @@ def _check_same_case(base: dict, head: dict) -> None:
 
 
 def judge_time(change: TimeChange, limits: Thresholds) -> str:
-    if change.ratio > limits.factor and change.p_slower < limits.alpha and change.seconds_added > limits.floor_seconds:
+    rounds = change.round_ratios
+    if (change.ratio > limits.factor and change.p_slower < limits.alpha
+            and change.seconds_added > limits.floor_seconds and all(r > 1 for r in rounds)):
         return "regression"
-    if change.ratio < 1 / limits.factor and change.p_faster < limits.alpha and -change.seconds_added > limits.floor_seconds:
+    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha
+            and -change.seconds_added > limits.floor_seconds and all(r < 1 for r in rounds)):
         return "improvement"
     return "same"
+
+
+def _round_ratios(base: dict, head: dict) -> tuple[float, ...]:
+    base_rounds, head_rounds = base["stats"].get("round_medians", []), head["stats"].get("round_medians", [])
+    if len(base_rounds) != len(head_rounds):
+        return ()
+    return tuple(h / b for b, h in zip(base_rounds, head_rounds))
 
 
 def judge_metric(name: str, base: float, head: float, limits: Thresholds) -> MetricChange:
@@ -99,7 +111,7 @@ def thresholds_for(bench: dict, default: Thresholds, overrides: dict[str, dict])
 
 def compare_pair(base: dict, head: dict, limits: Thresholds) -> Comparison:
     _check_same_case(base, head)
-    change = time_change(_timings(base, "base"), _timings(head, "head"))
+    change = time_change(_timings(base, "base"), _timings(head, "head"), round_ratios=_round_ratios(base, head))
     base_info, head_info = base.get("extra_info", {}), head.get("extra_info", {})
     metrics = tuple(judge_metric(name, base_info[name], head_info[name], limits)
                     for name in METRICS if name in base_info and name in head_info)

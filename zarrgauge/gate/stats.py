@@ -20,6 +20,7 @@ class TimeChange:
     high: float
     p_slower: float  # Mann-Whitney U, alternative: head slower than base
     p_faster: float
+    round_ratios: tuple[float, ...] = ()  # per A/B round, when both runs came from `zarrgauge ab`
 
     @property
     def seconds_added(self) -> float:
@@ -37,7 +38,7 @@ def median_ratio_interval(base, head, confidence: float = 0.95, seed: int = 0) -
     return float(low), float(high)
 
 
-def time_change(base, head, confidence: float = 0.95) -> TimeChange:
+def time_change(base, head, confidence: float = 0.95, round_ratios: tuple[float, ...] = ()) -> TimeChange:
     base, head = np.asarray(base, float), np.asarray(head, float)
     low, high = median_ratio_interval(base, head, confidence)
     base_median, head_median = float(np.median(base)), float(np.median(head))
@@ -45,4 +46,5 @@ def time_change(base, head, confidence: float = 0.95) -> TimeChange:
         base_median, head_median, head_median / base_median, low, high,
         p_slower=float(mannwhitneyu(head, base, alternative="greater").pvalue),
         p_faster=float(mannwhitneyu(head, base, alternative="less").pvalue),
+        round_ratios=round_ratios,
     )

@@ -1,0 +1,24 @@
+"""End to end: a real A/B on this machine flags an injected 20% read slowdown and not A/A."""
+
+import pytest
+
+from zarrgauge.gate.ab import Side, run_ab
+from zarrgauge.gate.compare import compare_runs
+
+SELECTION = ["benchmarks/test_read_full.py", "--zarr-case=random-ints/chunks=100x100/*/v3/local",
+             "--zarr-codec=zarr-default,blosc-lz4"]
+SLOW = {"PYTEST_ADDOPTS": "-p zarrgauge.testing.slowdown", "ZARRGAUGE_SLOWDOWN": "0.2"}
+
+
+def ab(tmp_path, head_env):
+    base, head = run_ab(Side("base", "current"), Side("head", "current", head_env), 3, SELECTION, tmp_path)
+    return compare_runs(base["benchmarks"], head["benchmarks"])
+
+
+@pytest.mark.parametrize("head_env, flagged", [({}, False), (SLOW, True)], ids=["A-A", "A-B+20%"])
+def test_gate_flags_the_slowdown_and_only_it(tmp_path, head_env, flagged):
+    comparisons = ab(tmp_path, head_env)
+    assert len(comparisons) == 2
+    assert all((c.time_verdict == "regression") == flagged for c in comparisons), [
+        (c.name, c.time.ratio, c.time.p_slower) for c in comparisons]
+    assert all(m.verdict == "same" for c in comparisons for m in c.metrics)
