@@ -34,6 +34,9 @@ def run_pytest(*args, env=None, cwd=REPO):
     ([], {"ZARRGAUGE_CODEC": "lz5"}, "--zarr-codec (or ZARRGAUGE_CODEC)"),
     (["--zarr-family=seasonal-series,nope"], {}, "--zarr-family"),
     (["--zarr-case=nope/*"], {}, "--zarr-case"),
+    (["--zarr-chunks=30x0x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): malformed shape '30x0x5'"),
+    ([], {"ZARRGAUGE_CHUNKS": "4x4:6x8"}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=4x4,shards=6x8: each shard"),
+    (["--zarr-chunks=1x2x3x4x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=1x2x3x4x5 has rank 5"),
 ])
 def test_bad_option_is_a_one_line_usage_error(args, env, flag):
     result = run_pytest("benchmarks", "--co", *args, env=env)
@@ -41,6 +44,13 @@ def test_bad_option_is_a_one_line_usage_error(args, env, flag):
     assert result.returncode == pytest.ExitCode.USAGE_ERROR
     assert len(lines) == 1 and lines[0].startswith(f"ERROR: {flag}")
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_custom_chunks_join_the_layout_sweep_of_matching_families():
+    result = run_pytest("benchmarks/test_read_time.py", "--co", "-q", "--zarr-chunks=12x32x32,6x16x16:12x64x64")
+    custom = [line for line in result.stdout.splitlines() if "chunks=12x32x32/" in line or "shards=12x64x64/" in line]
+    assert result.returncode == 0 and len(custom) == 4  # seasonal-series and camera-frames, each twice
+    assert all("/zarr-default/v3/local]" in line for line in custom)
 
 
 def test_plain_pytest_runs_benchmarks_once_untimed():

@@ -147,14 +147,15 @@ def _family_codecs(family: Family) -> list[str]:
     return [name for name in names if CODECS[name].supports(family.dtype)]
 
 
-def _sweeps(family: Family, tier: str):
+def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
     """(layout, codec, zarr_format, store, operations) for each sweep point of one family."""
     base = default_layout(family.name, tier)
     source = Source(family, family.shapes[tier], SEED)
     all_ops = family_operations(family, source)
     storage_ops = all_ops & set(STORAGE_OPERATIONS)
     stores = BENCHMARK_STORES if source.fits_in_memory else ON_DISK_ONLY
-    for layout in family_layouts(family.name, tier):
+    extra = tuple(layout for layout in custom if layout.fits(source.shape))
+    for layout in family_layouts(family.name, tier) + extra:
         yield layout, DEFAULT_CODEC, 3, "local", all_ops
     if family.name in CODEC_SWEEP_FAMILIES:
         formats = ZARR_FORMATS if family.name in V2_CODEC_SWEEP_FAMILIES else (3,)
@@ -166,11 +167,13 @@ def _sweeps(family: Family, tier: str):
             yield base, DEFAULT_CODEC, zarr_format, store, storage_ops
 
 
-def array_cases(tier: str = "quick") -> list[ArrayCase]:
-    """Every array case of a tier, deduplicated, with the union of the operations its sweeps time."""
+def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = ()) -> list[ArrayCase]:
+    """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
+
+    `custom` layouts join the layout sweep of every family of the same rank."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
-        for layout, codec, zarr_format, store, ops in _sweeps(family, tier):
+        for layout, codec, zarr_format, store, ops in _sweeps(family, tier, custom):
             case = ArrayCase(family, layout, CODECS[codec], zarr_format, store, tier, frozenset(ops))
             if case.id in merged:
                 case = ArrayCase(family, layout, case.codec, zarr_format, store, tier,

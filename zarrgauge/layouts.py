@@ -24,6 +24,12 @@ def grid_shape(shape: Shape, block: Shape) -> Shape:
     return tuple(math.ceil(s / b) for s, b in zip(shape, block))
 
 
+def parse_layout(text: str) -> "Layout":
+    """'30x250x500' (chunks) or '10x100x100:30x500x500' (inner chunks : shards) as a custom layout."""
+    chunks, _, shards = text.partition(":")
+    return Layout("custom", parse_shape(chunks), parse_shape(shards) if shards else None)
+
+
 @dataclass(frozen=True)
 class Layout:
     """A named chunking of one array shape.

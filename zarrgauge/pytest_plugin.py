@@ -16,6 +16,7 @@ from zarrgauge import compat, progress
 from zarrgauge.catalogue import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.codecs import CODECS
 from zarrgauge.families import FAMILIES
+from zarrgauge.layouts import Layout, parse_layout
 from zarrgauge.stores import BENCHMARK_STORES, Scratch
 from zarrgauge.store_cache import StoreCache
 
@@ -38,6 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{text}; env {env}; one of: {', '.join(allowed)}")
     group.addoption("--zarr-case", dest="zarr_case", default=os.environ.get("ZARRGAUGE_CASE"), metavar="GLOBS",
                     help="comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*' (env ZARRGAUGE_CASE)")
+    group.addoption("--zarr-chunks", dest="zarr_chunks", default=os.environ.get("ZARRGAUGE_CHUNKS"),
+                    metavar="SPECS", help="extra chunk layouts to try, e.g. '30x250x500' or '10x100x100:30x500x500' "
+                    "(chunks:shards), comma-separated; added to every family of that rank (env ZARRGAUGE_CHUNKS)")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=os.environ.get("ZARRGAUGE_SCRATCH"),
                     metavar="DIR", help="parent directory for scratch stores (env ZARRGAUGE_SCRATCH; default: system temp)")
 
@@ -61,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--zarr-tier: give one tier, quick or full")
     config.zarrgauge_tier = tiers[0]
     config.zarrgauge_selection = selection
+    config.zarrgauge_layouts = _custom_layouts(config, tiers[0])
     config.zarrgauge_case_globs = _case_globs(config, tiers[0])
     if not any(config.getoption(name, None) for name in TIMING_OPTIONS):
         config.option.benchmark_disable = True
@@ -75,9 +80,23 @@ def _write_past_capture(config: pytest.Config, text: str) -> None:
         reporter.write(text, flush=True)
 
 
+def _custom_layouts(config: pytest.Config, tier: str) -> tuple[Layout, ...]:
+    specs = [spec.strip() for spec in (config.getoption("zarr_chunks") or "").split(",") if spec.strip()]
+    try:
+        layouts = tuple(parse_layout(spec) for spec in specs)
+    except ValueError as error:
+        raise pytest.UsageError(f"--zarr-chunks (or ZARRGAUGE_CHUNKS): {error}") from None
+    ranks = {len(family.shapes[tier]) for family in FAMILIES.values()}
+    for layout in layouts:
+        if len(layout.chunks) not in ranks:
+            raise pytest.UsageError(f"--zarr-chunks (or ZARRGAUGE_CHUNKS): {layout.id} has rank {len(layout.chunks)}; "
+                                    f"the families have ranks {sorted(ranks)}")
+    return layouts
+
+
 def _case_globs(config: pytest.Config, tier: str) -> tuple[str, ...]:
     globs = tuple(g.strip() for g in (config.getoption("zarr_case") or "").split(",") if g.strip())
-    ids = [case.id for case in array_cases(tier)] + [case.id for case in node_cases(tier)]
+    ids = [case.id for case in array_cases(tier, config.zarrgauge_layouts)] + [case.id for case in node_cases(tier)]
     for glob in globs:
         if not fnmatch.filter(ids, glob):
             raise pytest.UsageError(f"--zarr-case (or ZARRGAUGE_CASE): no {tier} case matches {glob!r}; "
@@ -101,7 +120,8 @@ def _wanted(config: pytest.Config, case: ArrayCase | NodeCase) -> bool:
 
 
 def selected_array_cases(config: pytest.Config, operation: str) -> list[ArrayCase]:
-    return [c for c in array_cases(config.zarrgauge_tier) if operation in c.operations and _wanted(config, c)]
+    cases = array_cases(config.zarrgauge_tier, config.zarrgauge_layouts)
+    return [c for c in cases if operation in c.operations and _wanted(config, c)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
