@@ -32,23 +32,33 @@ def load_benchmarks(path: str, label: str) -> list[dict]:
     return document["benchmarks"]
 
 
-def _key_values(pairs: list[str], option: str) -> dict[str, str]:
+def key_value(text: str) -> tuple[str, str]:
+    """An argparse type for KEY=VALUE options."""
+    key, sep, value = text.partition("=")
+    if not key or not sep:
+        raise argparse.ArgumentTypeError(f"takes KEY=VALUE, got {text!r}")
+    return key, value
+
+
+OVERRIDE_FIELDS = {"factor": float, "alpha": float, "floor_seconds": float}
+
+
+def override(text: str) -> tuple[str, str, float]:
+    """An argparse type for 'GLOB:NAME=NUMBER', a per-group or per-benchmark threshold."""
+    glob, _, setting = text.rpartition(":")
+    name, _, value = setting.partition("=")
     try:
-        return dict(pair.split("=", 1) for pair in pairs)
+        if glob and name in OVERRIDE_FIELDS:
+            return glob, name, OVERRIDE_FIELDS[name](value)
     except ValueError:
-        raise CannotCompare(f"{option} takes KEY=VALUE, got {pairs}") from None
+        pass
+    raise argparse.ArgumentTypeError(f"takes GLOB:{'|'.join(OVERRIDE_FIELDS)}=NUMBER, got {text!r}")
 
 
-def _overrides(pairs: list[str]) -> dict[str, dict]:
-    """--override 'GLOB:factor=1.3' entries: per-group or per-benchmark threshold changes."""
+def _overrides(entries: list[tuple[str, str, float]]) -> dict[str, dict]:
     overrides: dict[str, dict] = {}
-    fields = {"factor": float, "alpha": float, "floor_seconds": float}
-    for pair in pairs:
-        glob, _, setting = pair.rpartition(":")
-        name, _, value = setting.partition("=")
-        if not glob or name not in fields or not value:
-            raise CannotCompare(f"--override takes GLOB:{'|'.join(fields)}=NUMBER, got {pair!r}")
-        overrides.setdefault(glob, {})[name] = fields[name](value)
+    for glob, name, value in entries:
+        overrides.setdefault(glob, {})[name] = value
     return overrides
 
 
@@ -60,7 +70,7 @@ def add_threshold_options(parser: argparse.ArgumentParser) -> None:
                         help=f"significance level of the one-sided Mann-Whitney U test (default {defaults.alpha})")
     parser.add_argument("--floor", type=float, default=defaults.floor_seconds, dest="floor_seconds",
                         help=f"smallest slowdown in seconds that counts (default {defaults.floor_seconds})")
-    parser.add_argument("--override", action="append", default=[], metavar="GLOB:NAME=VALUE",
+    parser.add_argument("--override", action="append", default=[], type=override, metavar="GLOB:NAME=VALUE",
                         help="per-group or per-benchmark threshold, e.g. 'write *:factor=1.3' (repeatable)")
     parser.add_argument("--markdown", metavar="PATH", help="also write a markdown summary here "
                         "(appended to $GITHUB_STEP_SUMMARY when that is set)")
@@ -97,8 +107,8 @@ def run_compare(args: argparse.Namespace, gate: bool) -> int:
 def run_ab_command(args: argparse.Namespace) -> int:
     pytest_args = [*(["-k", args.k] if args.k else []), *args.pytest_args]
     out_dir = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="zarrgauge-ab-"))
-    base = Side("base", args.base, _key_values(args.base_env, "--base-env"))
-    head = Side("head", args.head, _key_values(args.head_env, "--head-env"))
+    base = Side("base", args.base, dict(args.base_env))
+    head = Side("head", args.head, dict(args.head_env))
     base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir)
     print(f"zarrgauge ab: merged results in {out_dir}/base.json and {out_dir}/head.json", file=sys.stderr)
     comparisons = compare_runs(base_run["benchmarks"], head_run["benchmarks"], _thresholds(args),
@@ -123,8 +133,8 @@ def add_commands(subparsers) -> None:
     ab.add_argument("--head", required=True, metavar="SPEC", help="same forms as --base")
     ab.add_argument("-k", metavar="EXPR", help="pytest -k expression selecting the benchmarks")
     ab.add_argument("--rounds", type=int, default=4, help="rounds of A B / B A alternation (default 4)")
-    ab.add_argument("--base-env", action="append", default=[], metavar="KEY=VALUE", help="environment for base runs")
-    ab.add_argument("--head-env", action="append", default=[], metavar="KEY=VALUE", help="environment for head runs")
+    ab.add_argument("--base-env", action="append", default=[], type=key_value, metavar="KEY=VALUE", help="environment for base runs")
+    ab.add_argument("--head-env", action="append", default=[], type=key_value, metavar="KEY=VALUE", help="environment for head runs")
     ab.add_argument("--out", metavar="DIR", help="where to keep the per-round and merged JSON (default: a temp dir)")
     ab.add_argument("pytest_args", nargs="*", help="further pytest options, after --")
     add_threshold_options(ab)

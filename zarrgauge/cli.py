@@ -1,0 +1,47 @@
+"""The `zarrgauge` command line: compare, gate and ab (same-job A/B) over pytest-benchmark results.
+
+Exit status: 0 no regression, 1 regression, 2 could not compare (one line on stderr, no
+traceback), 4 usage error (unknown command or option), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zarrgauge.gate.commands import EXIT_CANNOT_COMPARE, add_commands
+from zarrgauge.gate.compare import CannotCompare
+
+EXIT_USAGE, EXIT_INTERRUPTED = 4, 130
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line with their own exit status, apart from 'could not compare' (2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = OneLineParser(
+        prog="zarrgauge", description=__doc__.split("\n\n")[0],
+        epilog="Run 'zarrgauge COMMAND --help' for the options of each command.")
+    subparsers = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_commands(subparsers)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CannotCompare as reason:
+        print(f"zarrgauge {args.command}: {reason}", file=sys.stderr)
+        return EXIT_CANNOT_COMPARE
+    except KeyboardInterrupt:
+        print(f"zarrgauge {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
