@@ -103,3 +103,10 @@ def test_rounds_that_disagree_are_not_a_regression():
     head["stats"]["round_medians"] = [1.3e-3, 1.2e-3, 1.4e-3]
     [result] = compare_runs([base], [head])
     assert result.verdict == "regression" and result.time.round_ratios == pytest.approx((1.3, 1.2, 1.4))
+
+
+def test_one_slow_round_cannot_carry_the_verdict():
+    """All rounds slower, but only one by more than the factor: a load burst, not a regression."""
+    base, head = bench("t", noisy(1e-3, seed=1)), bench("t", noisy(1.3e-3, seed=2))
+    base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3, 1e-3, 1e-3], [1.8e-3, 1.02e-3, 1.05e-3]
+    assert compare_runs([base], [head])[0].verdict == "same"

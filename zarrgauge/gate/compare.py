@@ -4,13 +4,15 @@ Time: a regression only when the median ratio exceeds a factor, a one-sided Mann
 test is significant, and the absolute slowdown is above a floor; all three, so that neither
 noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Runs from `zarrgauge ab`
 are blocked by round: a machine that slows down for a while makes one round's samples all
-slower, which the pooled test would take for significance, so every round must also agree. Deterministic metrics:
+slower, which the pooled test would take for significance, so every round must also point the
+same way and the median of the per-round ratios must pass the factor too. Deterministic metrics:
 exact, except peak traced memory, which moves a few percent between identical runs.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import statistics
 from dataclasses import dataclass, field, replace
 
 from zarrgauge.gate.stats import TimeChange, time_change
@@ -75,13 +77,20 @@ def _check_same_case(base: dict, head: dict) -> None:
             raise CannotCompare(f"mismatched cases: {base['fullname']} has {key}={b!r} in base, {h!r} in head")
 
 
+def _rounds_agree(rounds: tuple[float, ...], slower: bool, factor: float) -> bool:
+    """Every round points the same way and their median passes the factor; a plain
+    pytest-benchmark run has no rounds and agrees trivially."""
+    if not slower:
+        rounds = tuple(1 / r for r in rounds)
+    return not rounds or (all(r > 1 for r in rounds) and statistics.median(rounds) > factor)
+
+
 def judge_time(change: TimeChange, limits: Thresholds) -> str:
-    rounds = change.round_ratios
     if (change.ratio > limits.factor and change.p_slower < limits.alpha
-            and change.seconds_added > limits.floor_seconds and all(r > 1 for r in rounds)):
+            and change.seconds_added > limits.floor_seconds and _rounds_agree(change.round_ratios, True, limits.factor)):
         return "regression"
-    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha
-            and -change.seconds_added > limits.floor_seconds and all(r < 1 for r in rounds)):
+    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha and -change.seconds_added > limits.floor_seconds
+            and _rounds_agree(change.round_ratios, False, limits.factor)):
         return "improvement"
     return "same"
 
