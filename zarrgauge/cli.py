@@ -1,4 +1,5 @@
-"""The `zarrgauge` command line: compare, gate and ab (same-job A/B) over pytest-benchmark results.
+"""The `zarrgauge` command line: compare, gate and ab (same-job A/B) over pytest-benchmark results,
+and report (markdown and HTML with figures).
 
 Exit status: 0 no regression, 1 regression, 2 could not compare (one line on stderr, no
 traceback), 4 usage error (unknown command or option), 130 interrupted.
@@ -11,6 +12,7 @@ import sys
 
 from zarrgauge.gate.commands import EXIT_CANNOT_COMPARE, add_commands
 from zarrgauge.gate.compare import CannotCompare
+from zarrgauge.report.command import add_report_command
 
 EXIT_USAGE, EXIT_INTERRUPTED = 4, 130
 
@@ -28,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run 'zarrgauge COMMAND --help' for the options of each command.")
     subparsers = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_commands(subparsers)
+    add_report_command(subparsers)
     return top
 
 

@@ -6,7 +6,13 @@ exercise edge chunks: the shapes below are not multiples of the divisor chunking
 
 from __future__ import annotations
 
+import json
+from contextlib import contextmanager
+
 import numpy as np
+import zarr.storage
+from zarr.core.buffer import default_buffer_prototype
+from zarr.core.sync import sync
 
 from zarrgauge.codecs import CODECS, CodecSpec
 
@@ -63,3 +69,41 @@ def reference_array(shape: tuple[int, ...], dtype: str = "float64", seed: int = 
     if dt.kind == "b":
         return rng.random(shape) < 0.5
     raise ValueError(f"no reference values for dtype {dtype}")
+
+
+def stored_keys(store) -> set[str]:
+    """Every key the store holds, as zarr itself lists them."""
+
+    async def collect() -> set[str]:
+        return {key async for key in store.list()}
+
+    return sync(collect())
+
+
+def stored_bytes(store, key: str) -> bytes | None:
+    """The raw bytes under `key`, or None when the store has no such key."""
+    buffer = sync(store.get(key, prototype=default_buffer_prototype()))
+    return None if buffer is None else buffer.to_bytes()
+
+
+def stored_json(store, key: str):
+    """The JSON document under `key` as written (Python's dialect, so bare NaN/Infinity parse), or None."""
+    raw = stored_bytes(store, key)
+    return None if raw is None else json.loads(raw)
+
+
+@contextmanager
+def reopened(store):
+    """The same hierarchy through a fresh read-only store: the same object for memory, by path for
+    local and zip (a zip store is closed first: that is what finishes writing it)."""
+    if isinstance(store, zarr.storage.LocalStore):
+        yield zarr.storage.LocalStore(store.root, read_only=True)
+    elif isinstance(store, zarr.storage.ZipStore):
+        store.close()
+        again = zarr.storage.ZipStore(store.path, mode="r")
+        try:
+            yield again
+        finally:
+            again.close()
+    else:
+        yield store
