@@ -1,0 +1,102 @@
+"""Results files as tidy records: one per timed array case and operation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from zarrgauge.families import FAMILIES
+from zarrgauge.gate.commands import load_benchmarks
+from zarrgauge.gate.compare import CannotCompare
+from zarrgauge.layouts import format_shape
+from zarrgauge.operations import OPERATIONS
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    family: str
+    operation: str
+    layout: str  # role, e.g. "balanced"; "custom" for --zarr-chunks layouts
+    chunks: tuple[int, ...]
+    shards: tuple[int, ...] | None
+    codec: str
+    zarr_format: int
+    store: str
+    tier: str
+    median: float  # seconds
+    compression_ratio: float
+
+    @property
+    def layout_label(self) -> str:
+        shape = format_shape(self.chunks) + (f" in {format_shape(self.shards)}" if self.shards else "")
+        return f"{self.layout} {shape}"
+
+    @property
+    def codec_label(self) -> str:
+        return self.codec if self.zarr_format == 3 else f"{self.codec} (v2)"
+
+    @property
+    def label(self) -> str:
+        return f"{self.layout_label} · {self.codec_label}"
+
+
+# Catalogue order: reads as the operations are declared, then the writes.
+OPERATION_ORDER = (*OPERATIONS, "write", "partial_write")
+
+
+def _catalogue_order(names: set[str], order) -> list[str]:
+    order = list(order)
+    return sorted(names, key=lambda name: (order.index(name) if name in order else len(order), name))
+
+
+def families(records: list[Record]) -> list[str]:
+    return _catalogue_order({r.family for r in records}, FAMILIES)
+
+
+def operations(records: list[Record], family: str) -> list[str]:
+    return _catalogue_order({r.operation for r in records if r.family == family}, OPERATION_ORDER)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One results file: its label, tier, raw benchmarks (for the gate's comparison) and records."""
+
+    path: Path
+    label: str
+    tier: str
+    benchmarks: list[dict]
+    records: list[Record]
+
+
+def _record(bench: dict) -> Record | None:
+    info = bench.get("extra_info", {})
+    if "family" not in info or "operation" not in info or "median" not in bench.get("stats", {}):
+        return None
+    return Record(
+        bench["fullname"], info["family"], info["operation"], info["layout"], tuple(info["chunks"]),
+        tuple(info["shards"]) if info.get("shards") else None, info["codec"], info["zarr_format"], info["store"],
+        info["tier"], bench["stats"]["median"], info["compression_ratio"])
+
+
+def _label(path: Path, machine_info: dict) -> str:
+    zarr_version = machine_info.get("zarrgauge", {}).get("zarr")
+    return f"{path.stem} (zarr {zarr_version})" if zarr_version else path.stem
+
+
+def load_run(path: str) -> Run:
+    """A zarrgauge results file; CannotCompare with a one-line reason for anything else."""
+    benchmarks = load_benchmarks(path, "results")
+    try:
+        records = [record for record in map(_record, benchmarks) if record is not None]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CannotCompare(f"results file {path} has a malformed zarrgauge benchmark (missing {error})") from None
+    if not any("case" in bench.get("extra_info", {}) for bench in benchmarks):
+        raise CannotCompare(f"results file {path} holds no zarrgauge benchmarks (no extra_info 'case'); "
+                            "record it with: make bench")
+    # load_benchmarks has validated the file but returns only the benchmarks
+    machine_info = json.loads(Path(path).read_text())["machine_info"]
+    machine_info = machine_info if isinstance(machine_info, dict) else {}
+    tier = machine_info.get("zarrgauge", {}).get("tier") or (records[0].tier if records else "quick")
+    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, records)

@@ -1,0 +1,34 @@
+"""Which cases are worth choosing: the Pareto front of read time against compression ratio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from zarrgauge.catalogue import DEFAULT_CODEC, DEFAULT_LAYOUT
+from zarrgauge.report.load import Record
+
+# The layout and codec sweeps run on the local store; the store sweep compares stores, not choices.
+CHOICE_STORE = "local"
+WRITES = ("write", "partial_write")
+# Chunk shape moves the ratio by fractions of a percent; a slower choice must save more than that.
+RATIO_STEP = 0.01
+
+
+def pareto_front(records: Iterable[Record], step: float = RATIO_STEP) -> list[Record]:
+    """Fastest first: each record compresses better, by more than `step`, than every faster one."""
+    front: list[Record] = []
+    for record in sorted(records, key=lambda r: (r.median, -r.compression_ratio)):
+        if not front or record.compression_ratio > front[-1].compression_ratio * (1 + step):
+            front.append(record)
+    return front
+
+
+def choices(records: Iterable[Record], family: str, operation: str) -> list[Record]:
+    """The layouts, codecs and formats timed for one family and access pattern, on the local store."""
+    return [r for r in records if r.family == family and r.operation == operation and r.store == CHOICE_STORE]
+
+
+def zarr_default(records: Iterable[Record]) -> Record | None:
+    """zarr's own choice: its default codec, the family's balanced layout, format 3."""
+    return next((r for r in records if r.codec == DEFAULT_CODEC and r.layout == DEFAULT_LAYOUT
+                 and r.zarr_format == 3), None)

@@ -1,0 +1,106 @@
+"""The report's sections, each a list of blocks built from the loaded runs."""
+
+from __future__ import annotations
+
+from zarrgauge.gate.compare import Comparison, compare_runs
+from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from zarrgauge.report.figures_compare import case_name, ratio_figure, topics
+from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
+from zarrgauge.report.figures_tutorial import tutorial_figure
+from zarrgauge.report.load import Run, families
+from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence, table_rows
+
+
+def overview(runs: list[Run]) -> list[Block]:
+    latest = runs[-1]
+    rows = [[run.label, str(run.path), run.tier, str(len(run.benchmarks))] for run in runs]
+    text = (f"Sections on one run use the last file given, **{latest.label}**."
+            + (" The comparison at the end sets every later file against the first." if len(runs) > 1 else ""))
+    return [Heading("zarrgauge report", 1), Table(["run", "file", "tier", "benchmarks"], rows), Paragraph(text)]
+
+
+def recommendations(run: Run) -> list[Block]:
+    found = recommend(run.records)
+    blocks: list[Block] = [
+        Heading("Recommendation"),
+        Paragraph("For each data family and access pattern, the chunk layouts and codecs on the Pareto front of "
+                  "median time against compression ratio (local store): each compresses more than 1% better than "
+                  "every faster choice, so no other choice timed is both faster and smaller. Speeds and ratios are relative to zarr's default choice, the `zarr-default` "
+                  "codec with the family's `balanced` layout in format 3."),
+    ]
+    if not found:
+        return blocks + [Paragraph("These results time no family and access pattern with two or more choices.")]
+    for family in dict.fromkeys(rec.family for rec in found):
+        mine = [rec for rec in found if rec.family == family]
+        blocks += [Heading(family, 3), Bullets([sentence(rec) for rec in mine]), Table(TABLE_HEADER, table_rows(mine))]
+    return blocks
+
+
+def pareto(run: Run) -> list[Block]:
+    blocks: list[Block] = [Heading("Compression ratio against read time")]
+    for family in families(run.records):
+        if read_operations(run.records, family):
+            blocks.append(Image(f"pareto-{family}.png", pareto_figure(run.records, family, run.tier),
+                                f"{family}: every layout and codec timed, per read pattern; the Pareto front in black"))
+    return blocks if len(blocks) > 1 else blocks + [Paragraph("No read pattern was timed with two or more choices.")]
+
+
+def layouts(run: Run) -> list[Block]:
+    blocks: list[Block] = [Heading("Chunk layout against access pattern")]
+    for family in families(run.records):
+        names, ops, _ = layout_grid(run.records, family)
+        if len(names) > 1:
+            blocks.append(Image(f"layouts-{family}.png", layout_heatmap(run.records, family, run.tier),
+                                f"{family}: median time of each layout per access pattern, and its slowdown "
+                                "against the best layout"))
+    return blocks if len(blocks) > 1 else blocks + [Paragraph("No family was timed with two or more layouts.")]
+
+
+def tutorial(run: Run) -> list[Block]:
+    return [Heading("The tutorial's figure"),
+            Image("tutorial.png", tutorial_figure(run.records, run.tier),
+                  "The tutorial's six panels, from zarrgauge's data families at the results' tier; "
+                  "the compression ratios come from the results")]
+
+
+def comparison(runs: list[Run]) -> list[Block]:
+    base, heads = runs[0], runs[1:]
+    by_head = {head.label: compare_runs(base.benchmarks, head.benchmarks) for head in heads}
+    blocks: list[Block] = [
+        Heading(f"Comparison against {base.label}"),
+        Paragraph("Verdicts use the gate's rules (`zarrgauge gate`): a time regression needs a ratio above the "
+                  "factor, a significant Mann-Whitney test and a slowdown above the floor; deterministic metrics "
+                  "must be equal (peak memory within 5%)."),
+        Table(["run", "benchmarks compared", "slower", "faster", "metric changes"],
+              [[head, str(len(cs)), *_counts(cs)] for head, cs in by_head.items()]),
+    ]
+    for op in topics(by_head):
+        blocks.append(Image(f"compare-{op}.png", ratio_figure(by_head, base.label, op),
+                            f"{op}: time ratio of each benchmark against {base.label}, with 95% intervals"))
+    return blocks + metric_changes(by_head)
+
+
+def _counts(comparisons: list[Comparison]) -> list[str]:
+    slower = sum(c.time_verdict == "regression" for c in comparisons)
+    faster = sum(c.time_verdict == "improvement" for c in comparisons)
+    changed = sum(m.verdict != "same" for c in comparisons for m in c.metrics)
+    return [str(slower), str(faster), str(changed)]
+
+
+def metric_changes(by_head: dict[str, list[Comparison]]) -> list[Block]:
+    rows = [[head, case_name(c), m.name, f"{m.base:g}", f"{m.head:g}", _percent(m.base, m.head), m.verdict]
+            for head, comparisons in by_head.items() for c in comparisons for m in c.metrics if m.verdict != "same"]
+    blocks: list[Block] = [Heading("Changes in deterministic metrics", 3)]
+    if not rows:
+        return blocks + [Paragraph("None: stored bytes, requests, bytes moved and peak memory are unchanged.")]
+    return blocks + [Table(["run", "benchmark", "metric", "base", "head", "change", "verdict"], rows)]
+
+
+def _percent(base: float, head: float) -> str:
+    return f"{(head - base) / base:+.1%}" if base else "new"
+
+
+def all_sections(runs: list[Run]) -> list[Block]:
+    latest = runs[-1]
+    blocks = overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + tutorial(latest)
+    return blocks + (comparison(runs) if len(runs) > 1 else [])
