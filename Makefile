@@ -1,5 +1,6 @@
 # make bench: time the quick tier, save the JSON under results/ and say where it is.
 # make test:  run every test (conformance, self-tests, and each benchmark once, untimed).
+# make asv:   asv in one environment per zarr release, then a release-against-release table.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
 PYTHON ?= $(shell scripts/find-python)
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: bench test conformance venv clean-venv
+.PHONY: bench test conformance venv clean-venv asv asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
 	@mkdir -p results
@@ -22,6 +23,33 @@ test: $(STAMP)
 conformance: $(STAMP)
 	@mkdir -p results
 	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md $(ARGS)
+
+# asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
+ASV := $(VENV)/bin/asv
+ASV_ARGS ?=
+ASV_BASE ?= 3.0.10
+ASV_HEAD ?= 3.4.2
+ASV_PORT ?= 8080
+# asv looks interpreters up by name on PATH, where a pyenv shim may refuse to run; put a working one first.
+ASV_PATH = PATH="$(dir $(shell scripts/find-python 3.13)):$$PATH"
+# A fork per benchmark from a server that imported the suite once is four times faster than a new
+# interpreter each; it is safe because importing the suite starts no thread (zarr starts its own on first use).
+ASV_RUN = run --launch-method=forkserver --record-samples
+
+asv: $(STAMP) asv-machine
+	$(ASV_PATH) $(ASV) $(ASV_RUN) $(ASV_ARGS)
+	$(VENV)/bin/zarrgauge asv-compare $(ASV_BASE) $(ASV_HEAD)
+
+# asv keeps machine descriptions in ~/.asv-machine.json; describe this one only if there is none yet.
+asv-machine: $(STAMP)
+	@test -f "$$HOME/.asv-machine.json" || $(ASV) machine --yes
+
+asv-publish: $(STAMP)
+	$(ASV) publish
+
+# Not `asv preview`, which listens on every interface.
+asv-preview: asv-publish
+	$(PY) -m http.server --bind 127.0.0.1 --directory .asv/html $(ASV_PORT)
 
 venv: $(STAMP)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from zarrgauge.asv_commands import add_asv_commands
 from zarrgauge.gate.commands import EXIT_CANNOT_COMPARE, add_commands
 from zarrgauge.gate.compare import CannotCompare
 from zarrgauge.report.command import add_report_command
@@ -30,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run 'zarrgauge COMMAND --help' for the options of each command.")
     subparsers = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_commands(subparsers)
+    add_asv_commands(subparsers)
     add_report_command(subparsers)
     return top
 
