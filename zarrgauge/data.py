@@ -63,7 +63,8 @@ class Source:
         if isinstance(first, (int, np.integer)):
             return self.rows(int(first), int(first) + 1)[rest][0]
         wanted = range(self.shape[0])[first]
-        pieces = [self.rows(lo, hi)[rest][:: wanted.step] for lo, hi in _spans(wanted, self.slab_spans())]
+        # Copies, because a view of each piece would keep its whole generated slab alive.
+        pieces = [self.rows(lo, hi)[rest][:: wanted.step].copy() for lo, hi in _spans(wanted, self.slab_spans())]
         return np.concatenate(pieces) if pieces else self.rows(0, 1)[rest][:0]
 
 
