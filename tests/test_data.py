@@ -75,3 +75,20 @@ def test_blob_is_brightest_in_focus():
     profile = volume[0].mean(axis=(1, 2))
     assert profile.argmax() == volume.shape[1] // 2
     assert volume.max() > 0.9 and volume.min() >= 0
+
+
+def test_streamed_read_holds_one_slab_at_a_time(monkeypatch):
+    """A pixel's series across many slabs must not keep every generated slab alive."""
+    import tracemalloc
+
+    source = quick("seasonal-series")
+    slab_bytes = source.row_bytes * 4
+    monkeypatch.setattr(data, "WHOLE_BYTES", 0)
+    monkeypatch.setattr(data, "SLAB_BYTES", slab_bytes)
+    tracemalloc.start()
+    try:
+        source.read((slice(None), 3, 7))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert source.nbytes > 10 * slab_bytes and peak < 3 * slab_bytes, (peak, slab_bytes)
