@@ -10,30 +10,35 @@ from zarrgauge.gate.compare import Comparison, Thresholds
 from zarrgauge.report.style import DPI, scale_axis
 
 
+def group_of(comparison: Comparison) -> str:
+    """pytest-benchmark's group: an operation on one family, e.g. 'read_full seasonal-series'."""
+    return comparison.group or comparison.name.rsplit("::", 1)[-1].split("[")[0]
+
+
 def case_name(comparison: Comparison) -> str:
     """The benchmark's case id (its pytest parameter), else its test name."""
     found = re.search(r"\[(.*)\]$", comparison.name)
-    test = comparison.name.rsplit("::", 1)[-1].split("[")[0].removeprefix("test_")
-    return f"{found.group(1)}" if found else test
+    return found.group(1) if found else comparison.name.rsplit("::", 1)[-1]
 
 
-def topic(comparison: Comparison) -> str:
-    """What a figure gathers: the operation, the first word of the benchmark's group."""
-    return (comparison.group or comparison.name.rsplit("::", 1)[-1]).split()[0]
+def groups(comparisons_by_head: dict[str, list[Comparison]]) -> list[str]:
+    return list(dict.fromkeys(group_of(c) for comparisons in comparisons_by_head.values() for c in comparisons))
 
 
-def topics(comparisons_by_head: dict[str, list[Comparison]]) -> list[str]:
-    return list(dict.fromkeys(topic(c) for comparisons in comparisons_by_head.values() for c in comparisons))
+def _row_label(comparison: Comparison) -> str:
+    """The case id without the family, which the figure's title already names."""
+    family = group_of(comparison).partition(" ")[2]
+    return case_name(comparison).removeprefix(family + "/") if family else case_name(comparison)
 
 
-def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: str, operation: str) -> Figure:
+def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: str, group: str) -> Figure:
     """Horizontal bars from 1 to each head's median time ratio, with its 95% bootstrap interval."""
-    picked = {head: {c.name: c for c in comparisons if topic(c) == operation}
+    picked = {head: {c.name: c for c in comparisons if group_of(c) == group}
               for head, comparisons in comparisons_by_head.items()}
     names = list(dict.fromkeys(name for by_name in picked.values() for name in by_name))
     heads = list(picked)
     height = 0.8 / len(heads)
-    fig = Figure(figsize=(12, 0.3 * len(names) * max(1, len(heads) * 0.7) + 2.2), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(11, 0.32 * len(names) * max(1, len(heads) * 0.7) + 1.8), dpi=DPI, layout="constrained")
     ax = fig.subplots()
     ratios = [1.0]
     for k, head in enumerate(heads):
@@ -41,20 +46,21 @@ def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: s
         ys = [i + (k - (len(heads) - 1) / 2) * height for i, _ in shown]
         values = [c.time.ratio for _, c in shown]
         errors = [[c.time.ratio - c.time.low for _, c in shown], [c.time.high - c.time.ratio for _, c in shown]]
-        ax.barh(ys, [v - 1 for v in values], height, left=1, color=f"C{k}", label=head,
+        ax.barh(ys, [v - 1 for v in values], height, left=1, color=f"C{k}", alpha=0.8, label=head,
                 xerr=errors, error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "black"})
+        ax.plot(values, ys, ls="", marker="o", ms=4, color=f"C{k}", markeredgecolor="black")
         ratios += [c.time.low for _, c in shown] + [c.time.high for _, c in shown]
     factor = Thresholds().factor
     ax.axvline(1, color="black", lw=1)
     for limit in (factor, 1 / factor):
         ax.axvline(limit, color="grey", lw=0.8, ls="--")
-    labels = {name: case_name(c) for by_name in picked.values() for name, c in by_name.items()}
+    labels = {name: _row_label(c) for by_name in picked.values() for name, c in by_name.items()}
     ax.set_yticks(range(len(names)), [labels[n] for n in names], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"time ratio against {base_label} (median; whiskers: 95% bootstrap interval; "
-                  f"dashed: the gate's factor {factor})")
-    ax.set_title(f"{operation}: time of each benchmark relative to the base run (right of 1 = slower)")
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlabel(f"time ratio, run / base median (whiskers: 95% bootstrap interval; dashed: the gate's factor {factor})")
+    ax.set_title(f"{group}: time against {base_label} (right of 1 = slower)", fontsize=11)
     ax.legend(title="run", fontsize=8, loc="best")
     ax.grid(True, axis="x", which="both", alpha=0.3)
-    scale_axis(ax, ratios, "x", label=lambda value: f"{value:g}x")
+    # ratios are symmetric on a log scale: 2x slower sits as far from 1 as 2x faster
+    scale_axis(ax, ratios, "x", label=lambda value: f"{value:g}x", log=True)
     return fig

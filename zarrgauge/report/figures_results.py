@@ -13,9 +13,9 @@ from zarrgauge.catalogue import DEFAULT_CODEC
 from zarrgauge.report.load import Record, operations
 from zarrgauge.report.pareto import CHOICE_STORE, WRITES, choices, pareto_front, zarr_default
 from zarrgauge.report.style import (
-    DPI, codec_colour, describe, format_seconds, layout_marker, scale_axis, time_axis)
+    DPI, codec_colour, describe, format_factor, format_seconds, layout_marker, scale_axis, time_axis)
 
-PANEL_COLUMNS = 3
+PANEL_COLUMNS = 2
 MIN_RATIO_SPAN = 0.1  # the y axis of a panel spans at least 10% of its ratios
 
 
@@ -90,7 +90,7 @@ def layout_grid(records: list[Record], family: str) -> tuple[list[str], list[str
     picked = [r for r in records if r.family == family and r.codec == DEFAULT_CODEC and r.zarr_format == 3
               and r.store == CHOICE_STORE]
     layouts = list(dict.fromkeys(r.layout_label for r in picked))
-    ops = list(dict.fromkeys(r.operation for r in picked))
+    ops = operations(picked, family)
     times = np.full((len(layouts), len(ops)), np.nan)
     for r in picked:
         times[layouts.index(r.layout_label), ops.index(r.operation)] = r.median
@@ -106,7 +106,7 @@ def layout_heatmap(records: list[Record], family: str, tier: str) -> Figure:
     norm = LogNorm(1, max(2.0, float(np.nanmax(slowdown))))
     image = ax.imshow(np.ma.masked_invalid(slowdown), cmap="YlOrRd", norm=norm, aspect="auto")
     for (i, j), seconds in np.ndenumerate(times):
-        text = "not timed" if np.isnan(seconds) else f"{format_seconds(seconds)}\n×{slowdown[i, j]:.2g}"
+        text = "not timed" if np.isnan(seconds) else f"{format_seconds(seconds)}\n{format_factor(slowdown[i, j])}"
         dark = not np.isnan(seconds) and norm(slowdown[i, j]) > 0.6
         ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
     ax.set_xticks(range(len(ops)), ops, rotation=30, ha="right")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zarrgauge.gate.compare import Comparison, compare_runs
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
-from zarrgauge.report.figures_compare import case_name, ratio_figure, topics
+from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
@@ -74,9 +74,9 @@ def comparison(runs: list[Run]) -> list[Block]:
         Table(["run", "benchmarks compared", "slower", "faster", "metric changes"],
               [[head, str(len(cs)), *_counts(cs)] for head, cs in by_head.items()]),
     ]
-    for op in topics(by_head):
-        blocks.append(Image(f"compare-{op}.png", ratio_figure(by_head, base.label, op),
-                            f"{op}: time ratio of each benchmark against {base.label}, with 95% intervals"))
+    for group in groups(by_head):
+        blocks.append(Image(f"compare-{group.replace(' ', '-')}.png", ratio_figure(by_head, base.label, group),
+                            f"{group}: time ratio of each benchmark against {base.label}, with 95% intervals"))
     return blocks + metric_changes(by_head)
 
 

@@ -14,7 +14,7 @@ DPI = 100
 # Log scales once values span more than this factor; below it a linear scale reads better.
 WIDE_RANGE = 20
 LAYOUT_MARKERS = {"balanced": "o", "time": "^", "space": "v", "ragged": "D", "tiny": "x", "sharded": "s",
-                  "plane": "P", "rows": ">", "single": "h", "custom": "*"}
+                  "plane": "P", "rows": ">", "single": "*", "custom": "p"}
 WRITE_DESCRIPTIONS = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}
 _PALETTE = [f"C{i}" for i in range(10)] + ["#6b4c9a", "#2ca7a0", "#b8860b"]
 
@@ -46,11 +46,11 @@ def time_axis(ax: Axes, values, axis: str = "x") -> None:
     scale_axis(ax, values, axis, EngFormatter(unit="s"))
 
 
-def scale_axis(ax: Axes, values, axis: str = "y", label=lambda value: f"{value:g}") -> None:
-    """A log scale when values span a wide range; under two decades the 2s and 5s are labelled too,
-    since a log axis may otherwise show a single tick. Call after plotting."""
+def scale_axis(ax: Axes, values, axis: str = "y", label=lambda value: f"{value:g}", log: bool | None = None) -> None:
+    """A log scale when asked, or else when values span a wide range; under two decades the 2s and
+    5s are labelled too, since a log axis may otherwise show a single tick. Call after plotting."""
     target = ax.xaxis if axis == "x" else ax.yaxis
-    if wide(values):
+    if wide(values) if log is None else log:
         (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
         low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
         few_decades = math.log10(high / low) < 2
@@ -61,6 +61,10 @@ def scale_axis(ax: Axes, values, axis: str = "y", label=lambda value: f"{value:g
 
 def _leading_digit(value: float) -> int:
     return round(value / 10 ** math.floor(math.log10(value) + 1e-9)) if value > 0 else 0
+
+
+def format_factor(factor: float) -> str:
+    return f"×{factor:.2g}" if factor < 10 else f"×{factor:.0f}"
 
 
 def wide(values) -> bool:
