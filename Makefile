@@ -1,4 +1,4 @@
-# make bench: time the quick tier, save the JSON under results/ and say where it is.
+# make bench: time the quick tier, save the JSON and its report under results/ and say where they are.
 # make test:  run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
@@ -13,9 +13,11 @@ ARGS ?=
 
 bench: $(STAMP)
 	@mkdir -p results
-	@out=results/bench-$$(date +%Y%m%d-%H%M%S).json; \
+	@stamp=$$(date +%Y%m%d-%H%M%S); out=results/bench-$$stamp.json; report=results/report-$$stamp; \
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$$out $(ARGS) && \
-	echo "zarrgauge: benchmark results saved to $$out"
+	echo "zarrgauge: benchmark results saved to $$out" && \
+	$(PY) -m zarrgauge.cli report $$out -o $$report && \
+	echo "zarrgauge: report saved to $$report/report.html"
 
 test: $(STAMP)
 	$(PY) -m pytest $(ARGS)
