@@ -1,0 +1,381 @@
+"""Indexing: every selection mode of zarr.Array against numpy, for reads and writes.
+
+Basic (integers, negative integers, strided slices, Ellipsis, empty slices), orthogonal
+(`.oindex`, get/set_orthogonal_selection), coordinate (`.vindex`, get/set_coordinate_selection),
+mask (`.vindex[mask]`, get/set_mask_selection) and block (`.blocks`, get/set_block_selection)
+selections on 1-D to 3-D float arrays with ragged edge chunks, whose values include -0.0, NaN
+and infinities. A write must change exactly the selected elements: the whole array is compared
+with numpy's `expected[selection] = values`. Invalid selections and values must raise the error
+numpy raises and leave the array bit-for-bit unchanged.
+
+Every selection runs on a memory store in both formats; a representative selection of each mode
+also runs on local and zip stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+import zarr
+
+from zarrgauge.conformance import chunkings, reference_array
+from zarrgauge.known_bugs import upstream_bug
+from zarrgauge.oracle import assert_identical
+from zarrgauge.stores import Scratch, discard, new_store
+
+SHAPES = {"1d": (18,), "2d": (7, 10), "3d": (5, 4, 6)}
+
+MEMORY_ONLY = pytest.mark.parametrize("store_kind", ["memory"], indirect=True)
+# A zip store cannot replace a chunk once written, and every write test rewrites filled chunks.
+REWRITABLE_STORES = pytest.mark.parametrize("store_kind", ["memory", "local"], indirect=True)
+
+
+def stored(store, zarr_format: int, shape: tuple[int, ...], chunking: str = "ragged"):
+    """An array filled with reference values, and the numpy copy the oracle works on."""
+    expected = reference_array(shape)
+    array = zarr.create_array(store=store, shape=shape, chunks=chunkings(shape)[chunking], dtype=expected.dtype,
+                              zarr_format=zarr_format)
+    array[...] = expected
+    return array, expected
+
+
+def replacement(current) -> np.ndarray:
+    """Values to write over `current`: negating flips every sign bit (of -0.0, NaN and inf too),
+    so each written element differs bitwise from the one it replaces and a lost write shows."""
+    return np.negative(current)
+
+
+def per_axis_selection(selection, ndim: int) -> tuple:
+    """One selection item per axis: the Ellipsis and the missing trailing axes become full slices."""
+    selection = selection if isinstance(selection, tuple) else (selection,)
+    if any(item is Ellipsis for item in selection):
+        at = next(i for i, item in enumerate(selection) if item is Ellipsis)
+        selection = selection[:at] + (slice(None),) * (ndim - len(selection) + 1) + selection[at + 1:]
+    return selection + (slice(None),) * (ndim - len(selection))
+
+
+def numpy_orthogonal(shape: tuple[int, ...], chunks, selection) -> tuple[np.ndarray, ...]:
+    """numpy's equivalent of an orthogonal selection: one integer array per axis, broadcast
+    against each other (np.ix_ style); an integer becomes a 0-d array and drops its axis."""
+    per_axis = []
+    for size, sel in zip(shape, per_axis_selection(selection, len(shape))):
+        if isinstance(sel, slice):
+            per_axis.append(np.arange(size)[sel])
+        elif np.ndim(sel) == 0:
+            per_axis.append(np.asarray(sel))
+        else:
+            sel = np.asarray(sel)
+            per_axis.append(np.flatnonzero(sel) if sel.dtype == bool else sel)
+    kept = [axis for axis, ix in enumerate(per_axis) if ix.ndim]
+    for position, axis in enumerate(kept):
+        broadcast_shape = [1] * len(kept)
+        broadcast_shape[position] = -1
+        per_axis[axis] = per_axis[axis].reshape(broadcast_shape)
+    return tuple(per_axis)
+
+
+def block_region(shape: tuple[int, ...], chunks: tuple[int, ...], selection) -> tuple[slice, ...]:
+    """The array region that a block selection covers, computed from the chunk shape."""
+    region = []
+    for size, chunk, sel in zip(shape, chunks, per_axis_selection(selection, len(shape))):
+        nblocks = -(-size // chunk)
+        if isinstance(sel, slice):
+            first, stop, step = sel.indices(nblocks)
+            assert step == 1, "block selections take unit-step slices only"
+        else:
+            first, stop = sel % nblocks, sel % nblocks + 1
+        region.append(slice(min(first * chunk, size), min(stop * chunk, size)))
+    return tuple(region)
+
+
+def _as_is(shape, chunks, selection):
+    return selection
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A selection mode: its two zarr spellings (indexing syntax and named methods), and the
+    numpy index that selects the same elements."""
+
+    name: str
+    syntax: Callable[[zarr.Array], Any]
+    getter: str
+    setter: str
+    numpy_index: Callable[[tuple[int, ...], tuple[int, ...], Any], Any] = _as_is
+
+    def reads(self, array: zarr.Array, selection) -> list[np.ndarray]:
+        return [self.syntax(array)[selection], getattr(array, self.getter)(selection)]
+
+    def write(self, array: zarr.Array, selection, values, spelling: str = "syntax") -> None:
+        if spelling == "syntax":
+            self.syntax(array)[selection] = values
+        else:
+            getattr(array, self.setter)(selection, values)
+
+
+MODES = {
+    mode.name: mode
+    for mode in (
+        Mode("basic", lambda a: a, "get_basic_selection", "set_basic_selection"),
+        Mode("orthogonal", lambda a: a.oindex, "get_orthogonal_selection", "set_orthogonal_selection",
+             numpy_orthogonal),
+        Mode("coordinate", lambda a: a.vindex, "get_coordinate_selection", "set_coordinate_selection"),
+        Mode("mask", lambda a: a.vindex, "get_mask_selection", "set_mask_selection"),
+        Mode("block", lambda a: a.blocks, "get_block_selection", "set_block_selection", block_region),
+    )
+}
+
+
+def _mask(shape: tuple[int, ...], density: float, seed: int = 1) -> np.ndarray:
+    return np.random.default_rng(seed).random(shape) < density
+
+
+def _case(mode: str, ndim: str, selection, name: str):
+    return pytest.param(mode, ndim, selection, id=f"{mode}-{ndim}-{name}")
+
+
+# Selections that never select an element twice, so that they can be written too.
+SELECTIONS = [
+    _case("basic", "1d", 13, "int-in-ragged-chunk"),
+    _case("basic", "1d", -18, "negative-int-first"),
+    _case("basic", "1d", slice(0, 5), "chunk-start-to-middle"),
+    _case("basic", "1d", slice(3, 16, 4), "step-4"),
+    _case("basic", "1d", slice(-7, None), "negative-start"),
+    _case("basic", "1d", slice(10, 100), "stop-past-end"),
+    _case("basic", "1d", slice(5, 5), "empty"),
+    _case("basic", "1d", Ellipsis, "ellipsis"),
+    _case("basic", "2d", (-1, -10), "negative-ints"),
+    _case("basic", "2d", (slice(1, 7, 2), 4), "step-slice-and-int"),
+    _case("basic", "2d", (Ellipsis, 7), "ellipsis-then-int"),
+    _case("basic", "2d", 3, "int-leaves-rest"),
+    _case("basic", "2d", (slice(None), slice(2, 9, 3)), "full-and-step"),
+    _case("basic", "2d", (slice(4, 6), slice(0, 3)), "chunk-starts-to-middles"),
+    _case("basic", "3d", (1, slice(None), -2), "int-slice-negative-int"),
+    _case("basic", "3d", (slice(0, 5, 4), 3, slice(2, None)), "step-int-open"),
+    _case("basic", "3d", (slice(3, 1), Ellipsis), "reversed-bounds-empty"),
+    _case("orthogonal", "1d", np.array([13, 2, 7, 17, 0]), "unsorted-ints"),
+    _case("orthogonal", "1d", np.array([-1, -18, 5]), "negative-ints"),
+    _case("orthogonal", "2d", (np.array([5, 0, 3]), slice(1, 9, 3)), "ints-and-step-slice"),
+    _case("orthogonal", "2d", (_mask((7,), 0.5), np.array([-1, 2, 8])), "bool-and-negative-ints"),
+    _case("orthogonal", "2d", (2, np.array([9, 1])), "int-and-ints"),
+    _case("orthogonal", "2d", (slice(None), np.zeros(10, dtype=bool)), "all-false-bool"),
+    _case("orthogonal", "3d", (_mask((5,), 0.6), 1, slice(0, 6, 2)), "bool-int-step"),
+    _case("coordinate", "1d", np.array([17, 3, 12, 0, -2]), "unsorted-and-negative"),
+    _case("coordinate", "2d", (np.array([6, 0, 3, -2]), np.array([9, 0, 5, -10])), "points"),
+    _case("coordinate", "2d", (np.array([[0, 6], [3, 4]]), np.array([[9, 1], [5, 0]])), "2d-index-arrays"),
+    _case("coordinate", "3d", (np.array([4, 0, 2]), np.array([-1, 0, 3]), np.array([5, 0, 2])), "points"),
+    _case("mask", "1d", _mask((18,), 0.3), "sparse"),
+    _case("mask", "2d", _mask((7, 10), 0.5), "half"),
+    _case("mask", "3d", _mask((5, 4, 6), 0.7), "dense"),
+    _case("block", "1d", -1, "last-ragged-block"),
+    _case("block", "1d", slice(0, 2), "block-slice"),
+    _case("block", "1d", slice(0, -1), "all-but-last-block"),
+    _case("block", "2d", (0, -1), "corner"),
+    _case("block", "2d", (slice(1, 2), 0), "slice-and-int"),
+    _case("block", "3d", (-1, 0, slice(0, 2)), "mixed"),
+    _case("block", "3d", Ellipsis, "all-blocks"),
+]
+
+READ_ONLY_SELECTIONS = [
+    _case("coordinate", "1d", np.array([3, 3, 17, 3]), "repeated"),
+    _case("coordinate", "2d", (np.array([2, 2, 6, 2]), np.array([7, 7, 0, 7])), "repeated-points"),
+]
+
+REPRESENTATIVE = [case for case in SELECTIONS if case.id in (
+    "basic-2d-step-slice-and-int", "orthogonal-2d-bool-and-negative-ints", "coordinate-2d-points",
+    "mask-2d-half", "block-2d-corner")]
+
+# Chunk size one and a chunk larger than the array test the edges of the chunk grid; block
+# selections address block 1, which only a grid of two or more blocks has.
+CHUNKINGS = ("ragged", "one", "larger")
+BLOCK_CHUNKINGS = ("ragged", "one")
+
+
+def _on_chunkings(cases):
+    return [
+        pytest.param(*case.values, chunking, id=f"{case.id}-{chunking}")
+        for case in cases
+        for chunking in (BLOCK_CHUNKINGS if case.values[0] == "block" else CHUNKINGS)
+    ]
+
+
+@pytest.fixture(scope="module")
+def filled_arrays(tmp_path_factory):
+    """Filled arrays shared by the read tests, which never write to them: each store kind,
+    format, shape and chunking is built once per module."""
+    scratch = Scratch(tmp_path_factory.mktemp("indexing"))
+    made = {}
+
+    def get(store_kind: str, zarr_format: int, ndim: str, chunking: str):
+        key = (store_kind, zarr_format, ndim, chunking)
+        if key not in made:
+            made[key] = stored(new_store(store_kind, scratch), zarr_format, SHAPES[ndim], chunking)
+        return made[key]
+
+    yield get
+    for array, _ in made.values():
+        discard(array.store)
+    scratch.remove()
+
+
+def assert_reads_match_numpy(array: zarr.Array, expected: np.ndarray, mode: str, selection) -> None:
+    want = expected[MODES[mode].numpy_index(array.shape, array.chunks, selection)]
+    for got in MODES[mode].reads(array, selection):
+        assert_identical(got, want)
+
+
+def assert_write_matches_numpy(array: zarr.Array, expected: np.ndarray, mode: str, selection, values=None,
+                               spelling: str = "syntax") -> None:
+    """Write through zarr and numpy alike; the whole array must then be identical."""
+    index = MODES[mode].numpy_index(array.shape, array.chunks, selection)
+    values = replacement(expected[index]) if values is None else values
+    MODES[mode].write(array, selection, values, spelling)
+    expected[index] = values
+    assert_identical(zarr.open_array(array.store, mode="r")[...], expected)
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("mode, ndim, selection, chunking", _on_chunkings(SELECTIONS + READ_ONLY_SELECTIONS))
+def test_read_matches_numpy(filled_arrays, store_kind, zarr_format, mode, ndim, selection, chunking):
+    assert_reads_match_numpy(*filled_arrays(store_kind, zarr_format, ndim, chunking), mode, selection)
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("mode, ndim, selection", SELECTIONS)
+def test_write_changes_exactly_the_selection(store, zarr_format, mode, ndim, selection):
+    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection)
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
+def test_named_setter_changes_exactly_the_selection(store, zarr_format, mode, ndim, selection):
+    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection, spelling="named")
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
+def test_write_of_a_scalar_broadcasts_over_the_selection(store, zarr_format, mode, ndim, selection):
+    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection, values=-0.0)
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
+def test_write_into_an_empty_array_leaves_fill_value_elsewhere(store, zarr_format, mode, ndim, selection):
+    shape = SHAPES[ndim]
+    array = zarr.create_array(store=store, shape=shape, chunks=chunkings(shape)["ragged"], dtype="float64",
+                              fill_value=-7.5, zarr_format=zarr_format)
+    expected = np.full(shape, -7.5)
+    values = reference_array(expected[MODES[mode].numpy_index(shape, array.chunks, selection)].shape, seed=3)
+    assert_write_matches_numpy(array, expected, mode, selection, values)
+
+
+@pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
+def test_read_matches_numpy_on_every_store(filled_arrays, store_kind, zarr_format, mode, ndim, selection):
+    assert_reads_match_numpy(*filled_arrays(store_kind, zarr_format, ndim, "ragged"), mode, selection)
+
+
+@REWRITABLE_STORES
+@pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
+def test_write_matches_numpy_on_every_rewritable_store(store, zarr_format, mode, ndim, selection):
+    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection)
+
+
+@pytest.mark.parametrize("zarr_format", [3], indirect=True, ids=["v3"])
+@upstream_bug("unreported", "3.4.0", "negative indices in an orthogonal or coordinate selection are wrapped in "
+              "place, in the caller's own index arrays")
+def test_selection_leaves_the_callers_index_arrays_unchanged(zarr_format):
+    array = zarr.create_array(store=zarr.storage.MemoryStore(), shape=(7, 10), chunks=(4, 6), dtype="float64",
+                              zarr_format=zarr_format)
+    rows, columns = np.array([-1, 2, -7]), np.array([-10, 3, -2])
+    array.get_orthogonal_selection((rows, columns))
+    array.get_coordinate_selection((rows, columns))
+    array.set_orthogonal_selection((rows, columns), 1.0)
+    array.set_coordinate_selection((rows, columns), 1.0)
+    assert rows.tolist() == [-1, 2, -7] and columns.tolist() == [-10, 3, -2]
+
+
+# --- errors, on the 2-D array (7, 10) in chunks (4, 6) ----------------------------------------
+
+# Each invalid read with the error numpy raises for it (zarr's BoundsCheckError and
+# NegativeStepError subclass IndexError); a float index may raise TypeError too.
+INVALID_READS = [
+    pytest.param(lambda a: a[7, 0], IndexError, id="int-past-end"),
+    pytest.param(lambda a: a[-8, 0], IndexError, id="negative-int-before-start"),
+    pytest.param(lambda a: a[0, 10], IndexError, id="int-past-end-of-last-axis"),
+    pytest.param(lambda a: a[0, 0, 0], IndexError, id="too-many-indices"),
+    pytest.param(lambda a: a[1.5, 0], (IndexError, TypeError), id="float"),
+    pytest.param(lambda a: a[1.0, 0], (IndexError, TypeError), id="integral-float"),
+    pytest.param(lambda a: a[::-1, 0], IndexError, id="negative-step"),
+    pytest.param(lambda a: a.oindex[np.array([0, 7]), :], IndexError, id="orthogonal-ints-past-end"),
+    pytest.param(lambda a: a.oindex[:, np.array([3, -11])], IndexError, id="orthogonal-ints-before-start"),
+    pytest.param(lambda a: a.oindex[np.array([1.0, 2.0]), :], IndexError, id="orthogonal-floats"),
+    pytest.param(lambda a: a.oindex[np.ones(6, dtype=bool), :], IndexError, id="orthogonal-bool-wrong-length"),
+    pytest.param(lambda a: a.oindex[::-2, :], IndexError, id="orthogonal-negative-step"),
+    pytest.param(lambda a: a.vindex[np.array([0, 7]), np.array([0, 0])], IndexError, id="coordinates-past-end"),
+    pytest.param(lambda a: a.vindex[np.array([0]), np.array([-11])], IndexError, id="coordinates-before-start"),
+    pytest.param(lambda a: a.vindex[np.ones((7, 9), dtype=bool)], IndexError, id="mask-wrong-shape"),
+    pytest.param(lambda a: a.blocks[2, 0], IndexError, id="block-past-end"),
+    pytest.param(lambda a: a.blocks[-3, 0], IndexError, id="block-before-start"),
+]
+
+OVERSIZED_VALUE = upstream_bug("unreported", None, "basic and orthogonal writes accept a value larger than the "
+                               "selection and silently drop the values that do not fit")
+NOT_ATOMIC = upstream_bug("unreported", None, "a write whose value does not fit the selection stores the chunks "
+                          "handled before the mismatch is found, then raises")
+WRONG_ERROR = upstream_bug("unreported", None, "a value that does not fit an orthogonal or mask write raises "
+                           "IndexError from inside the chunk loop, where numpy raises ValueError")
+
+
+def _write(mode: str, selection, values):
+    return lambda array: MODES[mode].write(array, selection, values)
+
+
+# Each invalid write with the error numpy raises for the same assignment.
+INVALID_WRITES = [
+    pytest.param(_write("basic", (7, 0), 1.0), IndexError, id="int-past-end"),
+    pytest.param(_write("basic", (0, -11), 1.0), IndexError, id="negative-int-before-start"),
+    pytest.param(_write("basic", (slice(None, None, -1), 0), np.ones(7)), IndexError, id="negative-step"),
+    pytest.param(_write("basic", (1.5, 0), 1.0), (IndexError, TypeError), id="float"),
+    pytest.param(_write("orthogonal", (np.array([0, 7]), 0), np.ones(2)), IndexError, id="orthogonal-ints-past-end"),
+    pytest.param(_write("coordinate", (np.array([3, 0]), np.array([10, 0])), np.ones(2)), IndexError,
+                 id="coordinates-past-end"),
+    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(4)), ValueError, id="too-few-values", marks=NOT_ATOMIC),
+    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(6)), ValueError, id="too-many-values",
+                 marks=OVERSIZED_VALUE),
+    pytest.param(_write("basic", (slice(0, 2), slice(0, 2)), np.ones((3, 2))), ValueError, id="too-many-rows",
+                 marks=OVERSIZED_VALUE),
+    pytest.param(_write("basic", (slice(0, 5), 0), np.ones((5, 2))), ValueError, id="extra-axis"),
+    pytest.param(_write("orthogonal", (np.array([0, 5]), 0), np.ones(3)), ValueError,
+                 id="orthogonal-too-many-values", marks=OVERSIZED_VALUE),
+    pytest.param(_write("orthogonal", (np.array([0, 5]), np.array([1, 8])), np.ones(3)), ValueError,
+                 id="orthogonal-wrong-shape", marks=WRONG_ERROR),
+    pytest.param(_write("coordinate", (np.array([0, 5]), np.array([0, 7])), np.ones(3)), ValueError,
+                 id="coordinates-too-many-values"),
+    pytest.param(_write("mask", _mask((7, 10), 0.5), np.ones(3)), ValueError, id="mask-too-few-values",
+                 marks=WRONG_ERROR),
+    pytest.param(_write("block", (slice(0, 2), 0), np.ones((6, 6))), ValueError, id="block-wrong-shape",
+                 marks=NOT_ATOMIC),
+]
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("read, error", INVALID_READS)
+def test_invalid_read_raises(filled_arrays, store_kind, zarr_format, read, error):
+    array, _ = filled_arrays(store_kind, zarr_format, "2d", "ragged")
+    with pytest.raises(error):
+        read(array)
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("write, error", INVALID_WRITES)
+def test_rejected_write_raises_and_changes_nothing(store, zarr_format, write, error):
+    array, expected = stored(store, zarr_format, SHAPES["2d"])
+    # One chunk at a time: whether a non-atomic write stored a chunk before it failed must not
+    # depend on how the chunk tasks happen to be scheduled.
+    with zarr.config.set({"async.concurrency": 1}), pytest.raises(error):
+        write(array)
+    assert_identical(array[...], expected)
