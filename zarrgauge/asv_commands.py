@@ -14,10 +14,10 @@ from zarrgauge.gate.compare import compare_runs
 def run_asv_compare(args: argparse.Namespace) -> int:
     results = Path(args.results)
     base, head = select_pair(load_runs(results, args.machine), args.base, args.head, args.commit)
-    print(f"zarrgauge asv-compare: base {base.label}, head {head.label}", file=sys.stderr)
     titles = pretty_names(results)
     comparisons = compare_runs(as_benchmarks(base, titles), as_benchmarks(head, titles), _thresholds(args),
                                _overrides(args.override))
+    print(f"zarrgauge asv-compare: base {base.label}, head {head.label}", file=sys.stderr)
     _publish(comparisons, args)
     return EXIT_OK
 

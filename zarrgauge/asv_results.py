@@ -15,6 +15,7 @@ from zarrgauge.gate.compare import CannotCompare
 
 METRIC_OF_TRACK = {"track_store_requests": "store_requests", "track_stored_bytes": "stored_bytes",
                    "track_stored_fraction": "stored_fraction"}
+MIN_SAMPLES = 3  # for the bootstrap interval and the rank test
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _value(entry: dict):
     return result[0] if isinstance(result, list) and result else None
 
 
-def as_benchmarks(run: EnvironmentRun, titles: dict[str, str]) -> list[dict]:
+def as_benchmarks(run: EnvironmentRun, titles: dict[str, str], min_samples: int = MIN_SAMPLES) -> list[dict]:
     """Entries for zarrgauge.gate.compare.compare_runs; `titles` maps asv names to pretty names."""
     classes: dict[str, dict[str, dict]] = {}
     for name, entry in run.results.items():
@@ -109,10 +110,10 @@ def as_benchmarks(run: EnvironmentRun, titles: dict[str, str]) -> list[dict]:
         if len(timed) != 1 or _value(timed[0][1]) is None:
             continue
         method, entry = timed[0]
-        samples = (entry.get("samples") or [None])[0]
-        if not samples:
-            raise CannotCompare(f"{run.path}: {owner}.{method} has no raw samples; run asv with --record-samples "
-                                "(make asv does)")
+        samples = (entry.get("samples") or [None])[0] or []
+        if len(samples) < min_samples:
+            raise CannotCompare(f"{run.path}: {owner}.{method} has {len(samples)} raw samples, the comparison needs "
+                                f"{min_samples}: run asv with --record-samples and without --quick (make asv does)")
         title = titles.get(f"{owner}.{method}", owner)
         metrics = {METRIC_OF_TRACK[m]: _value(e) for m, e in methods.items() if m in METRIC_OF_TRACK}
         metrics.update({"peakmem_bytes": _value(e) for m, e in methods.items() if m.startswith("peakmem_")})

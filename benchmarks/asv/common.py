@@ -144,6 +144,7 @@ def case_definition(case: ArrayCase) -> dict:
     return {
         "case": case.id, "tier": case.tier, "shape": case.source.shape, "dtype": case.family.dtype, "seed": SEED,
         "fill_value": case.family.fill_value, "data": _source(case.family.fill_row),
+        "partial_region": _source(case.family.partial_region) if case.family.partial_region else None,
         "codec": case.codec.description, "codec_code": [_source(case.codec.v3), _source(case.codec.v2)],
         "tolerance": case.atol,
     }
@@ -189,7 +190,7 @@ def make_classes(module: str, cases: Iterable, operations: Iterable[str], base: 
             pretty = f"{operation} {case.id}" + ("" if TIER == "quick" else f" [{TIER}]")
             attributes = {method: _benchmark(body, pretty, unit) for method, (body, unit) in methods(operation).items()}
             attributes.update(__module__=module, case=case, operation=operation, timeout=RUN_TIMEOUT[TIER],
-                              version=version(definition(case), [*code(operation), base]))
+                              version=version({**definition(case), "operation": operation}, [*code(operation), base]))
             classes[name] = type(name, (base,), attributes)
     return classes
 
