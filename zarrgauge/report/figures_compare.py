@@ -6,8 +6,13 @@ import re
 
 from matplotlib.figure import Figure
 
+from zarrgauge.families import FAMILIES
 from zarrgauge.gate.compare import Comparison, Thresholds
+from zarrgauge.report.load import OPERATION_ORDER
 from zarrgauge.report.style import DPI, scale_axis
+
+
+RATIO_SPAN = (0.5, 2.0)
 
 
 def group_of(comparison: Comparison) -> str:
@@ -22,7 +27,10 @@ def case_name(comparison: Comparison) -> str:
 
 
 def groups(comparisons_by_head: dict[str, list[Comparison]]) -> list[str]:
-    return list(dict.fromkeys(group_of(c) for comparisons in comparisons_by_head.values() for c in comparisons))
+    """Array groups in catalogue order (operation, then family), then the hierarchy and attribute groups."""
+    found = {group_of(c) for comparisons in comparisons_by_head.values() for c in comparisons}
+    order = [f"{op} {family}" for op in OPERATION_ORDER for family in FAMILIES]
+    return sorted(found, key=lambda group: (order.index(group) if group in order else len(order), group))
 
 
 def _row_label(comparison: Comparison) -> str:
@@ -57,10 +65,13 @@ def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: s
     labels = {name: _row_label(c) for by_name in picked.values() for name, c in by_name.items()}
     ax.set_yticks(range(len(names)), [labels[n] for n in names], fontsize=8)
     ax.set_ylim(len(names) - 0.5, -0.5)
-    ax.set_xlabel(f"time ratio, run / base median (whiskers: 95% bootstrap interval; dashed: the gate's factor {factor})")
+    ax.set_xlabel("time ratio, run / base median "
+                  f"(whiskers: 95% bootstrap interval; dashed: the gate's factor {factor})")
     ax.set_title(f"{group}: time against {base_label} (right of 1 = slower)", fontsize=11)
     ax.legend(title="run", fontsize=8, loc="best")
     ax.grid(True, axis="x", which="both", alpha=0.3)
-    # ratios are symmetric on a log scale: 2x slower sits as far from 1 as 2x faster
+    # ratios are symmetric on a log scale: 2x slower sits as far from 1 as 2x faster; showing at
+    # least 0.5x to 2x keeps labelled ticks on the axis and small changes looking small
+    ax.set_xlim(min(RATIO_SPAN[0], min(ratios) / 1.1), max(RATIO_SPAN[1], max(ratios) * 1.1))
     scale_axis(ax, ratios, "x", label=lambda value: f"{value:g}x", log=True)
     return fig

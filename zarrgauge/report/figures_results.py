@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 
 from zarrgauge.catalogue import DEFAULT_CODEC
 from zarrgauge.report.load import Record, operations
-from zarrgauge.report.pareto import CHOICE_STORE, WRITES, choices, pareto_front, zarr_default
+from zarrgauge.report.pareto import CHOICE_STORE, RATIO_STEP, WRITES, choices, pareto_front, zarr_default
 from zarrgauge.report.style import (
     DPI, codec_colour, describe, format_factor, format_seconds, layout_marker, scale_axis, time_axis)
 
@@ -32,8 +32,8 @@ def pareto_figure(records: list[Record], family: str, tier: str) -> Figure:
     rows = math.ceil(len(ops) / columns)
     fig = Figure(figsize=(6.2 * columns, 4.8 * rows + 1.6), dpi=DPI, layout="constrained")
     fig.suptitle(f"{family}: compression ratio against read time ({tier} tier, {CHOICE_STORE} store)\n"
-                 "black line, labelled points: the Pareto front, where each choice compresses over 1% better "
-                 "than every faster one", fontsize=12)
+                 f"black line, labelled points: the Pareto front, where each choice compresses over {RATIO_STEP:.0%} "
+                 "better than every faster one", fontsize=12)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     shown: list[Record] = []
     for ax, op in zip(axes, ops):

@@ -6,7 +6,6 @@ results' tier; the compression panel comes from the results themselves.
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -16,7 +15,7 @@ from zarrgauge.families import FAMILIES
 from zarrgauge.operations import OPERATIONS
 from zarrgauge.report.load import Record
 from zarrgauge.report.pareto import CHOICE_STORE
-from zarrgauge.report.style import DPI, codec_colour, scale_axis
+from zarrgauge.report.style import DPI, scale_axis
 
 # The tutorial compares codecs on random integers and on a sequential (random-walk) array.
 CODEC_FAMILIES = ("random-ints", "random-walk")
@@ -126,7 +125,7 @@ def processed_signal(ax: Axes, tier: str) -> None:
     shown = min(SIGNAL_SHOWN, source.shape[0])
     raw = source.rows(0, min(source.shape[0], shown + batch))
     ax.plot(raw[:shown], color="lightgray", lw=0.8, label="raw signal")
-    ax.plot(op.run(raw, batch)[:shown], color="C0", lw=1.2, label=f"5-point moving average, batches of {batch}")
+    ax.plot(op.run(raw, batch)[:shown], color="C0", lw=1.2, label=f"5-point moving average, batches of {batch:,}")
     ax.set_title(f"Processed signal (first {shown} samples, signal-1d)")
     ax.set_xlabel("sample")
     ax.set_ylabel("amplitude")

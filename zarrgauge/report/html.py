@@ -6,7 +6,7 @@ import base64
 import html
 import re
 
-from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1400px; margin: 2em auto; padding: 0 1em; color: #222; }

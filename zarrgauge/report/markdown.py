@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph
 
 FIGURES_DIR = "figures"
 

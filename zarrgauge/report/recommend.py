@@ -94,7 +94,8 @@ def _default_words(rec: Recommendation) -> str:
     # a default left off the front has a faster choice on it that compresses as well, or within RATIO_STEP
     better = [c for c in rec.front if c.record.median <= rec.default.median][-1]
     if abs(better.speedup - 1) < SAME and abs(better.ratio_gain - 1) < SAME:
-        return f"zarr's default is off the front by a hair: `{better.record.label}` is within {SAME:.0%} on both counts."
+        return (f"zarr's default is off the front by a hair: `{better.record.label}` is within {SAME:.0%} "
+                "on both counts.")
     if better in (rec.front[0], rec.front[-1]):
         return f"zarr's default is off the front: `{better.record.label}` beats it."
     return f"zarr's default is off the front: {_described(better, rec.default)} beats it."

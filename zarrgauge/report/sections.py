@@ -8,6 +8,7 @@ from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
+from zarrgauge.report.pareto import RATIO_STEP
 from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence, table_rows
 
 
@@ -24,9 +25,10 @@ def recommendations(run: Run) -> list[Block]:
     blocks: list[Block] = [
         Heading("Recommendation"),
         Paragraph("For each data family and access pattern, the chunk layouts and codecs on the Pareto front of "
-                  "median time against compression ratio (local store): each compresses more than 1% better than "
-                  "every faster choice, so no other choice timed is both faster and smaller. Speeds and ratios are relative to zarr's default choice, the `zarr-default` "
-                  "codec with the family's `balanced` layout in format 3."),
+                  f"median time against compression ratio (local store): each compresses more than {RATIO_STEP:.0%} "
+                  "better than every faster choice, so no other choice timed is both faster and smaller. Speeds "
+                  "and ratios are relative to zarr's default choice, the `zarr-default` codec with the family's "
+                  "`balanced` layout in format 3."),
     ]
     if not found:
         return blocks + [Paragraph("These results time no family and access pattern with two or more choices.")]
