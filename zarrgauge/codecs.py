@@ -28,13 +28,15 @@ class CodecSpec:
     v2: Callable[[np.dtype], CodecArgs] = field(repr=False)
     kinds: str = "biufc"
     tolerance: float = 0.0
+    min_itemsize: int = 1
 
     @property
     def lossless(self) -> bool:
         return self.tolerance == 0.0
 
     def supports(self, dtype: np.dtype) -> bool:
-        return np.dtype(dtype).kind in self.kinds
+        dtype = np.dtype(dtype)
+        return dtype.kind in self.kinds and dtype.itemsize >= self.min_itemsize
 
     def create_args(self, dtype: np.dtype, zarr_format: int) -> CodecArgs:
         build = self.v3 if zarr_format == 3 else self.v2
@@ -85,6 +87,7 @@ def _fixed_scale_offset() -> CodecSpec:
         v3=lambda dt: {"filters": [fso(compat.v3_fixed_scale_offset)(dt)], "compressors": [ZstdCodec(level=5)]},
         v2=lambda dt: {"filters": [fso(numcodecs.FixedScaleOffset)(dt)], "compressors": numcodecs.Zstd(level=5)},
         kinds="f",
+        min_itemsize=4,  # numcodecs scales in the input dtype: float16 overflows past 65.5 at this scale
         tolerance=0.505 / FSO_SCALE,  # half a quantum, plus float32 rounding of the decoded value
     )
 

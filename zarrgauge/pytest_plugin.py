@@ -126,8 +126,8 @@ def selected_array_cases(config: pytest.Config, operation: str) -> list[ArrayCas
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     config = metafunc.config
-    if "case" in metafunc.fixturenames:
-        marker = metafunc.definition.get_closest_marker("operation")
+    marker = metafunc.definition.get_closest_marker("operation")
+    if "case" in metafunc.fixturenames and marker is not None:
         cases = selected_array_cases(config, marker.args[0])
         metafunc.parametrize("case", cases, ids=[c.id for c in cases])
     if "node_case" in metafunc.fixturenames:
