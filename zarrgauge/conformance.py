@@ -10,6 +10,7 @@ import json
 from contextlib import contextmanager
 
 import numpy as np
+import pytest
 import zarr.storage
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
@@ -54,9 +55,16 @@ def sharded_layouts(shape: tuple[int, ...]) -> dict[str, tuple[tuple[int, ...], 
 
 
 def reference_array(shape: tuple[int, ...], dtype: str = "float64", seed: int = 0) -> np.ndarray:
-    """Distinct, sign-mixed values with -0.0, NaN and infinities for floats: any misplaced element shows."""
+    """Distinct, sign-mixed values with -0.0, NaN and infinities for floats: any misplaced element shows.
+    Complex values pair two such arrays whose specials do not line up."""
     rng = np.random.default_rng(seed)
     dt = np.dtype(dtype)
+    if dt.kind == "c":
+        part = f"float{dt.itemsize * 4}"
+        values = np.empty(shape, dt)
+        values.real = reference_array(shape, part, seed=seed + 1)
+        values.imag = np.flip(reference_array(shape, part, seed=seed + 2))
+        return values
     if dt.kind == "f":
         values = (rng.standard_normal(shape) * 100).astype(dt)
         flat = values.reshape(-1)
@@ -107,3 +115,18 @@ def reopened(store):
             again.close()
     else:
         yield store
+
+
+def codec_dtype_cases(names, dtypes) -> list:
+    """(codec, dtype) params for exactly the dtypes each codec supports, so nothing is skipped."""
+    return [pytest.param(name, dtype, id=f"{name}-{dtype}")
+            for name in names for dtype in dtypes if codec(name).supports(dtype)]
+
+
+def filled_array(store, zarr_format: int, shape, chunks, dtype, fill_value) -> tuple[zarr.Array, np.ndarray]:
+    """An array holding reference values in every chunk, and those values."""
+    values = reference_array(shape, dtype, seed=0)
+    array = zarr.create_array(store, shape=shape, chunks=chunks, dtype=dtype, fill_value=fill_value,
+                              zarr_format=zarr_format)
+    array[...] = values
+    return array, values

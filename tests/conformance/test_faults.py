@@ -15,8 +15,8 @@ import zarr.storage
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import codec, reference_array, reopened, stored_bytes
-from zarrgauge.known_bugs import upstream_bug
+from zarrgauge.conformance import codec, filled_array, reference_array, reopened, stored_bytes
+from zarrgauge.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
 from zarrgauge.oracle import assert_identical
 
 SHAPE = (6, 4)
@@ -47,12 +47,7 @@ def replace_key(store, key: str, data: bytes) -> None:
 
 @pytest.fixture
 def filled(store, zarr_format):
-    """An array in the test's store holding reference values in every chunk, and those values."""
-    values = reference_array(SHAPE, DTYPE, seed=0)
-    array = zarr.create_array(store, shape=SHAPE, chunks=CHUNKS, dtype=DTYPE, fill_value=FILL,
-                              zarr_format=zarr_format)
-    array[...] = values
-    return array, values
+    return filled_array(store, zarr_format, SHAPE, CHUNKS, DTYPE, FILL)
 
 
 def assert_unchanged(store, values) -> None:
@@ -126,16 +121,11 @@ def test_missing_metadata_fails_to_open_as_not_found(filled, store, zarr_format)
         zarr.open_array(store, mode="r")
 
 
-UNCHECKED_SHAPE = upstream_bug(
-    "unreported", None,
-    "a basic-selection write cuts the value per chunk without checking its shape first: surplus values are "
-    "dropped, a short value is broadcast, or the error comes after earlier chunks were written")
 WRONG_SHAPES = [
-    pytest.param(np.s_[0:5, 0:2], (3, 2), id="missing-rows", marks=UNCHECKED_SHAPE),
-    pytest.param(np.s_[0:5, 0:2], (6, 2), id="surplus-rows", marks=UNCHECKED_SHAPE),
-    pytest.param(np.s_[...], (4, 6), id="transposed", marks=UNCHECKED_SHAPE),
-    pytest.param(np.s_[...], (3,), id="short-row", marks=upstream_bug(
-        "unreported", None, "a 1-d value that does not broadcast raises IndexError, where numpy raises ValueError")),
+    pytest.param(np.s_[0:5, 0:2], (3, 2), id="missing-rows", marks=UNCHECKED_WRITE_SHAPE),
+    pytest.param(np.s_[0:5, 0:2], (6, 2), id="surplus-rows", marks=UNCHECKED_WRITE_SHAPE),
+    pytest.param(np.s_[...], (4, 6), id="transposed", marks=UNCHECKED_WRITE_SHAPE),
+    pytest.param(np.s_[...], (3,), id="short-row", marks=MISMATCH_RAISES_INDEXERROR),
     pytest.param(np.s_[...], (2, *SHAPE), id="extra-leading-axis"),
 ]
 

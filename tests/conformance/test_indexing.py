@@ -23,7 +23,7 @@ import pytest
 import zarr
 
 from zarrgauge.conformance import chunkings, reference_array
-from zarrgauge.known_bugs import upstream_bug
+from zarrgauge.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
 from zarrgauge.oracle import assert_identical
 from zarrgauge.stores import Scratch, discard, new_store
 
@@ -322,14 +322,6 @@ INVALID_READS = [
     pytest.param(lambda a: a.blocks[-3, 0], IndexError, id="block-before-start"),
 ]
 
-OVERSIZED_VALUE = upstream_bug("unreported", None, "basic and orthogonal writes accept a value larger than the "
-                               "selection and silently drop the values that do not fit")
-NOT_ATOMIC = upstream_bug("unreported", None, "a write whose value does not fit the selection stores the chunks "
-                          "handled before the mismatch is found, then raises")
-WRONG_ERROR = upstream_bug("unreported", None, "a value that does not fit an orthogonal or mask write raises "
-                           "IndexError from inside the chunk loop, where numpy raises ValueError")
-
-
 def _write(mode: str, selection, values):
     return lambda array: MODES[mode].write(array, selection, values)
 
@@ -343,22 +335,22 @@ INVALID_WRITES = [
     pytest.param(_write("orthogonal", (np.array([0, 7]), 0), np.ones(2)), IndexError, id="orthogonal-ints-past-end"),
     pytest.param(_write("coordinate", (np.array([3, 0]), np.array([10, 0])), np.ones(2)), IndexError,
                  id="coordinates-past-end"),
-    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(4)), ValueError, id="too-few-values", marks=NOT_ATOMIC),
+    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(4)), ValueError, id="too-few-values", marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("basic", (slice(0, 5), 0), np.ones(6)), ValueError, id="too-many-values",
-                 marks=OVERSIZED_VALUE),
+                 marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("basic", (slice(0, 2), slice(0, 2)), np.ones((3, 2))), ValueError, id="too-many-rows",
-                 marks=OVERSIZED_VALUE),
+                 marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("basic", (slice(0, 5), 0), np.ones((5, 2))), ValueError, id="extra-axis"),
     pytest.param(_write("orthogonal", (np.array([0, 5]), 0), np.ones(3)), ValueError,
-                 id="orthogonal-too-many-values", marks=OVERSIZED_VALUE),
+                 id="orthogonal-too-many-values", marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("orthogonal", (np.array([0, 5]), np.array([1, 8])), np.ones(3)), ValueError,
-                 id="orthogonal-wrong-shape", marks=WRONG_ERROR),
+                 id="orthogonal-wrong-shape", marks=MISMATCH_RAISES_INDEXERROR),
     pytest.param(_write("coordinate", (np.array([0, 5]), np.array([0, 7])), np.ones(3)), ValueError,
                  id="coordinates-too-many-values"),
     pytest.param(_write("mask", _mask((7, 10), 0.5), np.ones(3)), ValueError, id="mask-too-few-values",
-                 marks=WRONG_ERROR),
+                 marks=MISMATCH_RAISES_INDEXERROR),
     pytest.param(_write("block", (slice(0, 2), 0), np.ones((6, 6))), ValueError, id="block-wrong-shape",
-                 marks=NOT_ATOMIC),
+                 marks=UNCHECKED_WRITE_SHAPE),
 ]
 
 

@@ -17,7 +17,7 @@ from zarr.codecs import BytesCodec, ShardingCodec, ZstdCodec
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import LOSSLESS_CODECS, chunkings, codec, reference_array
+from zarrgauge.conformance import LOSSLESS_CODECS, chunkings, codec, codec_dtype_cases, reference_array
 from zarrgauge.oracle import assert_identical
 
 SHAPE = (7, 5)
@@ -26,21 +26,6 @@ DTYPES = ("bool", "int16", "uint64", "float32", "float64", "complex128")
 
 # v3 marks fixed-length bytes as lacking a spec; the warning is expected, the data must still agree.
 no_spec_warning = pytest.mark.filterwarnings("ignore:The data type .* does not have a Zarr V3 specification")
-
-
-def codec_dtype_cases(names, dtypes=DTYPES) -> list:
-    return [pytest.param(name, dtype, id=f"{name}-{dtype}")
-            for name in names for dtype in dtypes if codec(name).supports(dtype)]
-
-
-def values(shape, dtype) -> np.ndarray:
-    dt = np.dtype(dtype)
-    if dt.kind != "c":
-        return reference_array(shape, dtype)
-    part = f"float{dt.itemsize * 4}"
-    out = np.empty(shape, dt)
-    out.real, out.imag = reference_array(shape, part, seed=1), np.flip(reference_array(shape, part, seed=2))
-    return out
 
 
 def write(store, data, zarr_format, codec_name="none", chunks=CHUNKS, **kwargs) -> zarr.Array:
@@ -80,9 +65,9 @@ def assert_chunk_holds(decoded: np.ndarray, data: np.ndarray, region) -> None:
 # ---------------------------------------------------------------- v2 and v3 agree
 
 
-@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS))
+@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS, DTYPES))
 def test_v2_and_v3_copies_read_back_identically(codec_name, dtype):
-    data = values(SHAPE, dtype)
+    data = reference_array(SHAPE, dtype)
     copies = {fmt: write(zarr.storage.MemoryStore(), data, fmt, codec_name) for fmt in (2, 3)}
     read = {fmt: zarr.open_array(array.store, mode="r", zarr_format=fmt)[...] for fmt, array in copies.items()}
     assert_identical(read[2], data)
@@ -120,7 +105,7 @@ def test_v2_and_v3_agree_on_times_and_strings(dtype, data):
 def test_opening_with_the_wrong_zarr_format_fails_and_changes_nothing(opener, zarr_format):
     """zarr's not-found errors subclass FileNotFoundError in every zarr 3 release."""
     store = zarr.storage.MemoryStore()
-    write(store, values((4,), "int16"), zarr_format, chunks=(2,))
+    write(store, reference_array((4,), "int16"), zarr_format, chunks=(2,))
     before = stored_items(store)
     with pytest.raises(FileNotFoundError):
         getattr(zarr, opener)(store, mode="r", zarr_format=5 - zarr_format)
@@ -130,7 +115,7 @@ def test_opening_with_the_wrong_zarr_format_fails_and_changes_nothing(opener, za
 @pytest.mark.parametrize("opener", ("open", "open_array"))
 def test_open_detects_the_array_format(opener, zarr_format, store):
     """mode='r+' reads an existing node on every store kind, zip stores opened for writing included."""
-    data = values(SHAPE, "float64")
+    data = reference_array(SHAPE, "float64")
     write(store, data, zarr_format)
     opened = getattr(zarr, opener)(store, mode="r+")
     assert isinstance(opened, zarr.Array)
@@ -139,7 +124,7 @@ def test_open_detects_the_array_format(opener, zarr_format, store):
 
 
 def test_open_detects_the_group_format(zarr_format, store):
-    data = values((4, 3), "uint64")
+    data = reference_array((4, 3), "uint64")
     group = zarr.open_group(store, mode="w", zarr_format=zarr_format)
     group.create_array("x", shape=data.shape, dtype=data.dtype)[...] = data
     opened = zarr.open(store, mode="r+")
@@ -152,12 +137,12 @@ def test_open_detects_the_group_format(zarr_format, store):
 # ---------------------------------------------------------------- chunks decoded by numcodecs
 
 
-@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS))
+@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS, DTYPES))
 def test_numcodecs_decodes_raw_v2_chunks(codec_name, dtype):
     """The .zarray document alone says how to decode: compressor, then filters in reverse, then
     the dtype and order; chunk keys are '.'-separated grid indices."""
     store = zarr.storage.MemoryStore()
-    data = values(SHAPE, dtype)
+    data = reference_array(SHAPE, dtype)
     write(store, data, 2, codec_name)
     meta = json.loads(raw(store, ".zarray"))
     compressor = meta["compressor"] and numcodecs.get_codec(meta["compressor"])
@@ -196,11 +181,11 @@ def decode_v3_chunk(encoded: bytes, chain: list[dict], dtype: np.dtype, chunk_sh
     return decoded.astype(dtype).reshape(chunk_shape)
 
 
-@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS))
+@pytest.mark.parametrize("codec_name, dtype", codec_dtype_cases(LOSSLESS_CODECS, DTYPES))
 def test_numcodecs_decodes_raw_v3_chunks(codec_name, dtype):
     """Keys follow the default 'c/i/j' encoding; the codec chain comes from zarr.json alone."""
     store = zarr.storage.MemoryStore()
-    data = values(SHAPE, dtype)
+    data = reference_array(SHAPE, dtype)
     write(store, data, 3, codec_name)
     meta = json.loads(raw(store, "zarr.json"))
     chunk_shape = meta["chunk_grid"]["configuration"]["chunk_shape"]
@@ -211,7 +196,7 @@ def test_numcodecs_decodes_raw_v3_chunks(codec_name, dtype):
 
 @pytest.mark.parametrize("dtype", ("int32", "float64", "complex64"))
 def test_v3_big_endian_serializer_stores_big_endian_bytes(dtype):
-    data = values(SHAPE, dtype)
+    data = reference_array(SHAPE, dtype)
     store = zarr.storage.MemoryStore()
     array = zarr.create_array(store, shape=SHAPE, chunks=SHAPE, dtype=dtype, serializer=BytesCodec(endian="big"),
                               compressors=None, filters=None)
@@ -229,7 +214,7 @@ def test_v3_shards_decode_by_hand_through_their_index(index_location):
     """The shard index is (offset, nbytes) little-endian uint64 pairs per inner chunk in C order,
     followed by its crc32c, at the start or the end of the shard."""
     shape, shard_shape, inner_shape = (10, 7), (6, 6), (2, 3)
-    data = values(shape, "float64")
+    data = reference_array(shape, "float64")
     store = zarr.storage.MemoryStore()
     sharding = ShardingCodec(chunk_shape=inner_shape, codecs=[BytesCodec(), ZstdCodec(level=3)],
                              index_location=index_location)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance import reference_array
+from zarrgauge.conformance import filled_array, reference_array
 from zarrgauge.known_bugs import upstream_bug
 from zarrgauge.oracle import assert_identical
 
@@ -39,12 +39,7 @@ def fill_outside(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 @pytest.fixture
 def filled(store, zarr_format):
-    """An array in the test's store holding reference values in every chunk, and those values."""
-    values = reference_array(SHAPE, DTYPE, seed=0)
-    array = zarr.create_array(store, shape=SHAPE, chunks=CHUNKS, dtype=DTYPE, fill_value=FILL,
-                              zarr_format=zarr_format)
-    array[...] = values
-    return array, values
+    return filled_array(store, zarr_format, SHAPE, CHUNKS, DTYPE, FILL)
 
 
 @pytest.mark.parametrize("store_kind", RESIZABLE_STORES)
