@@ -9,7 +9,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: bench test conformance venv clean-venv asv asv-machine asv-publish asv-preview
+.PHONY: bench test conformance venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
 	@mkdir -p results
@@ -38,9 +39,28 @@ ASV_PATH = PATH="$(dir $(shell scripts/find-python 3.13)):$$PATH"
 # interpreter each; it is safe because importing the suite starts no thread (zarr starts its own on first use).
 ASV_RUN = run --launch-method=forkserver --record-samples
 
+# asv exits 2 when a benchmark failed in some environment: the others still deserve their table.
 asv: $(STAMP) asv-machine
-	$(ASV_PATH) $(ASV) $(ASV_RUN) $(ASV_ARGS)
+	@$(ASV_PATH) $(ASV) $(ASV_RUN) $(ASV_ARGS); status=$$?; \
+	if [ $$status -eq 0 ] || [ $$status -eq 2 ]; then \
+		$(VENV)/bin/zarrgauge asv-compare $(ASV_BASE) $(ASV_HEAD) || status=$$?; \
+	fi; exit $$status
+
+# One sample per benchmark: proves every environment runs, too few samples to compare.
+asv-quick: $(STAMP) asv-machine
+	$(ASV_PATH) $(ASV) $(ASV_RUN) --quick $(ASV_ARGS)
+
+asv-compare: $(STAMP)
 	$(VENV)/bin/zarrgauge asv-compare $(ASV_BASE) $(ASV_HEAD)
+
+# Commits of a zarr-python checkout: make asv-commits ZARR_CHECKOUT=../zarr-python ASV_ARGS=v3.1.0..v3.4.2
+ZARR_CHECKOUT ?= ../zarr-python
+asv-commits: $(STAMP) asv-machine
+	$(ASV_PATH) $(PY) scripts/asv-commits $(ZARR_CHECKOUT) $(ASV_ARGS)
+
+# The same, offline from GitHub: a repository of two zarr releases' source distributions.
+asv-commits-demo: $(STAMP) asv-machine
+	$(ASV_PATH) $(PY) scripts/asv-commits-demo $(ASV_ARGS)
 
 # asv keeps machine descriptions in ~/.asv-machine.json; describe this one only if there is none yet.
 asv-machine: $(STAMP)

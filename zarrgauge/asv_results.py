@@ -99,21 +99,23 @@ def _value(entry: dict):
 
 
 def as_benchmarks(run: EnvironmentRun, titles: dict[str, str], min_samples: int = MIN_SAMPLES) -> list[dict]:
-    """Entries for zarrgauge.gate.compare.compare_runs; `titles` maps asv names to pretty names."""
+    """Entries for zarrgauge.gate.compare.compare_runs; `titles` maps asv names to pretty names.
+
+    Failed benchmarks and those with too few raw samples (asv --quick) are left out."""
     classes: dict[str, dict[str, dict]] = {}
     for name, entry in run.results.items():
         owner, _, method = name.rpartition(".")
         classes.setdefault(owner, {})[method] = entry
-    benchmarks = []
+    benchmarks, timed_classes = [], 0
     for owner, methods in sorted(classes.items()):
         timed = [(method, entry) for method, entry in methods.items() if method.startswith("time_")]
         if len(timed) != 1 or _value(timed[0][1]) is None:
             continue
+        timed_classes += 1
         method, entry = timed[0]
         samples = (entry.get("samples") or [None])[0] or []
         if len(samples) < min_samples:
-            raise CannotCompare(f"{run.path}: {owner}.{method} has {len(samples)} raw samples, the comparison needs "
-                                f"{min_samples}: run asv with --record-samples and without --quick (make asv does)")
+            continue
         title = titles.get(f"{owner}.{method}", owner)
         metrics = {METRIC_OF_TRACK[m]: _value(e) for m, e in methods.items() if m in METRIC_OF_TRACK}
         metrics.update({"peakmem_bytes": _value(e) for m, e in methods.items() if m.startswith("peakmem_")})
@@ -122,6 +124,9 @@ def as_benchmarks(run: EnvironmentRun, titles: dict[str, str], min_samples: int 
             "extra_info": {"case": f"{title} (version {entry.get('version')})", "asv_name": f"{owner}.{method}",
                            **{key: value for key, value in metrics.items() if value is not None}},
         })
+    if timed_classes and not benchmarks:
+        raise CannotCompare(f"{run.path}: no benchmark has the {min_samples} raw samples a comparison needs: "
+                            "run asv with --record-samples and without --quick (make asv does)")
     return benchmarks
 
 

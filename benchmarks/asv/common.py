@@ -80,7 +80,7 @@ def fill_stores() -> dict[str, str]:
 def _in_memory(path: Path) -> zarr.storage.MemoryStore:
     buffer = default_buffer_prototype().buffer
     return zarr.storage.MemoryStore({file.relative_to(path).as_posix(): buffer.from_bytes(file.read_bytes())
-                                     for file in path.rglob("*") if file.is_file()})
+                                     for file in path.rglob("*") if file.is_file()}, read_only=True)
 
 
 def open_filled(case: ArrayCase, stores: dict[str, str]) -> zarr.Array:
