@@ -35,9 +35,8 @@ def _clean_environment() -> dict[str, str]:
 def suite(monkeypatch):
     """The generated classes of every area module, imported under another package name (`asv` is
     asv's own package here), with no selection from the environment."""
-    for key in os.environ:
-        if key.startswith("ZARRGAUGE_"):
-            monkeypatch.delenv(key)
+    for key in [key for key in os.environ if key.startswith("ZARRGAUGE_")]:
+        monkeypatch.delenv(key)
     name = f"asv_suite_{id(monkeypatch)}"
     spec = importlib.util.spec_from_file_location(name, SUITE / "__init__.py", submodule_search_locations=[str(SUITE)])
     package = importlib.util.module_from_spec(spec)
