@@ -73,6 +73,14 @@ def test_what_cannot_be_compared_exits_2_with_one_line(capsys, tmp_path, results
     assert status == 2 and says in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("content, says", [("{not json", "not readable JSON"), ('{"result_columns": []}', "malformed")],
+                         ids=["corrupt", "malformed"])
+def test_an_unreadable_results_file_exits_2_with_one_line(capsys, results, content, says):
+    (results / "box" / "broken-env.json").write_text(content)
+    status, _, err = asv_compare(capsys, "3.1.6", "3.4.2", "--results", results)
+    assert status == 2 and says in err and len(err.strip().splitlines()) == 1
+
+
 def test_quick_runs_cannot_be_compared(capsys, results):
     write_run(results, "3.4.2", [1e-3])
     status, _, err = asv_compare(capsys, "3.1.6", "3.4.2", "--results", results)

@@ -43,10 +43,12 @@ def _read(path: Path) -> EnvironmentRun | None:
         raise CannotCompare(f"asv results file {path} is not readable JSON ({error})") from None
     if not isinstance(document, dict) or "result_columns" not in document:
         return None
-    columns = document["result_columns"]
-    results = {name: dict(zip(columns, row)) for name, row in document.get("results", {}).items()}
-    return EnvironmentRun(path, document["env_name"], document["commit_hash"], document.get("date") or 0,
-                          document.get("requirements") or {}, results)
+    try:
+        results = {name: dict(zip(document["result_columns"], row)) for name, row in document["results"].items()}
+        return EnvironmentRun(path, str(document["env_name"]), str(document["commit_hash"]),
+                              document.get("date") or 0, dict(document.get("requirements") or {}), results)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise CannotCompare(f"asv results file {path} is malformed ({type(error).__name__}: {error})") from None
 
 
 def load_runs(results_dir: Path, machine: str | None) -> list[EnvironmentRun]:
