@@ -119,8 +119,8 @@ def as_benchmarks(run: EnvironmentRun, titles: dict[str, str], min_samples: int 
         if len(samples) < min_samples:
             continue
         title = titles.get(f"{owner}.{method}", owner)
-        metrics = {METRIC_OF_TRACK[m]: _value(e) for m, e in methods.items() if m in METRIC_OF_TRACK}
-        metrics.update({"peakmem_bytes": _value(e) for m, e in methods.items() if m.startswith("peakmem_")})
+        metrics = {METRIC_OF_TRACK.get(m, "peakmem_bytes"): _value(e) for m, e in methods.items()
+                   if m in METRIC_OF_TRACK or m.startswith("peakmem_")}
         benchmarks.append({
             "fullname": title, "group": owner.split(".")[0], "stats": {"data": samples},
             "extra_info": {"case": f"{title} (version {entry.get('version')})", "asv_name": f"{owner}.{method}",

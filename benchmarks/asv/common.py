@@ -37,12 +37,12 @@ def _tier() -> str:
     return tier
 
 
-def _case_globs(ids: Iterable[str]) -> tuple[str, ...]:
+def _case_globs(tier: str) -> tuple[str, ...]:
     globs = tuple(g.strip() for g in os.environ.get("ZARRGAUGE_CASE", "").split(",") if g.strip())
-    ids = list(ids)
+    ids = [case.id for case in array_cases(tier)] + [case.id for case in node_cases(tier)]
     for glob in globs:
         if not fnmatch.filter(ids, glob):
-            raise ValueError(f"ZARRGAUGE_CASE: no {TIER} case matches {glob!r}; list them with: pytest benchmarks --co -q")
+            raise ValueError(f"ZARRGAUGE_CASE: no {tier} case matches {glob!r}; list them with: pytest benchmarks --co -q")
     return globs
 
 
@@ -51,7 +51,7 @@ def _selected(cases: list) -> list:
 
 
 TIER = _tier()
-GLOBS = _case_globs([case.id for case in array_cases(TIER)] + [case.id for case in node_cases(TIER)])
+GLOBS = _case_globs(TIER)
 ARRAY_CASES: list[ArrayCase] = _selected(array_cases(TIER))
 NODE_CASES: list[NodeCase] = _selected(node_cases(TIER))
 # Filling the full tier writes tens of GB; asv's default limit for setup_cache is one minute.
@@ -100,6 +100,8 @@ class Checked:
     """Keeps what the timed call produced and checks it with the oracle in teardown, after the
     measurement (asv takes peak memory before teardown), once per process."""
 
+    # Samples per process, and asv runs two: the gate's statistics want a handful per side.
+    repeat = (5, 10, 10.0)
     checked = False
     result = None
 
@@ -125,9 +127,6 @@ class Checked:
 class OnCatalogueCase(Checked):
     """Benchmarks of array cases. All share this one setup_cache (asv keys it by source line), so
     each case is written once per run, however many operations time it."""
-
-    # Per process, and asv runs two: the gate's statistics want a handful of samples per side.
-    repeat = (5, 10, 10.0)
 
     def setup_cache(self):
         return fill_stores()
@@ -175,10 +174,11 @@ def _benchmark(body: Callable, pretty_name: str, unit: str | None = None) -> Cal
 
 def make_classes(module: str, cases: Iterable, operations: Iterable[str], base: type,
                  methods: Callable[[str], dict[str, tuple]], definition: Callable, code: Callable) -> dict[str, type]:
-    """A class per (operation, case) for every case the catalogue times with that operation.
+    """A class per (operation, case) for every case the catalogue times with that operation (node
+    cases list no operations: all apply).
 
-    `methods(operation)` maps method names to (body, unit); `definition(case)` and
-    `code(operation)` feed the version."""
+    `methods(operation)` maps method names to (body, unit); `definition(case)`, `code(operation)`
+    and the source of `base` and its ancestors feed the version."""
     classes: dict[str, type] = {}
     for case in cases:
         for operation in operations:
@@ -190,7 +190,8 @@ def make_classes(module: str, cases: Iterable, operations: Iterable[str], base: 
             pretty = f"{operation} {case.id}" + ("" if TIER == "quick" else f" [{TIER}]")
             attributes = {method: _benchmark(body, pretty, unit) for method, (body, unit) in methods(operation).items()}
             attributes.update(__module__=module, case=case, operation=operation, timeout=RUN_TIMEOUT[TIER],
-                              version=version({**definition(case), "operation": operation}, [*code(operation), base]))
+                              version=version({**definition(case), "operation": operation},
+                                              [*code(operation), *base.__mro__[:-1]]))
             classes[name] = type(name, (base,), attributes)
     return classes
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from zarrgauge import oracle
 from zarrgauge.operations import OPERATIONS
 
-from .common import ARRAY_CASES, OnCatalogueCase, case_definition, make_classes, open_filled, store_requests
+from .common import (
+    ARRAY_CASES,
+    OnCatalogueCase,
+    case_definition,
+    fill_stores,
+    make_classes,
+    open_filled,
+    store_requests,
+)
 
 # The reads whose memory matters: whole arrays, and the batched pass that should need less.
 PEAK_MEMORY_OPERATIONS = ("read_full", "batch_moving_average", "whole_moving_average")
@@ -41,7 +49,7 @@ def _methods(operation: str) -> dict[str, tuple]:
 
 def _code(operation: str) -> tuple:
     op = OPERATIONS[operation]
-    return op.prepare, op.run, op.expect
+    return op.prepare, op.run, op.expect, fill_stores, open_filled
 
 
 def operation_classes(module: str, operations: tuple[str, ...]) -> dict[str, type]:

@@ -76,7 +76,6 @@ def _missing_feature(zarr_format: int) -> str | None:
 
 class OnNodes(Checked):
     number = 1
-    repeat = (5, 10, 10.0)
     store = None  # asv tears down after a skipped setup too
 
     def setup(self):

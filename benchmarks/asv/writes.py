@@ -8,7 +8,15 @@ from zarrgauge.counting_store import CountingStore
 from zarrgauge.metrics import stored_bytes
 from zarrgauge.stores import discard, new_store
 
-from .common import ARRAY_CASES, OnCatalogueCase, case_definition, make_classes, open_filled, store_requests
+from .common import (
+    ARRAY_CASES,
+    OnCatalogueCase,
+    case_definition,
+    fill_stores,
+    make_classes,
+    open_filled,
+    store_requests,
+)
 
 
 class IntoFreshStore(OnCatalogueCase):
@@ -59,7 +67,7 @@ def _methods(operation: str) -> dict[str, tuple]:
 
 
 def _code(operation: str) -> tuple:
-    return arrays.create, arrays.write_regions
+    return arrays.create, arrays.write_regions, fill_stores, open_filled
 
 
 globals().update(make_classes(__name__, ARRAY_CASES, ("write", "partial_write"), IntoFreshStore, _methods,
