@@ -1,5 +1,5 @@
 # make bench: time the quick tier, save the JSON and its report under results/ and say where they are.
-# make test:  run every test (conformance, self-tests, and each benchmark once, untimed).
+# make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
@@ -21,6 +21,7 @@ bench: $(STAMP)
 	echo "zarrgauge: report saved to $$report/report.html"
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest $(ARGS)
 
 conformance: $(STAMP)

@@ -1,1 +1,1 @@
-pytest_plugins = ["zarrgauge.pytest_plugin", "zarrgauge.conformance_report"]
+pytest_plugins = ["zarrgauge.harness.plugin", "zarrgauge.conformance.matrix"]

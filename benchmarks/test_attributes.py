@@ -2,10 +2,10 @@
 
 import zarr
 
-from zarrgauge import hierarchy
-from zarrgauge.stores import discard, new_store
+from zarrgauge.catalogue import experiment
+from zarrgauge.harness.stores import discard, new_store
 
-PAYLOAD = hierarchy.attribute_payload()
+PAYLOAD = experiment.attribute_payload()
 
 
 def _info(benchmark, node_case, group):

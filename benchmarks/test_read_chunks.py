@@ -1,10 +1,7 @@
 """Random access: whole chunks at seeded random grid positions."""
 
-import pytest
-
-from zarrgauge.timing import time_operation
+from zarrgauge.harness.timing import time_operation
 
 
-@pytest.mark.operation("read_chunks")
-def test_read_chunks(benchmark, case, stored):
-    time_operation(benchmark, case, stored(case), "read_chunks")
+def test_read_chunks(benchmark, case, operation, filled_array):
+    time_operation(benchmark, case, filled_array, operation)

@@ -1,10 +1,7 @@
 """Read along space: one time step's window (favours chunks wide in space)."""
 
-import pytest
-
-from zarrgauge.timing import time_operation
+from zarrgauge.harness.timing import time_operation
 
 
-@pytest.mark.operation("read_space")
-def test_read_space(benchmark, case, stored):
-    time_operation(benchmark, case, stored(case), "read_space")
+def test_read_space(benchmark, case, operation, filled_array):
+    time_operation(benchmark, case, filled_array, operation)

@@ -1,10 +1,7 @@
 """Read along time: one pixel's full series (favours chunks long in time)."""
 
-import pytest
-
-from zarrgauge.timing import time_operation
+from zarrgauge.harness.timing import time_operation
 
 
-@pytest.mark.operation("read_time")
-def test_read_time(benchmark, case, stored):
-    time_operation(benchmark, case, stored(case), "read_time")
+def test_read_time(benchmark, case, operation, filled_array):
+    time_operation(benchmark, case, filled_array, operation)

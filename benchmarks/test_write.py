@@ -1,15 +1,11 @@
 """Writes: a whole array into a fresh store per round, and the tutorial's partial writes."""
 
-import pytest
-
-from zarrgauge.timing import time_write
+from zarrgauge.harness.timing import time_write
 
 
-@pytest.mark.operation("write")
-def test_write(benchmark, case, scratch):
-    time_write(benchmark, case, scratch)
+def test_write(benchmark, case, operation, scratch):
+    time_write(benchmark, case, scratch, operation)
 
 
-@pytest.mark.operation("partial_write")
-def test_partial_write(benchmark, case, scratch):
-    time_write(benchmark, case, scratch, partial=True)
+def test_partial_write(benchmark, case, operation, scratch):
+    time_write(benchmark, case, scratch, operation)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from asv.util import load_json
 
-from zarrgauge.asv_results import as_benchmarks, load_runs, pretty_names
+from zarrgauge.asv.results import as_benchmarks, load_runs, pretty_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
@@ -90,7 +90,8 @@ def _asv(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def _head_commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return head.stdout.strip()
 
 
 def test_asv_checks_the_whole_suite_and_runs_a_sample_of_it(tmp_path, suite):
@@ -102,8 +103,8 @@ def test_asv_checks_the_whole_suite_and_runs_a_sample_of_it(tmp_path, suite):
                ZARRGAUGE_CASE=SAMPLE)
     assert run.returncode == 0, run.stdout + run.stderr
     [results] = load_runs(tmp_path / "results", "zarrgauge-test")
-    entries = {entry["fullname"]: entry["extra_info"] for entry in as_benchmarks(results, pretty_names(tmp_path / "results"),
-                                                                                  min_samples=1)}
+    recorded = as_benchmarks(results, pretty_names(tmp_path / "results"), min_samples=1)
+    entries = {entry["fullname"]: entry["extra_info"] for entry in recorded}
     sample = SAMPLE.split(",")
     assert set(entries) == {f"{cls.operation} {cls.case.id}" for cls in suite.values() if cls.case.id in sample}
     full_read = entries["read_full signal-1d/chunks=1000/zarr-default/v3/local"]

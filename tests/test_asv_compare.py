@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from tests.test_gate import noisy
 from zarrgauge.cli import main
+from zarrgauge.testing.results import noisy
 
 COLUMNS = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b", "stats_q_25",
            "stats_q_75", "stats_number", "stats_repeat", "samples", "profile"]
@@ -28,7 +28,8 @@ def write_run(results, zarr, timings, commit=COMMIT, date=2, requests=25, machin
         "commit_hash": commit, "env_name": env, "date": date, "params": {"machine": machine}, "python": "3.13",
         "requirements": {"numcodecs": "0.16.5", "zarr": zarr}, "env_vars": {}, "result_columns": COLUMNS,
         "results": rows, "durations": {}, "version": 2}))
-    (results / "benchmarks.json").write_text(json.dumps({f"{CLASS}.time_read_full": {"pretty_name": TITLE}, "version": 2}))
+    listing = {f"{CLASS}.time_read_full": {"pretty_name": TITLE}, "version": 2}
+    (results / "benchmarks.json").write_text(json.dumps(listing))
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from zarrgauge.catalogue import LAYOUTS, TIERS, array_cases, default_layout, node_cases
-from zarrgauge.codecs import CODECS, get_codec
-from zarrgauge.families import FAMILIES, get_family
-from zarrgauge.layouts import Layout, parse_shape
+from zarrgauge.catalogue.cases import TIERS, array_cases, node_cases
+from zarrgauge.catalogue.codecs import CODECS, get_codec
+from zarrgauge.catalogue.families import FAMILIES, get_family
+from zarrgauge.catalogue.layouts import LAYOUTS, Layout, default_layout, parse_shape
 
 
 @pytest.fixture(scope="module", params=TIERS)
@@ -95,7 +95,8 @@ def test_full_series_is_never_read_whole():
 
 
 def test_node_cases_cover_formats_and_stores():
-    assert {(c.zarr_format, c.store) for c in node_cases()} == {(2, "memory"), (2, "local"), (3, "memory"), (3, "local")}
+    expected = {(2, "memory"), (2, "local"), (3, "memory"), (3, "local")}
+    assert {(c.zarr_format, c.store) for c in node_cases()} == expected
 
 
 @pytest.mark.parametrize("text", ["", "30x", "x30", "30x0x5", "30*250", "-1x2", "1.5x2"])

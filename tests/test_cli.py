@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.test_gate import bench, noisy
+from zarrgauge.testing.results import bench, noisy
 
 
 def zarrgauge(*args, env=None):

@@ -30,7 +30,7 @@ SAMPLE = textwrap.dedent("""
 
 def test_matrix_counts_each_area_format_and_store(pytester):
     pytester.mkdir("conformance").joinpath("test_widgets.py").write_text(SAMPLE)
-    result = pytester.runpytest("-p", "zarrgauge.conformance_report", "--conformance-report=out/matrix.md",
+    result = pytester.runpytest("-p", "zarrgauge.conformance.matrix", "--conformance-report=out/matrix.md",
                                 "conformance")
     result.assert_outcomes(passed=8, failed=1, xfailed=2)
     text = (pytester.path / "out" / "matrix.md").read_text()

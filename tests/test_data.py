@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from zarrgauge import data
-from zarrgauge.data import Source
-from zarrgauge.families import FAMILIES, basic_block
-from zarrgauge.oracle import assert_identical
+from zarrgauge.catalogue import data
+from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.families import FAMILIES, basic_block
+from zarrgauge.harness.oracle import assert_identical
 
 
 def quick(name, seed=0):

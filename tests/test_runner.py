@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge import arrays
-from zarrgauge.catalogue import array_cases
-from zarrgauge.counting_store import CountingStore
-from zarrgauge.stores import Scratch, new_store
-from zarrgauge.timing import PEAK_TOLERANCE, time_operation, time_write
+from zarrgauge.catalogue.cases import array_cases
+from zarrgauge.gate.compare import PEAK_TOLERANCE
+from zarrgauge.harness import arrays
+from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.stores import Scratch, new_store
+from zarrgauge.harness.timing import time_operation, time_write
 
 REPO = Path(__file__).resolve().parents[1]
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
@@ -36,6 +37,12 @@ def run_pytest(*args, env=None, cwd=REPO):
     (["--zarr-chunks=30x0x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): malformed shape '30x0x5'"),
     ([], {"ZARRGAUGE_CHUNKS": "4x4:6x8"}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=4x4,shards=6x8: each shard"),
     (["--zarr-chunks=1x2x3x4x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=1x2x3x4x5 has rank 5"),
+    (["--zarr-family=basic-2d", "--zarr-chunks=10x10x10"], {},
+     "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=10x10x10 has rank 3, which no selected family has"),
+    (["--zarr-scratch=/nonexistent/zarrgauge"], {},
+     "--zarr-scratch (or ZARRGAUGE_SCRATCH): /nonexistent/zarrgauge does not exist"),
+    ([], {"ZARRGAUGE_SCRATCH": "/etc/hostname"},
+     "--zarr-scratch (or ZARRGAUGE_SCRATCH): /etc/hostname is not a directory"),
 ])
 def test_bad_option_is_a_one_line_usage_error(args, env, flag):
     result = run_pytest("benchmarks", "--co", *args, env=env)
@@ -97,7 +104,7 @@ def test_scratch_is_removed_on_interrupt(tmp_path, how):
     (tmp_path / "test_sleeper.py").write_text(SLEEPER)
     parent = tmp_path / "scratch"
     parent.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "zarrgauge.pytest_plugin", "-s", "-k", "hold",
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "zarrgauge.harness.plugin", "-s", "-k", "hold",
                              f"--zarr-scratch={parent}", "test_sleeper.py"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
@@ -113,7 +120,7 @@ def test_scratch_is_removed_after_a_failure(tmp_path):
     (tmp_path / "test_sleeper.py").write_text(SLEEPER)
     parent = tmp_path / "scratch"
     parent.mkdir()
-    result = run_pytest("-p", "zarrgauge.pytest_plugin", "-k", "fail", f"--zarr-scratch={parent}",
+    result = run_pytest("-p", "zarrgauge.harness.plugin", "-k", "fail", f"--zarr-scratch={parent}",
                         "test_sleeper.py", cwd=tmp_path)
     assert result.returncode == pytest.ExitCode.TESTS_FAILED
     assert list(parent.iterdir()) == []
@@ -169,7 +176,7 @@ def test_a_lossy_read_is_held_to_its_tolerance(tmp_path):
 def test_write_rounds_use_fresh_stores_and_leave_none_behind(tmp_path):
     scratch = Scratch(tmp_path)
     bench = RecordingBenchmark()
-    time_write(bench, _case(ONE_CASE), scratch)
+    time_write(bench, _case(ONE_CASE), scratch, "write")
     assert bench.extra_info["write_unit"] == "whole array" and bench.group == "write random-ints"
     assert list(scratch.path.iterdir()) == []
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zarrgauge.asv_commands import add_asv_commands
-from zarrgauge.gate.commands import EXIT_CANNOT_COMPARE, add_commands
-from zarrgauge.gate.compare import CannotCompare
+from zarrgauge.asv.commands import add_asv_commands
+from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_USAGE, ZarrgaugeError
+from zarrgauge.gate.commands import add_commands
 from zarrgauge.report.command import add_report_command
-
-EXIT_USAGE, EXIT_INTERRUPTED = 4, 130
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -40,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except CannotCompare as reason:
-        print(f"zarrgauge {args.command}: {reason}", file=sys.stderr)
-        return EXIT_CANNOT_COMPARE
+    except ZarrgaugeError as error:
+        print(f"zarrgauge {args.command}: {error}", file=sys.stderr)
+        return error.exit_status
     except KeyboardInterrupt:
         print(f"zarrgauge {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -1,7 +1,8 @@
 """asv benchmark classes generated from the zarrgauge catalogue: one thin class per operation and case.
 
-The grid is the catalogue's (`zarrgauge.catalogue`), selected as for pytest: ZARRGAUGE_TIER
-(`quick`, the default, or `full`) and ZARRGAUGE_CASE (comma-separated case-id globs).
+The grid is the catalogue's (`zarrgauge.catalogue`), selected as for pytest by the ZARRGAUGE_
+environment variables: ZARRGAUGE_TIER (`quick`, the default, or `full`), ZARRGAUGE_CASE
+(comma-separated case-id globs), ZARRGAUGE_FAMILY and the others (zarrgauge.catalogue.selection).
 
 asv decides whether old results still compare by hashing a benchmark's own source, and these
 wrappers do not change when a case does; so every class carries a `version` hashed from its
@@ -10,11 +11,9 @@ case definition and the code it runs.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import inspect
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -23,37 +22,17 @@ import zarr
 import zarr.storage
 from zarr.core.buffer import default_buffer_prototype
 
-from zarrgauge import arrays
-from zarrgauge.catalogue import SEED, TIERS, ArrayCase, NodeCase, array_cases, node_cases
-from zarrgauge.counting_store import REQUEST_KINDS, CountingStore
-from zarrgauge.stores import Scratch
-from zarrgauge.timing import deterministic_metrics
+from zarrgauge.catalogue.cases import SEED, ArrayCase, NodeCase
+from zarrgauge.catalogue.selection import Selection
+from zarrgauge.harness import arrays
+from zarrgauge.harness.counting_store import REQUEST_KINDS, CountingStore
+from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.timing import deterministic_metrics
 
-
-def _tier() -> str:
-    tier = os.environ.get("ZARRGAUGE_TIER", "quick")
-    if tier not in TIERS:
-        raise ValueError(f"ZARRGAUGE_TIER: unknown tier {tier!r}; choose from: {', '.join(TIERS)}")
-    return tier
-
-
-def _case_globs(tier: str) -> tuple[str, ...]:
-    globs = tuple(g.strip() for g in os.environ.get("ZARRGAUGE_CASE", "").split(",") if g.strip())
-    ids = [case.id for case in array_cases(tier)] + [case.id for case in node_cases(tier)]
-    for glob in globs:
-        if not fnmatch.filter(ids, glob):
-            raise ValueError(f"ZARRGAUGE_CASE: no {tier} case matches {glob!r}; list them with: pytest benchmarks --co -q")
-    return globs
-
-
-def _selected(cases: list) -> list:
-    return [case for case in cases if not GLOBS or any(fnmatch.fnmatchcase(case.id, g) for g in GLOBS)]
-
-
-TIER = _tier()
-GLOBS = _case_globs(TIER)
-ARRAY_CASES: list[ArrayCase] = _selected(array_cases(TIER))
-NODE_CASES: list[NodeCase] = _selected(node_cases(TIER))
+SELECTION = Selection.parse({})  # from the ZARRGAUGE_* environment variables, as pytest reads them
+TIER = SELECTION.tier
+ARRAY_CASES: list[ArrayCase] = SELECTION.array_cases()
+NODE_CASES: list[NodeCase] = SELECTION.node_cases()
 # Filling the full tier writes tens of GB; asv's default limit for setup_cache is one minute.
 FILL_TIMEOUT = {"quick": 900, "full": 48 * 3600}
 RUN_TIMEOUT = {"quick": 120, "full": 1800}
@@ -91,7 +70,7 @@ def open_filled(case: ArrayCase, stores: dict[str, str]) -> zarr.Array:
 
 
 def store_requests(store: CountingStore, run: Callable[[], object]) -> int:
-    """Store requests of every kind in one serial run (see zarrgauge.timing.deterministic_metrics)."""
+    """Store requests of every kind in one serial run (see zarrgauge.harness.timing.deterministic_metrics)."""
     metrics = deterministic_metrics(store, run)
     return sum(metrics[f"store_{kind}"] for kind in REQUEST_KINDS)
 

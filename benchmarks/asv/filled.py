@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zarrgauge import oracle
-from zarrgauge.operations import OPERATIONS
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.harness import oracle
 
 from .common import (
     ARRAY_CASES,

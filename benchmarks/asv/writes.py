@@ -3,10 +3,10 @@ memory) and the tutorial's partial writes; with the stored size of every case.""
 
 from __future__ import annotations
 
-from zarrgauge import arrays, oracle
-from zarrgauge.counting_store import CountingStore
-from zarrgauge.metrics import stored_bytes
-from zarrgauge.stores import discard, new_store
+from zarrgauge.harness import arrays, oracle
+from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.metrics import stored_bytes
+from zarrgauge.harness.stores import discard, new_store
 
 from .common import (
     ARRAY_CASES,

@@ -3,9 +3,10 @@
 import pytest
 import zarr
 
-from zarrgauge.conformance import STORE_KINDS, ZARR_FORMATS
-from zarrgauge.counting_store import CountingStore
-from zarrgauge.stores import Scratch, discard, new_store
+from zarrgauge.catalogue.cases import ZARR_FORMATS
+from zarrgauge.catalogue.stores import STORE_KINDS
+from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.stores import Scratch, discard, new_store
 
 
 @pytest.fixture(params=ZARR_FORMATS, ids=lambda f: f"v{f}")

@@ -22,8 +22,8 @@ import math
 import pytest
 import zarr
 
-from zarrgauge.conformance import reopened, stored_bytes, stored_json
-from zarrgauge.known_bugs import upstream_bug
+from zarrgauge.conformance.grid import reopened, stored_json, stored_value
+from zarrgauge.conformance.known_bugs import upstream_bug
 
 # Attribute changes rewrite a metadata document, which a zip store cannot replace.
 REWRITABLE_STORES = pytest.mark.parametrize("store_kind", ["memory", "local"], indirect=True)
@@ -122,7 +122,8 @@ def test_setitem_sets_one_key_and_keeps_the_others(store, zarr_format, node_kind
     node.attrs["change"] = {"new": 2**64 + 1}
     node.attrs["added"] = None
 
-    assert_attributes(store, zarr_format, node_kind, node, {"keep": [1, 2], "change": {"new": 2**64 + 1}, "added": None})
+    expected = {"keep": [1, 2], "change": {"new": 2**64 + 1}, "added": None}
+    assert_attributes(store, zarr_format, node_kind, node, expected)
 
 
 @REWRITABLE_STORES
@@ -171,12 +172,12 @@ def test_delitem_removes_exactly_that_key(store, zarr_format, node_kind):
 @NODES
 def test_deleting_a_missing_key_raises_and_changes_nothing(store, zarr_format, node_kind):
     node = new_node(store, zarr_format, node_kind, {"kept": 2})
-    before = stored_bytes(store, attributes_key(zarr_format, node_kind))
+    before = stored_value(store, attributes_key(zarr_format, node_kind))
 
     with pytest.raises(KeyError):
         del node.attrs["missing"]
 
-    assert stored_bytes(store, attributes_key(zarr_format, node_kind)) == before
+    assert stored_value(store, attributes_key(zarr_format, node_kind)) == before
     assert_attributes(store, zarr_format, node_kind, node, {"kept": 2})
 
 
@@ -214,7 +215,7 @@ def test_non_finite_floats_and_negative_zero_round_trip(store, zarr_format, node
 @NODES
 def test_non_finite_floats_are_written_as_bare_json_tokens(store, zarr_format, node_kind):
     new_node(store, zarr_format, node_kind, NON_FINITE)
-    raw = stored_bytes(store, attributes_key(zarr_format, node_kind))
+    raw = stored_value(store, attributes_key(zarr_format, node_kind))
 
     # Python's json dialect, not strings: unlike fill values, attributes have no spec encoding.
     tokens = []

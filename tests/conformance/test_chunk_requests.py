@@ -17,8 +17,8 @@ import pytest
 import zarr
 from zarr.storage import WrapperStore
 
-from zarrgauge.conformance import reference_array, sharded_layouts, stored_bytes
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.grid import reference_array, sharded_layouts, stored_value
+from zarrgauge.harness.oracle import assert_identical
 
 
 class RequestLog(WrapperStore):
@@ -237,7 +237,7 @@ def test_reading_one_inner_chunk_reads_ranges_of_its_shard_only(log, counting_st
     array, expected = filled(log, zarr_format, SHARDED_SHAPE, inner, shards=shard)
     last = tuple((n - 1) // s for n, s in zip(SHARDED_SHAPE, shard))
     key = chunk_key(last, zarr_format)
-    shard_size = len(stored_bytes(counting_store, key))
+    shard_size = len(stored_value(counting_store, key))
     log.forget()
     counting_store.reset()
     region = tuple(slice(b * s, min(b * s + i, n)) for b, s, i, n in zip(last, shard, inner, SHARDED_SHAPE))

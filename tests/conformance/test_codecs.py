@@ -15,9 +15,17 @@ from zarr.codecs import BytesCodec, ShardingCodec, ZstdCodec
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import LOSSLESS_CODECS, LOSSY_CODECS, chunkings, codec, codec_dtype_cases, reference_array, sharded_layouts
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_close, assert_identical
+from zarrgauge.conformance.grid import (
+    LOSSLESS_CODECS,
+    LOSSY_CODECS,
+    chunkings,
+    codec,
+    codec_dtype_cases,
+    reference_array,
+    sharded_layouts,
+)
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_close, assert_identical
 
 DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float16", "float32", "float64", "complex64", "complex128")

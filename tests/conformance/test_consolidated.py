@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance import ZARR_FORMATS, stored_json, stored_keys
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.catalogue.cases import ZARR_FORMATS
+from zarrgauge.conformance.grid import stored_json, stored_keys
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 pytestmark = pytest.mark.filterwarnings("ignore:Consolidated metadata is currently not part:UserWarning")
 

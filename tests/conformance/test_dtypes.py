@@ -13,9 +13,9 @@ import pytest
 import zarr
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import reference_array
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.grid import reference_array
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float16", "float32", "float64")

@@ -15,9 +15,9 @@ import zarr.storage
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import codec, filled_array, reference_array, reopened, stored_bytes
-from zarrgauge.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.grid import codec, filled_array, reference_array, reopened, stored_value
+from zarrgauge.conformance.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 SHAPE = (6, 4)
 CHUNKS = (3, 2)  # a 2 x 2 chunk grid
@@ -77,7 +77,7 @@ def test_corrupt_chunk_raises_on_read_while_other_chunks_read_intact(store, zarr
     zarr.create_array(store, shape=SHAPE, chunks=CHUNKS, dtype=DTYPE, fill_value=FILL, zarr_format=zarr_format,
                       **codec(codec_name).create_args(np.dtype(DTYPE), zarr_format))[...] = values
     key = DAMAGED_CHUNK[zarr_format]
-    replace_key(store, key, DAMAGES[damage](stored_bytes(store, key)))
+    replace_key(store, key, DAMAGES[damage](stored_value(store, key)))
     array = reopen(store)
     with pytest.raises(CORRUPT_CHUNK_ERRORS):
         array[DAMAGED_REGION]
@@ -108,7 +108,7 @@ TRUNCATIONS = {
 @pytest.mark.parametrize("truncation", list(TRUNCATIONS))
 def test_truncated_metadata_fails_to_open_with_a_decode_or_validation_error(filled, store, zarr_format, truncation):
     key = METADATA_KEY[zarr_format]
-    replace_key(store, key, TRUNCATIONS[truncation](stored_bytes(store, key)))
+    replace_key(store, key, TRUNCATIONS[truncation](stored_value(store, key)))
     for open_ in (zarr.open_array, zarr.open):
         with pytest.raises((json.JSONDecodeError, zarr.errors.MetadataValidationError)):
             open_(store, mode="r")

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge import hierarchy
-from zarrgauge.conformance import reopened, stored_bytes, stored_json, stored_keys
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.catalogue import experiment
+from zarrgauge.conformance.grid import reopened, stored_json, stored_keys, stored_value
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 # Reopening in another mode, deleting and wiping all rewrite or remove keys, which a zip store
 # cannot do; a zip file also keeps the one mode it was opened with.
@@ -85,7 +85,7 @@ def node_type_in_store(store, zarr_format: int, path: str) -> str | None:
 
 
 def snapshot(store) -> dict[str, bytes]:
-    return {key: stored_bytes(store, key) for key in stored_keys(store)}
+    return {key: stored_value(store, key) for key in stored_keys(store)}
 
 
 def reopen_target(store):
@@ -387,13 +387,13 @@ def test_deleting_a_missing_member_raises_key_error(store, zarr_format):
 
 @REWRITABLE_STORES
 def test_tutorial_experiment_hierarchy_round_trip(store, zarr_format):
-    hierarchy.build(store, zarr_format, "quick")
+    experiment.build(store, zarr_format, "quick")
 
     with reopened(store) as again:
         root = zarr.open_group(again, mode="r")
-        assert hierarchy.listed_tree(root) == hierarchy.expected_tree("quick")
-        assert dict(root.attrs) == hierarchy.ROOT_ATTRS
-        assert {name: dict(root[name].attrs) for name in hierarchy.GROUP_ATTRS} == hierarchy.GROUP_ATTRS
-        for node in hierarchy.array_nodes("quick"):
+        assert experiment.listed_tree(root) == experiment.expected_tree("quick")
+        assert dict(root.attrs) == experiment.ROOT_ATTRS
+        assert {name: dict(root[name].attrs) for name in experiment.GROUP_ATTRS} == experiment.GROUP_ATTRS
+        for node in experiment.array_nodes("quick"):
             assert (root[node.path].shape, root[node.path].dtype) == (node.shape, np.dtype(node.dtype))
-        assert_identical(root["raw_data/timestamps"][:], hierarchy.timestamps("quick"))
+        assert_identical(root["raw_data/timestamps"][:], experiment.timestamps("quick"))

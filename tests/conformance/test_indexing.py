@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance import chunkings, reference_array
-from zarrgauge.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
-from zarrgauge.oracle import assert_identical
-from zarrgauge.stores import Scratch, discard, new_store
+from zarrgauge.conformance.grid import chunkings, filled_array, reference_array
+from zarrgauge.conformance.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
+from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.stores import Scratch, discard, new_store
 
 SHAPES = {"1d": (18,), "2d": (7, 10), "3d": (5, 4, 6)}
 
@@ -34,13 +34,9 @@ MEMORY_ONLY = pytest.mark.parametrize("store_kind", ["memory"], indirect=True)
 REWRITABLE_STORES = pytest.mark.parametrize("store_kind", ["memory", "local"], indirect=True)
 
 
-def stored(store, zarr_format: int, shape: tuple[int, ...], chunking: str = "ragged"):
+def filled_reference(store, zarr_format: int, shape: tuple[int, ...], chunking: str = "ragged"):
     """An array filled with reference values, and the numpy copy the oracle works on."""
-    expected = reference_array(shape)
-    array = zarr.create_array(store=store, shape=shape, chunks=chunkings(shape)[chunking], dtype=expected.dtype,
-                              zarr_format=zarr_format)
-    array[...] = expected
-    return array, expected
+    return filled_array(store, zarr_format, shape, chunkings(shape)[chunking], "float64", None)
 
 
 def replacement(current) -> np.ndarray:
@@ -213,7 +209,7 @@ def filled_arrays(tmp_path_factory):
     def get(store_kind: str, zarr_format: int, ndim: str, chunking: str):
         key = (store_kind, zarr_format, ndim, chunking)
         if key not in made:
-            made[key] = stored(new_store(store_kind, scratch), zarr_format, SHAPES[ndim], chunking)
+            made[key] = filled_reference(new_store(store_kind, scratch), zarr_format, SHAPES[ndim], chunking)
         return made[key]
 
     yield get
@@ -247,19 +243,19 @@ def test_read_matches_numpy(filled_arrays, store_kind, zarr_format, mode, ndim, 
 @MEMORY_ONLY
 @pytest.mark.parametrize("mode, ndim, selection", SELECTIONS)
 def test_write_changes_exactly_the_selection(store, zarr_format, mode, ndim, selection):
-    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection)
+    assert_write_matches_numpy(*filled_reference(store, zarr_format, SHAPES[ndim]), mode, selection)
 
 
 @MEMORY_ONLY
 @pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
 def test_named_setter_changes_exactly_the_selection(store, zarr_format, mode, ndim, selection):
-    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection, spelling="named")
+    assert_write_matches_numpy(*filled_reference(store, zarr_format, SHAPES[ndim]), mode, selection, spelling="named")
 
 
 @MEMORY_ONLY
 @pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
 def test_write_of_a_scalar_broadcasts_over_the_selection(store, zarr_format, mode, ndim, selection):
-    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection, values=-0.0)
+    assert_write_matches_numpy(*filled_reference(store, zarr_format, SHAPES[ndim]), mode, selection, values=-0.0)
 
 
 @MEMORY_ONLY
@@ -281,7 +277,7 @@ def test_read_matches_numpy_on_every_store(filled_arrays, store_kind, zarr_forma
 @REWRITABLE_STORES
 @pytest.mark.parametrize("mode, ndim, selection", REPRESENTATIVE)
 def test_write_matches_numpy_on_every_rewritable_store(store, zarr_format, mode, ndim, selection):
-    assert_write_matches_numpy(*stored(store, zarr_format, SHAPES[ndim]), mode, selection)
+    assert_write_matches_numpy(*filled_reference(store, zarr_format, SHAPES[ndim]), mode, selection)
 
 
 @pytest.mark.parametrize("zarr_format", [3], indirect=True, ids=["v3"])
@@ -335,7 +331,8 @@ INVALID_WRITES = [
     pytest.param(_write("orthogonal", (np.array([0, 7]), 0), np.ones(2)), IndexError, id="orthogonal-ints-past-end"),
     pytest.param(_write("coordinate", (np.array([3, 0]), np.array([10, 0])), np.ones(2)), IndexError,
                  id="coordinates-past-end"),
-    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(4)), ValueError, id="too-few-values", marks=UNCHECKED_WRITE_SHAPE),
+    pytest.param(_write("basic", (slice(0, 5), 0), np.ones(4)), ValueError, id="too-few-values",
+                 marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("basic", (slice(0, 5), 0), np.ones(6)), ValueError, id="too-many-values",
                  marks=UNCHECKED_WRITE_SHAPE),
     pytest.param(_write("basic", (slice(0, 2), slice(0, 2)), np.ones((3, 2))), ValueError, id="too-many-rows",
@@ -365,7 +362,7 @@ def test_invalid_read_raises(filled_arrays, store_kind, zarr_format, read, error
 @MEMORY_ONLY
 @pytest.mark.parametrize("write, error", INVALID_WRITES)
 def test_rejected_write_raises_and_changes_nothing(store, zarr_format, write, error):
-    array, expected = stored(store, zarr_format, SHAPES["2d"])
+    array, expected = filled_reference(store, zarr_format, SHAPES["2d"])
     # One chunk at a time: whether a non-atomic write stored a chunk before it failed must not
     # depend on how the chunk tasks happen to be scheduled.
     with zarr.config.set({"async.concurrency": 1}), pytest.raises(error):

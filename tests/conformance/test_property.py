@@ -17,8 +17,8 @@ import zarr
 import zarr.testing.strategies as zst
 from hypothesis import HealthCheck, given, settings
 
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 # Small shapes keep a drawn chunking to at most 64 chunks; empty axes and 0-d arrays included.
 SHAPES = npst.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)

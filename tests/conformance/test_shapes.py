@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance import filled_array, reference_array
-from zarrgauge.known_bugs import upstream_bug
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.grid import filled_array, reference_array
+from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.harness.oracle import assert_identical
 
 SHAPE = (7, 5)
 CHUNKS = (3, 2)  # a 3 x 3 chunk grid whose last row and column of chunks are ragged

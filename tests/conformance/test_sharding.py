@@ -17,9 +17,16 @@ from zarr.codecs import ShardingCodec
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.conformance import (LOSSLESS_CODECS, codec, reference_array, sharded_layouts, stored_bytes,
-                                   stored_json, stored_keys)
-from zarrgauge.oracle import assert_identical
+from zarrgauge.conformance.grid import (
+    LOSSLESS_CODECS,
+    codec,
+    reference_array,
+    sharded_layouts,
+    stored_json,
+    stored_keys,
+    stored_value,
+)
+from zarrgauge.harness.oracle import assert_identical
 
 SHAPE = (13, 10)
 DTYPE = "float64"
@@ -55,9 +62,9 @@ def reopen(store) -> zarr.Array:
     return zarr.open_array(store)
 
 
-def stored(store) -> dict[str, bytes]:
+def stored_objects(store) -> dict[str, bytes]:
     """Every key in the store with its bytes."""
-    return {key: stored_bytes(store, key) for key in stored_keys(store)}
+    return {key: stored_value(store, key) for key in stored_keys(store)}
 
 
 def overwrite(store, key: str, data: bytes) -> None:
@@ -199,11 +206,11 @@ def test_writing_one_inner_chunk_changes_only_its_shard_and_keeps_its_neighbours
     values = reference_array(SHAPE, DTYPE, seed=3)
     array = create(store, layout)
     array[...] = values
-    before = stored(store)
+    before = stored_objects(store)
     region = inner_chunk_region(layout, (1, 1))  # inside shard (0, 0), with neighbours on every side
     new = reference_array(values[region].shape, DTYPE, seed=4)
     array[region] = new
-    after = stored(store)
+    after = stored_objects(store)
     assert {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)} == {"c/0/0"}
     expected = values.copy()
     expected[region] = new
@@ -221,7 +228,7 @@ def test_unwritten_inner_chunks_read_fill_and_the_index_marks_them_missing(store
     assert_identical(array[...], expected)
     assert_identical(reopen(store)[...], expected)
 
-    objects = stored(store)
+    objects = stored_objects(store)
     assert sorted(objects) == ["c/0/0", "zarr.json"]
     index = read_index(objects["c/0/0"], layout, index_location)
     written = np.zeros(inner_chunks_per_shard(layout), dtype=bool)
@@ -236,7 +243,7 @@ def test_inner_chunk_the_index_marks_missing_reads_fill_and_its_neighbours_stay_
     inner, _ = layout
     values = reference_array(SHAPE, DTYPE, seed=6)
     create(store, layout, index_location)[...] = values
-    shard = stored_bytes(store, "c/0/0")
+    shard = stored_value(store, "c/0/0")
     entries = read_index(shard, layout, index_location).copy()
     entries[1, 0] = MISSING  # the inner chunk's bytes stay in the shard; only the index forgets them
     overwrite(store, "c/0/0", with_index(shard, entries, layout, index_location))

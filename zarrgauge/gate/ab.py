@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zarrgauge.gate.compare import CannotCompare
+from zarrgauge.errors import ZarrgaugeError
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
@@ -60,7 +60,7 @@ def _pip(interpreter: str, *args: str) -> None:
     result = subprocess.run([interpreter, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *args],
                             capture_output=True, text=True)
     if result.returncode:
-        raise CannotCompare(f"pip install {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
+        raise ZarrgaugeError(f"pip install {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
 def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
@@ -71,7 +71,8 @@ def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]
     if result.returncode:
         log = out.with_suffix(".log")
         log.write_text(result.stdout + result.stderr)
-        raise CannotCompare(f"the {side.label} run ({side.spec}) failed with exit status {result.returncode}; see {log}")
+        raise ZarrgaugeError(f"the {side.label} run ({side.spec}) failed with exit status {result.returncode}; "
+                             f"see {log}")
     return json.loads(out.read_text())
 
 

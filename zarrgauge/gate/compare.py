@@ -15,23 +15,20 @@ import fnmatch
 import statistics
 from dataclasses import dataclass, field, replace
 
+from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.stats import TimeChange, time_change
-from zarrgauge.timing import PEAK_TOLERANCE
 
 # metric -> True when lower is better
 METRICS = {
     "stored_bytes": True, "compression_ratio": False, "store_get": True, "store_get_partial": True,
     "store_set": True, "store_exists": True, "store_list": True, "store_delete": True,
     "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True,
-    # from asv results (zarrgauge.asv_results)
+    # from asv results (zarrgauge.asv.results)
     "store_requests": True, "stored_fraction": True, "peakmem_bytes": True,
 }
+PEAK_TOLERANCE = 0.05
 METRIC_TOLERANCE = {"peak_traced_bytes": PEAK_TOLERANCE, "peakmem_bytes": PEAK_TOLERANCE}
 IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype")
-
-
-class CannotCompare(Exception):
-    """The two runs cannot be compared; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ class Comparison:
 def _timings(bench: dict, label: str) -> list[float]:
     data = bench.get("stats", {}).get("data")
     if not data or len(data) < 3:
-        raise CannotCompare(f"{label}: {bench['fullname']} has no raw timings; "
+        raise ZarrgaugeError(f"{label}: {bench['fullname']} has no raw timings; "
                             "run with --benchmark-json (or --benchmark-save-data) and at least 3 rounds")
     return data
 
@@ -76,7 +73,7 @@ def _check_same_case(base: dict, head: dict) -> None:
     for key in IDENTITY_KEYS:
         b, h = base.get("extra_info", {}).get(key), head.get("extra_info", {}).get(key)
         if b != h:
-            raise CannotCompare(f"mismatched cases: {base['fullname']} has {key}={b!r} in base, {h!r} in head")
+            raise ZarrgaugeError(f"mismatched cases: {base['fullname']} has {key}={b!r} in base, {h!r} in head")
 
 
 def _rounds_agree(rounds: tuple[float, ...], slower: bool, factor: float) -> bool:
@@ -89,9 +86,11 @@ def _rounds_agree(rounds: tuple[float, ...], slower: bool, factor: float) -> boo
 
 def judge_time(change: TimeChange, limits: Thresholds) -> str:
     if (change.ratio > limits.factor and change.p_slower < limits.alpha
-            and change.seconds_added > limits.floor_seconds and _rounds_agree(change.round_ratios, True, limits.factor)):
+            and change.seconds_added > limits.floor_seconds
+            and _rounds_agree(change.round_ratios, True, limits.factor)):
         return "regression"
-    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha and -change.seconds_added > limits.floor_seconds
+    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha
+            and -change.seconds_added > limits.floor_seconds
             and _rounds_agree(change.round_ratios, False, limits.factor)):
         return "improvement"
     return "same"
@@ -131,10 +130,10 @@ def compare_pair(base: dict, head: dict, limits: Thresholds) -> Comparison:
 
 def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thresholds(),
                  overrides: dict[str, dict] | None = None) -> list[Comparison]:
-    """Compare every benchmark present in both runs; raise CannotCompare if there is none."""
+    """Compare every benchmark present in both runs; raise ZarrgaugeError if there is none."""
     head_by_name = {bench["fullname"]: bench for bench in head}
     common = [bench for bench in base if bench["fullname"] in head_by_name]
     if not common:
-        raise CannotCompare("no benchmarks in common between base and head")
+        raise ZarrgaugeError("no benchmarks in common between base and head")
     return [compare_pair(bench, head_by_name[bench["fullname"]], thresholds_for(bench, default, overrides or {}))
             for bench in common]

@@ -6,8 +6,9 @@ An existing non-empty directory is never written into.
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
+
+from zarrgauge.errors import sigterm_as_interrupt
 
 DESCRIPTION = (
     "Write report.md, a self-contained report.html and PNG figures from pytest-benchmark results of zarrgauge: "
@@ -23,10 +24,6 @@ def default_out(results: str) -> Path:
     return path.with_name("report-" + path.stem.removeprefix("bench-"))
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def run_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(args.results[-1])
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -34,8 +31,8 @@ def run_report(args: argparse.Namespace) -> int:
     # matplotlib and the figures load only here, so that the other subcommands start quickly
     from zarrgauge.report.write import build_report
 
-    signal.signal(signal.SIGTERM, _interrupt)
-    written = build_report(args.results, out)
+    with sigterm_as_interrupt():
+        written = build_report(args.results, out)
     print(f"zarrgauge report: wrote {out / 'report.html'}, {out / 'report.md'} and {len(written) - 2} figures")
     return 0
 

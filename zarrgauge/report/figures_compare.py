@@ -6,11 +6,10 @@ import re
 
 from matplotlib.figure import Figure
 
-from zarrgauge.families import FAMILIES
+from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.gate.compare import Comparison, Thresholds
 from zarrgauge.report.load import OPERATION_ORDER
 from zarrgauge.report.style import DPI, scale_axis
-
 
 RATIO_SPAN = (0.5, 2.0)
 

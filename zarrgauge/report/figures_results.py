@@ -9,11 +9,19 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from zarrgauge.catalogue import DEFAULT_CODEC
+from zarrgauge.catalogue.cases import DEFAULT_CODEC
 from zarrgauge.report.load import Record, operations
 from zarrgauge.report.pareto import CHOICE_STORE, RATIO_STEP, WRITES, choices, pareto_front, zarr_default
 from zarrgauge.report.style import (
-    DPI, codec_colour, describe, format_factor, format_seconds, layout_marker, scale_axis, time_axis)
+    DPI,
+    codec_colour,
+    describe,
+    format_factor,
+    format_seconds,
+    layout_marker,
+    scale_axis,
+    time_axis,
+)
 
 PANEL_COLUMNS = 2
 MIN_RATIO_SPAN = 0.1  # the y axis of a panel spans at least 10% of its ratios

@@ -9,10 +9,11 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from zarrgauge.catalogue import DEFAULT_LAYOUT, SEED, default_layout
-from zarrgauge.data import Source
-from zarrgauge.families import FAMILIES
-from zarrgauge.operations import OPERATIONS
+from zarrgauge.catalogue.cases import SEED
+from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.families import FAMILIES
+from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT, default_layout
+from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.report.load import Record
 from zarrgauge.report.pareto import CHOICE_STORE
 from zarrgauge.report.style import DPI, scale_axis

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from zarrgauge.families import FAMILIES
-from zarrgauge.gate.commands import load_benchmarks
-from zarrgauge.gate.compare import CannotCompare
-from zarrgauge.layouts import format_shape
-from zarrgauge.operations import OPERATIONS
+from zarrgauge.catalogue.families import FAMILIES
+from zarrgauge.catalogue.layouts import format_shape
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.gate.results import load_benchmarks
 
 
 @dataclass(frozen=True)
@@ -86,14 +86,14 @@ def _label(path: Path, machine_info: dict) -> str:
 
 
 def load_run(path: str) -> Run:
-    """A zarrgauge results file; CannotCompare with a one-line reason for anything else."""
+    """A zarrgauge results file; ZarrgaugeError with a one-line reason for anything else."""
     benchmarks = load_benchmarks(path, "results")
     try:
         records = [record for record in map(_record, benchmarks) if record is not None]
     except (KeyError, TypeError, AttributeError) as error:
-        raise CannotCompare(f"results file {path} has a malformed zarrgauge benchmark (missing {error})") from None
+        raise ZarrgaugeError(f"results file {path} has a malformed zarrgauge benchmark (missing {error})") from None
     if not any("case" in bench.get("extra_info", {}) for bench in benchmarks):
-        raise CannotCompare(f"results file {path} holds no zarrgauge benchmarks (no extra_info 'case'); "
+        raise ZarrgaugeError(f"results file {path} holds no zarrgauge benchmarks (no extra_info 'case'); "
                             "record it with: make bench")
     # load_benchmarks has validated the file but returns only the benchmarks
     machine_info = json.loads(Path(path).read_text())["machine_info"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zarrgauge.catalogue import DEFAULT_CODEC, DEFAULT_LAYOUT
+from zarrgauge.catalogue.cases import DEFAULT_CODEC
+from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT
 from zarrgauge.report.load import Record
 
 # The layout and codec sweeps run on the local store; the store sweep compares stores, not choices.

@@ -7,8 +7,8 @@ import math
 from matplotlib.axes import Axes
 from matplotlib.ticker import EngFormatter, FuncFormatter
 
-from zarrgauge.codecs import CODECS
-from zarrgauge.operations import OPERATIONS
+from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.operations import OPERATIONS
 
 DPI = 100
 # Log scales once values span more than this factor; below it a linear scale reads better.

@@ -18,7 +18,7 @@ from zarrgauge.report.sections import all_sections
 
 
 def build_report(results: list[str], out: Path) -> list[Path]:
-    """Load every results file (CannotCompare if one is unusable), then write the report to `out`."""
+    """Load every results file (ZarrgaugeError if one is unusable), then write the report to `out`."""
     runs = [load_run(path) for path in results]
     return write_report(all_sections(runs), out)
 

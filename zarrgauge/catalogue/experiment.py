@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import zarr
+
+from zarrgauge.compat import Deferred
+
+zarr = Deferred("zarr")  # the tree is declared without zarr; building it loads zarr
 
 FRAMES = {"quick": (20, 128, 128), "full": (100, 512, 512)}
 

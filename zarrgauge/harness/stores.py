@@ -11,8 +11,7 @@ from pathlib import Path
 import zarr
 import zarr.storage
 
-STORE_KINDS = ("memory", "local", "zip")
-BENCHMARK_STORES = ("memory", "local")
+from zarrgauge.catalogue.stores import STORE_KINDS
 
 
 class Scratch:

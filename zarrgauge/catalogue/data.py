@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from zarrgauge.families import Family
-from zarrgauge.layouts import Shape
+from zarrgauge.catalogue.families import Family
+from zarrgauge.catalogue.layouts import Shape
 
 SLAB_BYTES = 128 * 2**20  # upper bound on one generated slab
 WHOLE_BYTES = 512 * 2**20  # above this an array is never held whole in memory
@@ -80,6 +80,8 @@ def _spans(wanted: range, slabs: Iterator[tuple[int, int]]) -> Iterator[tuple[in
             yield lo, hi
 
 
+# Keyed by the source, whose family hashes by identity (Family has eq=False): one cache entry per
+# family object, shape and seed, with no need to hash the family's generator or shapes.
 @functools.lru_cache(maxsize=8)
 def _whole(source: Source) -> np.ndarray:
     values = source.rows(0, source.shape[0])

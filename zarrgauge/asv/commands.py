@@ -6,19 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from zarrgauge.asv_results import as_benchmarks, load_runs, pretty_names, select_pair
-from zarrgauge.gate.commands import EXIT_OK, _overrides, _publish, _thresholds, add_threshold_options
-from zarrgauge.gate.compare import compare_runs
+from zarrgauge.asv.results import as_benchmarks, load_runs, pretty_names, select_pair
+from zarrgauge.errors import EXIT_OK
+from zarrgauge.gate.options import add_threshold_options, compare, publish
 
 
 def run_asv_compare(args: argparse.Namespace) -> int:
     results = Path(args.results)
     base, head = select_pair(load_runs(results, args.machine), args.base, args.head, args.commit)
     titles = pretty_names(results)
-    comparisons = compare_runs(as_benchmarks(base, titles), as_benchmarks(head, titles), _thresholds(args),
-                               _overrides(args.override))
+    comparisons = compare(as_benchmarks(base, titles), as_benchmarks(head, titles), args)
     print(f"zarrgauge asv-compare: base {base.label}, head {head.label}", file=sys.stderr)
-    _publish(comparisons, args)
+    publish(comparisons, args)
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import math
 
 import zarr
 
-from zarrgauge.catalogue import ArrayCase
+from zarrgauge.catalogue.cases import ArrayCase
 
 
 def stored_bytes(array: zarr.Array) -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import zarr
 
-from zarrgauge import arrays
-from zarrgauge.catalogue import ArrayCase
-from zarrgauge.counting_store import CountingStore
-from zarrgauge.data import WHOLE_BYTES
-from zarrgauge.stores import Scratch, discard, new_store
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.data import WHOLE_BYTES
+from zarrgauge.harness import arrays
+from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.stores import Scratch, discard, new_store
 
 
-class StoreCache:
+class ArrayCache:
     """Keeps every small case's filled array; at most one array too big for memory at a time.
 
     Arrays sit behind a CountingStore so that benchmarks can record their store requests."""

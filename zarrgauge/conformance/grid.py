@@ -15,10 +15,7 @@ import zarr.storage
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from zarrgauge.codecs import CODECS, CodecSpec
-
-ZARR_FORMATS = (2, 3)
-STORE_KINDS = ("memory", "local", "zip")
+from zarrgauge.catalogue.codecs import CODECS, CodecSpec
 
 # Lossless codecs in both formats; delta-zstd only applies to integers (CodecSpec.supports).
 LOSSLESS_CODECS = ("none", "zarr-default", "blosc-lz4", "blosc-zstd5-bitshuffle", "blosc-zstd5-noshuffle",
@@ -88,7 +85,7 @@ def stored_keys(store) -> set[str]:
     return sync(collect())
 
 
-def stored_bytes(store, key: str) -> bytes | None:
+def stored_value(store, key: str) -> bytes | None:
     """The raw bytes under `key`, or None when the store has no such key."""
     buffer = sync(store.get(key, prototype=default_buffer_prototype()))
     return None if buffer is None else buffer.to_bytes()
@@ -96,7 +93,7 @@ def stored_bytes(store, key: str) -> bytes | None:
 
 def stored_json(store, key: str):
     """The JSON document under `key` as written (Python's dialect, so bare NaN/Infinity parse), or None."""
-    raw = stored_bytes(store, key)
+    raw = stored_value(store, key)
     return None if raw is None else json.loads(raw)
 
 

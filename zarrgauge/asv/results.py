@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from zarrgauge.gate.compare import CannotCompare
+from zarrgauge.errors import ZarrgaugeError
 
 METRIC_OF_TRACK = {"track_store_requests": "store_requests", "track_stored_bytes": "stored_bytes",
                    "track_stored_fraction": "stored_fraction"}
@@ -40,7 +40,7 @@ def _read(path: Path) -> EnvironmentRun | None:
     try:
         document = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CannotCompare(f"asv results file {path} is not readable JSON ({error})") from None
+        raise ZarrgaugeError(f"asv results file {path} is not readable JSON ({error})") from None
     if not isinstance(document, dict) or "result_columns" not in document:
         return None
     try:
@@ -48,21 +48,23 @@ def _read(path: Path) -> EnvironmentRun | None:
         return EnvironmentRun(path, str(document["env_name"]), str(document["commit_hash"]),
                               document.get("date") or 0, dict(document.get("requirements") or {}), results)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
-        raise CannotCompare(f"asv results file {path} is malformed ({type(error).__name__}: {error})") from None
+        raise ZarrgaugeError(f"asv results file {path} is malformed ({type(error).__name__}: {error})") from None
 
 
 def load_runs(results_dir: Path, machine: str | None) -> list[EnvironmentRun]:
     if not results_dir.is_dir():
-        raise CannotCompare(f"no asv results in {results_dir}: run 'make asv' first, or pass --results")
+        raise ZarrgaugeError(f"no asv results in {results_dir}: run 'make asv' first, or pass --results")
     machines = sorted(p.name for p in results_dir.iterdir() if (p / "machine.json").is_file())
     if machine is None and len(machines) > 1:
-        raise CannotCompare(f"{results_dir} holds results of several machines ({', '.join(machines)}); pick one with --machine")
+        raise ZarrgaugeError(f"{results_dir} holds results of several machines ({', '.join(machines)}); "
+                             "pick one with --machine")
     if machine is not None and machine not in machines:
-        raise CannotCompare(f"no results of machine {machine!r} in {results_dir}; there are: {', '.join(machines) or 'none'}")
+        raise ZarrgaugeError(f"no results of machine {machine!r} in {results_dir}; "
+                             f"there are: {', '.join(machines) or 'none'}")
     runs = [run for name in ([machine] if machine else machines)
             for path in sorted((results_dir / name).glob("*.json")) if (run := _read(path)) is not None]
     if not runs:
-        raise CannotCompare(f"no asv results in {results_dir}: run 'make asv' first, or pass --results")
+        raise ZarrgaugeError(f"no asv results in {results_dir}: run 'make asv' first, or pass --results")
     return runs
 
 
@@ -77,17 +79,18 @@ def select_pair(runs: list[EnvironmentRun], base: str, head: str,
     if commit:
         runs = [run for run in runs if run.commit.startswith(commit)]
         if not runs:
-            raise CannotCompare(f"no asv results for commit {commit}")
-    sides = {label: [run for run in runs if _matches(run, selector)] for label, selector in (("base", base), ("head", head))}
-    for label, selector in (("base", base), ("head", head)):
+            raise ZarrgaugeError(f"no asv results for commit {commit}")
+    selectors = (("base", base), ("head", head))
+    sides = {label: [run for run in runs if _matches(run, selector)] for label, selector in selectors}
+    for label, selector in selectors:
         envs = sorted({run.env_name for run in sides[label]})
         if len(envs) != 1:
             known = ", ".join(sorted({run.env_name for run in runs}))
             problem = "matches no environment" if not envs else f"matches several environments ({', '.join(envs)})"
-            raise CannotCompare(f"{label} {selector!r} {problem}; there are: {known}")
+            raise ZarrgaugeError(f"{label} {selector!r} {problem}; there are: {known}")
     shared = {run.commit for run in sides["base"]} & {run.commit for run in sides["head"]}
     if not shared:
-        raise CannotCompare(f"{base!r} and {head!r} have no commit in common; run both with 'make asv'")
+        raise ZarrgaugeError(f"{base!r} and {head!r} have no commit in common; run both with 'make asv'")
     newest = max(shared, key=lambda c: max(run.date for run in runs if run.commit == c))
     base_run, = (run for run in sides["base"] if run.commit == newest)
     head_run, = (run for run in sides["head"] if run.commit == newest)
@@ -127,7 +130,7 @@ def as_benchmarks(run: EnvironmentRun, titles: dict[str, str], min_samples: int 
                            **{key: value for key, value in metrics.items() if value is not None}},
         })
     if timed_classes and not benchmarks:
-        raise CannotCompare(f"{run.path}: no benchmark has the {min_samples} raw samples a comparison needs: "
+        raise ZarrgaugeError(f"{run.path}: no benchmark has the {min_samples} raw samples a comparison needs: "
                             "run asv with --record-samples and without --quick (make asv does)")
     return benchmarks
 

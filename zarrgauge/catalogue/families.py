@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from zarrgauge.layouts import Shape
+from zarrgauge.catalogue.layouts import Shape
 
 RowFiller = Callable[["Family", Shape, int, np.random.Generator], np.ndarray]
 
 
 @dataclass(frozen=True, eq=False)
 class Family:
-    """An array shape per tier plus a rule that generates any of its rows."""
+    """An array shape per tier plus a rule that generates any of its rows.
+
+    Compared and hashed by identity (eq=False): each family is one object, and Source's cache of
+    whole arrays relies on hashing it (its shapes dict could not be hashed by value)."""
 
     name: str
     description: str

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import zarr
 
-from zarrgauge.data import Source
-from zarrgauge.families import Family
-from zarrgauge.layouts import Layout, grid_shape
+from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.families import Family
+from zarrgauge.catalogue.layouts import Layout, grid_shape
+
+if TYPE_CHECKING:
+    import zarr
 
 RANDOM_CHUNK_READS = 8
 THRESHOLD = 0.5

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import zarr
 
-from zarrgauge import oracle
-from zarrgauge.catalogue import ArrayCase
-from zarrgauge.data import SLAB_BYTES
-from zarrgauge.progress import Progress
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.data import SLAB_BYTES
+from zarrgauge.harness import oracle, progress
 
 
 def create(case: ArrayCase, store, fill_value=None) -> zarr.Array:
@@ -42,10 +41,10 @@ def write_regions(case: ArrayCase) -> list[tuple[slice, ...]]:
 def fill(case: ArrayCase, array: zarr.Array) -> zarr.Array:
     source = case.source
     regions = write_regions(case)
-    with Progress(f"writing {case.id}", len(regions), show=not source.fits_in_memory) as progress:
+    with progress.bar(f"writing {case.id}", len(regions), "region", show=not source.fits_in_memory) as bar:
         for region in regions:
             array[region] = source.read(region)
-            progress.advance()
+            bar.update()
     return array
 
 

@@ -13,77 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zarrgauge.codecs import CODECS, COMMON_CODECS, CodecSpec
-from zarrgauge.data import Source
-from zarrgauge.families import FAMILIES, Family
-from zarrgauge.layouts import Layout
-from zarrgauge.operations import OPERATIONS
-from zarrgauge.stores import BENCHMARK_STORES
+from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
+from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.families import FAMILIES, Family
+from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.stores import BENCHMARK_STORES, ON_DISK_ONLY
 
 TIERS = ("quick", "full")
 ZARR_FORMATS = (2, 3)
-DEFAULT_LAYOUT = "balanced"
 DEFAULT_CODEC = "zarr-default"
 SEED = 20240101
-
-L = Layout
-LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
-    "basic-2d": {
-        "quick": (L("balanced", (100, 100)), L("ragged", (70, 70)), L("tiny", (20, 20))),
-        "full": (L("balanced", (100, 100)), L("ragged", (140, 140)), L("tiny", (10, 10))),
-    },
-    "basic-3d": {
-        "quick": (L("balanced", (20, 20, 5)), L("plane", (100, 100, 1)), L("ragged", (30, 30, 3)),
-                  L("tiny", (10, 10, 2))),
-        "full": (L("balanced", (100, 100, 5)), L("plane", (500, 500, 1)), L("ragged", (120, 120, 3)),
-                 L("tiny", (25, 25, 2))),
-    },
-    "seasonal-series": {
-        "quick": (L("balanced", (8, 64, 64)), L("time", (48, 16, 16)), L("space", (1, 128, 256)),
-                  L("ragged", (10, 50, 100)), L("tiny", (4, 16, 32)),
-                  L("sharded", (4, 32, 64), (16, 64, 128))),
-        "full": (L("balanced", (30, 250, 500)), L("time", (365, 50, 50)), L("space", (1, 1000, 2000)),
-                 L("ragged", (50, 300, 700)), L("tiny", (5, 50, 50)),
-                 L("sharded", (10, 100, 100), (30, 500, 500))),
-    },
-    "random-ints": {
-        "quick": (L("balanced", (100, 100)), L("ragged", (150, 150)), L("single", (500, 500)),
-                  L("tiny", (20, 20))),
-        "full": (L("balanced", (100, 100)), L("ragged", (150, 150)), L("single", (1000, 1000)),
-                 L("tiny", (20, 20))),
-    },
-    "random-walk": {
-        "quick": (L("balanced", (100, 100)), L("rows", (10, 500)), L("ragged", (150, 150)),
-                  L("tiny", (20, 20))),
-        "full": (L("balanced", (100, 100)), L("rows", (10, 1000)), L("ragged", (150, 150)),
-                 L("tiny", (20, 20))),
-    },
-    "camera-frames": {
-        "quick": (L("balanced", (5, 64, 64)), L("time", (20, 32, 32)), L("space", (1, 128, 128)),
-                  L("ragged", (6, 50, 50)), L("tiny", (1, 32, 32))),
-        "full": (L("balanced", (10, 128, 128)), L("time", (100, 32, 32)), L("space", (1, 512, 512)),
-                 L("ragged", (15, 200, 200)), L("tiny", (1, 32, 32))),
-    },
-    "blob-volume": {
-        "quick": (L("balanced", (2, 4, 32, 32)), L("time", (10, 2, 16, 16)), L("space", (1, 2, 64, 64)),
-                  L("ragged", (3, 3, 40, 40)), L("tiny", (1, 2, 16, 16)),
-                  L("sharded", (2, 4, 16, 16), (10, 8, 64, 64))),
-        "full": (L("balanced", (5, 5, 64, 64)), L("time", (50, 1, 32, 32)), L("space", (1, 1, 256, 256)),
-                 L("ragged", (7, 3, 100, 100)), L("tiny", (2, 2, 32, 32)),
-                 L("sharded", (5, 5, 64, 64), (10, 10, 128, 128))),
-    },
-    "signal-1d": {
-        "quick": (L("balanced", (1000,)), L("ragged", (1500,)), L("tiny", (100,))),
-        "full": (L("balanced", (1_000_000,)), L("ragged", (1_500_000,)), L("tiny", (10_000,))),
-    },
-}
 
 CODEC_SWEEP_FAMILIES = ("seasonal-series", "random-ints", "random-walk", "camera-frames", "blob-volume")
 V2_CODEC_SWEEP_FAMILIES = ("random-ints", "random-walk", "blob-volume")
 FAMILY_CODECS = {"random-walk": ("delta-zstd",), "seasonal-series": ("fso-zstd",), "blob-volume": ("fso-zstd",)}
 STORAGE_OPERATIONS = ("write", "read_full")
-# Above WHOLE_BYTES an array is never held in memory: only the local store, no whole-array reads.
-ON_DISK_ONLY = ("local",)
 
 
 @dataclass(frozen=True)
@@ -123,14 +68,6 @@ class NodeCase:
     @property
     def id(self) -> str:
         return f"experiment/v{self.zarr_format}/{self.store}"
-
-
-def family_layouts(family: str, tier: str) -> tuple[Layout, ...]:
-    return LAYOUTS[family][tier]
-
-
-def default_layout(family: str, tier: str) -> Layout:
-    return next(layout for layout in family_layouts(family, tier) if layout.role == DEFAULT_LAYOUT)
 
 
 def family_operations(family: Family, source: Source) -> set[str]:

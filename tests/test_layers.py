@@ -1,0 +1,81 @@
+"""The package's layers: imports run downward only, and results tooling never loads zarr."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "zarrgauge"
+# Each part of the package, and the parts it may import; everything else it imports is a layer violation.
+MAY_IMPORT = {
+    "errors": set(),
+    "compat": set(),
+    "catalogue": {"errors", "compat"},
+    "harness": {"catalogue", "errors", "compat"},
+    "conformance": {"catalogue", "harness", "errors", "compat"},
+    "testing": set(),
+    "gate": {"errors"},
+    "asv": {"gate", "errors"},
+    "report": {"gate", "catalogue", "errors", "compat"},
+    "cli": {"gate", "asv", "report", "errors"},
+}
+ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.commands", "zarrgauge.gate.compare", "zarrgauge.report",
+             "zarrgauge.report.write", "zarrgauge.asv.commands", "zarrgauge.catalogue.selection",
+             "zarrgauge.catalogue.experiment")
+
+
+def _part(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def _imported_parts(path: Path) -> set[str]:
+    """The parts of zarrgauge a module imports, at module level or inside functions."""
+    parts = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] if node.module != "zarrgauge" else [f"zarrgauge.{a.name}" for a in node.names]
+        else:
+            continue
+        parts |= {name.split(".")[1] for name in names if name.startswith("zarrgauge.")}
+    return parts
+
+
+MODULES = sorted(path for path in PACKAGE.rglob("*.py") if path.name != "__init__.py" or path.parent != PACKAGE)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_imports_run_downward(path):
+    part = _part(path)
+    assert part in MAY_IMPORT, f"{part} is not a declared layer: add it to MAY_IMPORT (and the README's table)"
+    upward = _imported_parts(path) - MAY_IMPORT[part] - {part}
+    assert not upward, f"{path.relative_to(PACKAGE)} imports {sorted(upward)}, above or beside its layer {part}"
+
+
+def test_results_tooling_and_the_catalogue_load_no_zarr():
+    code = ("import sys\n"
+            f"for name in {ZARR_FREE!r}: __import__(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('zarr', 'numcodecs')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_building_a_codec_loads_what_it_needs():
+    from zarrgauge.catalogue.codecs import CODECS
+
+    for name, spec in CODECS.items():
+        for zarr_format in (2, 3):
+            assert isinstance(spec.create_args("float32", zarr_format), dict), name
+
+
+def test_blosc_shuffle_numbers_are_numcodecs_own():
+    import numcodecs
+
+    from zarrgauge.catalogue.codecs import _SHUFFLE_V2
+
+    blosc = numcodecs.Blosc
+    assert _SHUFFLE_V2 == {"shuffle": blosc.SHUFFLE, "bitshuffle": blosc.BITSHUFFLE, "noshuffle": blosc.NOSHUFFLE}

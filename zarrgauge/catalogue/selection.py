@@ -1,0 +1,134 @@
+"""Which cases a run takes: tier, families, codecs, formats, stores, case-id globs and extra chunk
+layouts, parsed and validated here for both runners (pytest's options, asv's environment).
+
+Every value comes from an option or, when the option is not given, from its ZARRGAUGE_
+environment variable; a bad value is a usage error that names the option and what to write.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
+from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.families import FAMILIES, Family
+from zarrgauge.catalogue.layouts import Layout, parse_layout
+from zarrgauge.catalogue.stores import BENCHMARK_STORES
+from zarrgauge.errors import usage_error
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the pytest option's dest, e.g. zarr_family
+    env: str
+    help: str
+    choices: tuple[str, ...] = ()  # empty: free text
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def source(self) -> str:
+        return f"{self.flag} (or {self.env})"
+
+
+CHOICE_OPTIONS = (
+    Option("zarr_tier", "ZARRGAUGE_TIER", "tier of sizes: quick (default, for CI) or full (the tutorial's sizes)",
+           TIERS),
+    Option("zarr_family", "ZARRGAUGE_FAMILY", "comma-separated data families to run", tuple(FAMILIES)),
+    Option("zarr_codec", "ZARRGAUGE_CODEC", "comma-separated codecs to run", tuple(CODECS)),
+    Option("zarr_format", "ZARRGAUGE_FORMAT", "comma-separated zarr formats: 2, 3",
+           tuple(str(f) for f in ZARR_FORMATS)),
+    Option("zarr_store", "ZARRGAUGE_STORE", "comma-separated stores: memory, local", BENCHMARK_STORES),
+)
+CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
+                     "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'")
+CHUNKS_OPTION = Option("zarr_chunks", "ZARRGAUGE_CHUNKS",
+                       "extra chunk layouts to try, e.g. '30x250x500' or '10x100x100:30x500x500' (chunks:shards), "
+                       "comma-separated; added to every selected family of that rank")
+OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION)
+
+
+def _items(text: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (text or "").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for; an empty filter takes everything."""
+
+    tier: str = "quick"
+    families: tuple[str, ...] = ()
+    codecs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()
+    case_globs: tuple[str, ...] = ()
+    layouts: tuple[Layout, ...] = ()  # extra layouts from --zarr-chunks
+
+    @classmethod
+    def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
+        """From option values by dest (None or missing: not given), falling back to `environ`."""
+        raw = {option.name: given.get(option.name) or environ.get(option.env) for option in OPTIONS}
+        chosen = {option.name: _choices(option, raw[option.name]) for option in CHOICE_OPTIONS}
+        if len(chosen["zarr_tier"]) > 1:
+            raise usage_error(f"{CHOICE_OPTIONS[0].source}: give one tier, quick or full")
+        selection = cls((chosen["zarr_tier"] or ("quick",))[0], chosen["zarr_family"], chosen["zarr_codec"],
+                        chosen["zarr_format"], chosen["zarr_store"])
+        selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
+        return _with_globs(selection, _items(raw["zarr_case"]))
+
+    @property
+    def families_in_play(self) -> list[Family]:
+        return [family for name, family in FAMILIES.items() if not self.families or name in self.families]
+
+    def wants(self, case: ArrayCase | NodeCase) -> bool:
+        if self.case_globs and not any(fnmatch.fnmatchcase(case.id, glob) for glob in self.case_globs):
+            return False
+        checks = [(self.formats, str(case.zarr_format)), (self.stores, case.store)]
+        if isinstance(case, ArrayCase):
+            checks += [(self.families, case.family.name), (self.codecs, case.codec.name)]
+        return all(not wanted or value in wanted for wanted, value in checks)
+
+    def array_cases(self, operation: str | None = None) -> list[ArrayCase]:
+        """The selected array cases, only those that time `operation` when one is named."""
+        return [case for case in array_cases(self.tier, self.layouts)
+                if (operation is None or operation in case.operations) and self.wants(case)]
+
+    def node_cases(self) -> list[NodeCase]:
+        """Hierarchy and attribute cases belong to no data family: a family filter leaves none."""
+        return [] if self.families else [case for case in node_cases(self.tier) if self.wants(case)]
+
+
+def _choices(option: Option, text: str | None) -> tuple[str, ...]:
+    values = _items(text)
+    unknown = [value for value in values if value not in option.choices]
+    if unknown:
+        raise usage_error(f"{option.source}: unknown value {unknown[0]!r}; choose from: {', '.join(option.choices)}")
+    return values
+
+
+def _with_layouts(selection: Selection, specs: tuple[str, ...]) -> Selection:
+    try:
+        layouts = tuple(parse_layout(spec) for spec in specs)
+    except ValueError as error:
+        raise usage_error(f"{CHUNKS_OPTION.source}: {error}") from None
+    ranks = sorted({len(family.shapes[selection.tier]) for family in selection.families_in_play})
+    for layout in layouts:
+        if len(layout.chunks) not in ranks:
+            raise usage_error(f"{CHUNKS_OPTION.source}: {layout.id} has rank {len(layout.chunks)}, which no selected "
+                              f"family has; the selected families have ranks {ranks}")
+    return replace(selection, layouts=layouts)
+
+
+def _with_globs(selection: Selection, globs: tuple[str, ...]) -> Selection:
+    ids = [case.id for case in array_cases(selection.tier, selection.layouts)]
+    ids += [case.id for case in node_cases(selection.tier)]
+    for glob in globs:
+        if not fnmatch.filter(ids, glob):
+            raise usage_error(f"{CASE_OPTION.source}: no {selection.tier} case matches {glob!r}; "
+                              "list the cases with: pytest benchmarks --co -q")
+    return replace(selection, case_globs=globs)

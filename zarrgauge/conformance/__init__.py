@@ -1,0 +1,1 @@
+"""The conformance half: the grid every area shares, known upstream bugs, and the matrix report."""

@@ -1,0 +1,200 @@
+"""pytest integration: options, case selection, benchmark mode and shared fixtures.
+
+`pytest` runs every benchmark once, untimed, as a correctness check; timing turns on with
+--benchmark-only, --benchmark-enable or any option that saves or compares timings.
+
+A benchmark of array cases is a test named after the catalogue operation it times
+(`test_read_time` times `read_time`): the plugin parametrizes its `case` with the selected cases
+of that operation, hands it the name as the `operation` fixture, and fails it if it timed
+anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from zarrgauge import compat
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.selection import OPTIONS, Selection
+from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
+from zarrgauge.harness import progress
+from zarrgauge.harness.array_cache import ArrayCache
+from zarrgauge.harness.stores import Scratch
+
+TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
+                  "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
+WRITE_OPERATIONS = ("write", "partial_write")
+TIMED_OPERATIONS = (*OPERATIONS, *WRITE_OPERATIONS)
+SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
+SESSION = pytest.StashKey["Session"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("zarrgauge")
+    for option in OPTIONS:
+        choices = f"; one of: {', '.join(option.choices)}" if option.choices else ""
+        group.addoption(option.flag, dest=option.name, default=None, metavar="VALUES",
+                        help=f"{option.help} (env {option.env}){choices}")
+    group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
+                    help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        session = Session(config)
+    except ZarrgaugeError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[SESSION] = session
+    config.pluginmanager.register(session, "zarrgauge-session")
+
+
+def operation_of(function) -> str:
+    """The operation a benchmark times, from its name: test_read_time -> read_time."""
+    name = function.__name__.removeprefix("test_")
+    if name not in TIMED_OPERATIONS:
+        raise usage_error(f"{function.__name__} takes a `case` but {name!r} is no catalogue operation; "
+                          f"name it test_OPERATION, one of: {', '.join(TIMED_OPERATIONS)}")
+    return name
+
+
+def _scratch_parent(config: pytest.Config) -> Path | None:
+    given = config.getoption("zarr_scratch") or os.environ.get(SCRATCH_ENV)
+    if not given:
+        return None
+    path = Path(given)
+    problem = ("does not exist" if not path.exists() else "is not a directory" if not path.is_dir()
+               else "is not writable" if not os.access(path, os.W_OK | os.X_OK) else None)
+    if problem:
+        raise usage_error(f"--zarr-scratch (or {SCRATCH_ENV}): {path} {problem}; "
+                          "name an existing directory you can write to")
+    return path
+
+
+class Session:
+    """One pytest run: the selection, whether benchmarks are timed, the scratch directory's parent,
+    and what to undo when the run ends (the SIGTERM handler, where progress bars go)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
+        self.scratch_parent = _scratch_parent(config)
+        self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
+        if not self.timed:
+            config.option.benchmark_disable = True
+        self._undo = ExitStack()
+        self._undo.enter_context(sigterm_as_interrupt())
+        self._undo.enter_context(progress.shown_with(self._write_past_capture))
+
+    def _write_past_capture(self, text: str) -> None:
+        capture = self.config.pluginmanager.getplugin("capturemanager")
+        reporter = self.config.pluginmanager.getplugin("terminalreporter")
+        with capture.global_and_fixture_disabled():
+            reporter.write(text, flush=True)
+
+    def pytest_unconfigure(self) -> None:
+        self._undo.close()
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "case" in metafunc.fixturenames:
+            try:
+                cases = self.selection.array_cases(operation_of(metafunc.function))
+            except ZarrgaugeError as error:  # the benchmark's author's to fix: one line, at collection
+                raise pytest.Collector.CollectError(str(error)) from None
+            metafunc.parametrize("case", cases, ids=[case.id for case in cases])
+        if "node_case" in metafunc.fixturenames:
+            cases = self.selection.node_cases()
+            metafunc.parametrize("node_case", cases, ids=[case.id for case in cases])
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Drop the placeholders pytest makes when a filter leaves a benchmark with no case."""
+        empty = [item for item in items if _has_no_case(item)]
+        if empty:
+            config.hook.pytest_deselected(items=empty)
+            items[:] = [item for item in items if not _has_no_case(item)]
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.selection.tier == "full" and not session.config.option.collectonly:
+            _check_free_space(_cases(session.items), self.scratch_parent)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        result = yield
+        benchmark, callspec = getattr(item, "funcargs", {}).get("benchmark"), getattr(item, "callspec", None)
+        if benchmark is not None and callspec is not None and "case" in callspec.params:
+            timed, named = benchmark.extra_info.get("operation"), operation_of(item.function)
+            assert timed == named, f"{item.name} is named after {named!r} but timed {timed!r}"
+        return result
+
+    def pytest_report_header(self) -> str:
+        versions = ", ".join(f"{name} {version}" for name, version in compat.versions().items())
+        mode = "timed" if self.timed else "untimed (correctness only)"
+        return f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"
+
+    def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
+        machine_info["zarrgauge"] = {"tier": self.selection.tier, **compat.versions()}
+
+
+def _has_no_case(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("skip")
+    return marker is not None and str(marker.kwargs.get("reason", "")).startswith("got empty parameter set")
+
+
+def _cases(items: list[pytest.Item]) -> list[ArrayCase]:
+    params = (getattr(item, "callspec", None) for item in items)
+    return list({spec.params["case"].id: spec.params["case"] for spec in params
+                 if spec is not None and "case" in spec.params}.values())
+
+
+def disk_needed(cases: list[ArrayCase]) -> int:
+    """Bytes a run may hold on disk at once, counting data as incompressible: every small
+    on-disk array stays filled for the session, and a large one is cached while a copy is written."""
+    on_disk = [case for case in cases if case.store != "memory"]
+    small = sum(case.source.nbytes for case in on_disk if case.source.fits_in_memory)
+    large = max((case.source.nbytes for case in on_disk if not case.source.fits_in_memory), default=0)
+    return small + 2 * large
+
+
+def _check_free_space(cases: list[ArrayCase], parent: Path | None) -> None:
+    where = parent or Path(tempfile.gettempdir())
+    needed, free = disk_needed(cases), shutil.disk_usage(where).free
+    if needed > free:
+        pytest.exit(f"zarrgauge: the selected full-tier cases may write up to {needed / 2**30:.1f} GiB under {where}, "
+                    f"which has {free / 2**30:.1f} GiB free; free some space, pass --zarr-scratch=DIR on a larger "
+                    "disk, or select fewer cases (--zarr-case, --zarr-family)", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.fixture(scope="session")
+def scratch(pytestconfig: pytest.Config):
+    space = Scratch(pytestconfig.stash[SESSION].scratch_parent)
+    yield space
+    space.remove()
+
+
+@pytest.fixture(scope="session")
+def array_cache(scratch: Scratch):
+    """Filled arrays per case, built once and shared by every read benchmark of the case."""
+    cache = ArrayCache(scratch)
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def filled_array(case: ArrayCase, array_cache: ArrayCache):
+    return array_cache(case)
+
+
+@pytest.fixture
+def operation(request: pytest.FixtureRequest) -> str:
+    return operation_of(request.function)
+
+
+@pytest.fixture
+def tier(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.stash[SESSION].selection.tier

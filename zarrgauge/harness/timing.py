@@ -1,0 +1,128 @@
+"""Timing one catalogue case with pytest-benchmark, then checking the result with the oracle.
+
+Store creation, data generation and oracle checks stay outside the timed region.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+import zarr
+
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.harness import arrays, oracle
+from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.metrics import case_info
+from zarrgauge.harness.stores import Scratch, discard, new_store
+
+WRITE_ROUNDS = 5
+# With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
+# the metrics run processes one chunk at a time. What is left is a few percent from interpreter
+# caches and event-loop objects; requests and bytes moved do not move at all.
+SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
+
+
+def _returned_bytes(result) -> int:
+    if isinstance(result, np.ndarray):
+        return int(result.nbytes)
+    return sum(_returned_bytes(part) for part in result)
+
+
+def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> None:
+    """Time catalogue operation `name` on a filled array, then compare with the oracle."""
+    op = OPERATIONS[name]
+    args = op.prepare(case.source, case.layout)
+    benchmark.group = case.group(name)
+    benchmark.extra_info.update(case_info(case, array), operation=name)
+    result = benchmark(op.run, array, args)
+    oracle.assert_matches(result, op.expect(case.source, args), case.atol)
+    benchmark.extra_info["bytes_returned"] = _returned_bytes(result)
+    benchmark.extra_info.update(deterministic_metrics(array.store, lambda: op.run(array, args)))
+
+
+def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
+    """Store requests, bytes moved and peak traced memory of one more, untimed, serial run.
+
+    None of these depend on machine speed, so a regression gate can compare them exactly.
+    """
+    store.reset()
+    tracemalloc.start()
+    try:
+        with zarr.config.set(SERIAL):
+            run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    counts = store.snapshot()
+    metrics = {f"store_{kind}": counts.pop(kind) for kind in list(counts) if not kind.startswith("bytes")}
+    return {**metrics, **counts, "peak_traced_bytes": peak}
+
+
+def _write_region(array: zarr.Array, region, values: np.ndarray) -> None:
+    array[region] = values
+
+
+class _WritePasses:
+    """The writes of one case, one region per timed round. A pass writes every region of a fresh
+    array in turn; the next round after the last region starts a new pass in a new store."""
+
+    def __init__(self, case: ArrayCase, scratch: Scratch, regions: list) -> None:
+        self.case, self.scratch, self.regions = case, scratch, regions
+        self.store, self.array, self.next_region = None, None, 0
+
+    def next_write(self) -> tuple[zarr.Array, object, np.ndarray]:
+        """The array, region and values of the next round, the values generated here, untimed."""
+        if self.next_region == 0:
+            self.close()
+            self.store = new_store(self.case.store, self.scratch)
+            self.array = arrays.create(self.case, CountingStore(self.store))
+        region = self.regions[self.next_region]
+        self.next_region = (self.next_region + 1) % len(self.regions)
+        return self.array, region, self.case.source.read(region)
+
+    def setup(self) -> tuple[tuple, dict]:
+        """pytest-benchmark's setup of one round: the arguments of _write_region."""
+        return self.next_write(), {}
+
+    def complete_pass(self) -> zarr.Array:
+        """Write the regions the current pass has not reached (an untimed run times only one)."""
+        while self.next_region:
+            _write_region(*self.next_write())
+        return self.array
+
+    def close(self) -> None:
+        if self.store is not None:
+            discard(self.store)
+            self.store = None
+
+
+def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str) -> None:
+    """Time writes into a fresh array per round: the whole array (by slabs when large) for `write`,
+    the family's partial region for `partial_write`."""
+    partial = name == "partial_write"
+    regions = [case.family.partial_region(case.source.shape)] if partial else arrays.write_regions(case)
+    passes = _WritePasses(case, scratch, regions)
+    benchmark.group = case.group(name)
+    benchmark.pedantic(_write_region, setup=passes.setup, rounds=len(regions) * max(1, WRITE_ROUNDS // len(regions)))
+    array = passes.complete_pass()
+    arrays.check_contents(case, array)
+    benchmark.extra_info.update(case_info(case, array), operation=name,
+                                write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
+    benchmark.extra_info.update(_write_pass_metrics(passes))
+
+
+def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
+    """Deterministic metrics of one more whole pass, its first values generated beforehand as a
+    timed round's are."""
+    first = passes.next_write()
+
+    def whole_pass() -> None:
+        _write_region(*first)
+        passes.complete_pass()
+
+    metrics = deterministic_metrics(first[0].store, whole_pass)
+    passes.close()
+    return metrics
