@@ -4,7 +4,7 @@ import pytest
 
 from zarrgauge.catalogue import data
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.harness import array_cache
+from zarrgauge.harness import array_cache, progress
 from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.stores import Scratch
 
@@ -38,7 +38,10 @@ def test_a_second_large_array_evicts_the_first(cache, monkeypatch):
     monkeypatch.setattr(data, "WHOLE_BYTES", 1000)  # every case is now too big for memory
     monkeypatch.setattr(array_cache, "WHOLE_BYTES", 1000)
     local = [case for case in CASES if case.store == "local"]
-    first = cache(local[0])
-    cache(local[1])
-    assert cache(local[0]) is not first
+    bars = []
+    with progress.shown_with(bars.append):  # large arrays are filled with a progress bar
+        first = cache(local[0])
+        cache(local[1])
+        assert cache(local[0]) is not first
+    assert "writing random-ints" in "".join(bars)
     assert len(list(cache.scratch.path.iterdir())) == 1

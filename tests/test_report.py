@@ -19,13 +19,13 @@ from matplotlib.patches import Rectangle
 from zarrgauge.cli import main
 from zarrgauge.gate.compare import compare_runs
 from zarrgauge.report.command import default_out
-from zarrgauge.report.document import Heading
+from zarrgauge.report.document import Bullets, Heading, Table
 from zarrgauge.report.figures_compare import ratio_figure
 from zarrgauge.report.figures_results import layout_heatmap, pareto_figure
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import load_run
 from zarrgauge.report.pareto import choices, pareto_front
-from zarrgauge.report.recommend import recommend, sentence
+from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence
 from zarrgauge.report.sections import all_sections
 
 # 56 benchmarks of a real quick-tier run (seasonal-series, random-ints, random-walk, blob-volume and one
@@ -183,6 +183,31 @@ def test_recommendation_compares_with_zarr_default(run):
     write = found["seasonal-series", "write"]
     smallest = write.front[-1]
     assert smallest.record.codec == "fso-zstd" and smallest.ratio_gain > 1.3
+
+
+def section(blocks, title, level=2):
+    """The blocks under the heading `title`, up to the next heading of that level or above."""
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == title and b.level == level)
+    end = next((i for i, b in enumerate(blocks[start + 1:], start + 1)
+                if isinstance(b, Heading) and b.level <= level), len(blocks))
+    return blocks[start + 1:end]
+
+
+def test_recommendation_section_tables_the_front_and_explains_it_against_zarr_default(run):
+    recommendation = section(all_sections([run]), "Recommendation")
+    assert [b.text for b in recommendation if isinstance(b, Heading)] == \
+        ["seasonal-series", "random-ints", "random-walk", "blob-volume"]
+    [bullets] = [b for b in section(recommendation, "seasonal-series", 3) if isinstance(b, Bullets)]
+    [table] = [b for b in section(recommendation, "seasonal-series", 3) if isinstance(b, Table)]
+    assert table.header == TABLE_HEADER
+    assert [row for row in table.rows if row[0] == "read_time"] == [
+        ["read_time", "time 48x16x16", "zarr-default", "770 µs", "1.14", "4x", "0.99x"],
+        ["read_time", "balanced 8x64x64", "zarr-default", "3.05 ms", "1.15", "1x", "1x"]]
+    assert ["write", "balanced 8x64x64", "fso-zstd", "226 ms", "1.67", "0.43x", "1.5x"] in table.rows
+    [read_time] = [item for item in bullets.items if item.startswith("**read_time**")]
+    assert "for speed take `time 48x16x16 · zarr-default` (4x faster, compresses as well)" in read_time
+    assert "for size take zarr's default, `balanced 8x64x64 · zarr-default`" in read_time
+    assert read_time.endswith("zarr's default is on the front.")
 
 
 def test_default_directory_sits_beside_the_results():

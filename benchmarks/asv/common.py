@@ -175,3 +175,7 @@ def make_classes(module: str, cases: Iterable, operations: Iterable[str], base: 
     return classes
 
 
+def array_case_classes(module: str, operations: Iterable[str], base: type, methods: Callable[[str], dict[str, tuple]],
+                       code: Callable) -> dict[str, type]:
+    """make_classes over the selected array cases, each versioned by its case definition."""
+    return make_classes(module, ARRAY_CASES, operations, base, methods, case_definition, code)

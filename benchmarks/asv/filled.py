@@ -5,15 +5,7 @@ from __future__ import annotations
 from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.harness import oracle
 
-from .common import (
-    ARRAY_CASES,
-    OnCatalogueCase,
-    case_definition,
-    fill_stores,
-    make_classes,
-    open_filled,
-    store_requests,
-)
+from .common import OnCatalogueCase, array_case_classes, fill_stores, open_filled, store_requests
 
 # The reads whose memory matters: whole arrays, and the batched pass that should need less.
 PEAK_MEMORY_OPERATIONS = ("read_full", "batch_moving_average", "whole_moving_average")
@@ -53,4 +45,4 @@ def _code(operation: str) -> tuple:
 
 
 def operation_classes(module: str, operations: tuple[str, ...]) -> dict[str, type]:
-    return make_classes(module, ARRAY_CASES, operations, OnFilledArray, _methods, case_definition, _code)
+    return array_case_classes(module, operations, OnFilledArray, _methods, _code)

@@ -8,15 +8,7 @@ from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.metrics import stored_bytes
 from zarrgauge.harness.stores import discard, new_store
 
-from .common import (
-    ARRAY_CASES,
-    OnCatalogueCase,
-    case_definition,
-    fill_stores,
-    make_classes,
-    open_filled,
-    store_requests,
-)
+from .common import OnCatalogueCase, array_case_classes, fill_stores, open_filled, store_requests
 
 
 class IntoFreshStore(OnCatalogueCase):
@@ -70,5 +62,4 @@ def _code(operation: str) -> tuple:
     return arrays.create, arrays.write_regions, fill_stores, open_filled
 
 
-globals().update(make_classes(__name__, ARRAY_CASES, ("write", "partial_write"), IntoFreshStore, _methods,
-                              case_definition, _code))
+globals().update(array_case_classes(__name__, ("write", "partial_write"), IntoFreshStore, _methods, _code))

@@ -15,76 +15,37 @@ import itertools
 import numpy as np
 import pytest
 import zarr
-from zarr.storage import WrapperStore
 
 from zarrgauge.conformance.grid import reference_array, sharded_layouts, stored_value
+from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.oracle import assert_identical
 
 
-class RequestLog(WrapperStore):
-    """Records each data request that passes through: (kind, key, byte range), kind being
+class RequestLog(CountingStore):
+    """Also records each data request that passes through: (kind, key, byte range), kind being
     'read', 'write' or 'delete'."""
+
+    KINDS = {"get": "read", "get_partial": "read", "set": "write", "delete": "delete"}
 
     def __init__(self, store) -> None:
         super().__init__(store)
         self.requests: list[tuple[str, str, object]] = []
 
     def _with_store(self, store) -> RequestLog:
-        copy = type(self)(store)
+        copy = super()._with_store(store)
         copy.requests = self.requests
         return copy
+
+    def record(self, kind: str, key: str, byte_range=None, nbytes: int = 0) -> None:
+        super().record(kind, key, byte_range, nbytes)
+        if kind in self.KINDS:
+            self.requests.append((self.KINDS[kind], key, byte_range))
 
     def forget(self) -> None:
         self.requests.clear()
 
     def keys(self, kind: str) -> list[str]:
         return sorted(key for what, key, _ in self.requests if what == kind)
-
-    async def get(self, key, prototype, byte_range=None):
-        self.requests.append(("read", key, byte_range))
-        return await super().get(key, prototype, byte_range)
-
-    def get_sync(self, key, *, prototype=None, byte_range=None):
-        self.requests.append(("read", key, byte_range))
-        return super().get_sync(key, prototype=prototype, byte_range=byte_range)
-
-    async def get_partial_values(self, prototype, key_ranges):
-        key_ranges = list(key_ranges)
-        self.requests.extend(("read", key, byte_range) for key, byte_range in key_ranges)
-        return await super().get_partial_values(prototype, key_ranges)
-
-    async def get_ranges(self, key, byte_ranges, **kwargs):
-        self.requests.extend(("read", key, byte_range) for byte_range in byte_ranges)
-        async for group in super().get_ranges(key, byte_ranges, **kwargs):
-            yield group
-
-    async def _get_many(self, requests):
-        for key, prototype, byte_range in requests:
-            yield key, await self.get(key, prototype, byte_range)
-
-    async def set(self, key, value):
-        self.requests.append(("write", key, None))
-        await super().set(key, value)
-
-    def set_sync(self, key, value):
-        self.requests.append(("write", key, None))
-        super().set_sync(key, value)
-
-    async def set_if_not_exists(self, key, value):
-        self.requests.append(("write", key, None))
-        await super().set_if_not_exists(key, value)
-
-    async def _set_many(self, values):
-        for key, value in values:
-            await self.set(key, value)
-
-    async def delete(self, key):
-        self.requests.append(("delete", key, None))
-        await super().delete(key)
-
-    def delete_sync(self, key):
-        self.requests.append(("delete", key, None))
-        super().delete_sync(key)
 
 
 @pytest.fixture

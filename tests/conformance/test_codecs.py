@@ -46,6 +46,11 @@ def write(codec_name, data, zarr_format, chunks, store=None, **kwargs) -> zarr.A
     return array
 
 
+def written_in(chunking: str, codec_name, data, zarr_format) -> tuple[zarr.Array, np.ndarray]:
+    """`data` written with the codec, in the named chunking of its shape; and `data` itself."""
+    return write(codec_name, data, zarr_format, chunkings(data.shape)[chunking]), data
+
+
 def stored_chunk_bytes(store) -> int:
     async def total():
         sizes = [len(await store.get(key, prototype=default_buffer_prototype())) async for key in store.list()
@@ -81,9 +86,7 @@ def with_chunkings(cases, bit_exact: bool) -> list:
 @pytest.mark.parametrize("codec_name, dtype, chunking",
                          with_chunkings(codec_dtype_cases(LOSSLESS_CODECS, DTYPES), bit_exact=True))
 def test_lossless_codec_round_trips_bit_exact(codec_name, dtype, chunking, zarr_format):
-    shape = CHUNKED_SHAPES[chunking]
-    data = reference_array(shape, dtype)
-    array = write(codec_name, data, zarr_format, chunkings(shape)[chunking])
+    array, data = written_in(chunking, codec_name, reference_array(CHUNKED_SHAPES[chunking], dtype), zarr_format)
     assert_identical(zarr.open_array(array.store, mode="r")[...], data)
 
 
@@ -110,9 +113,7 @@ def finite_values(shape, dtype) -> np.ndarray:
 @pytest.mark.parametrize("codec_name, dtype, chunking",
                          with_chunkings(codec_dtype_cases(LOSSY_CODECS, DTYPES), bit_exact=False))
 def test_lossy_codec_stays_within_its_tolerance(codec_name, dtype, chunking, zarr_format):
-    shape = CHUNKED_SHAPES[chunking]
-    data = finite_values(shape, dtype)
-    array = write(codec_name, data, zarr_format, chunkings(shape)[chunking])
+    array, data = written_in(chunking, codec_name, finite_values(CHUNKED_SHAPES[chunking], dtype), zarr_format)
     read = array[...]
     assert read.dtype == data.dtype
     assert_close(read, data, codec(codec_name).tolerance)

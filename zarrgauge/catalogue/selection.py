@@ -26,6 +26,7 @@ class Option:
     env: str
     help: str
     choices: tuple[str, ...] = ()  # empty: free text
+    metavar: str = "VALUES"
 
     @property
     def flag(self) -> str:
@@ -46,10 +47,10 @@ CHOICE_OPTIONS = (
     Option("zarr_store", "ZARRGAUGE_STORE", "comma-separated stores: memory, local", BENCHMARK_STORES),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
-                     "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'")
+                     "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")
 CHUNKS_OPTION = Option("zarr_chunks", "ZARRGAUGE_CHUNKS",
                        "extra chunk layouts to try, e.g. '30x250x500' or '10x100x100:30x500x500' (chunks:shards), "
-                       "comma-separated; added to every selected family of that rank")
+                       "comma-separated; added to every selected family of that rank", metavar="SPECS")
 OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION)
 
 

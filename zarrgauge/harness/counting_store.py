@@ -37,39 +37,39 @@ class CountingStore(WrapperStore):
         keys = (*REQUEST_KINDS, "bytes_read", "bytes_written")
         return {key: self.counts[key] for key in keys}
 
-    def _got(self, buffer, byte_range) -> None:
-        self.counts["get" if byte_range is None else "get_partial"] += 1
-        self.counts["bytes_read"] += _size(buffer)
+    def record(self, kind: str, key: str, byte_range=None, nbytes: int = 0) -> None:
+        """Every request passes here once: `kind` is one of REQUEST_KINDS. Subclasses may log more."""
+        self.counts[kind] += 1
+        self.counts["bytes_written" if kind == "set" else "bytes_read"] += nbytes
 
-    def _put(self, value) -> None:
-        self.counts["set"] += 1
-        self.counts["bytes_written"] += _size(value)
+    def _got(self, key, buffer, byte_range) -> None:
+        self.record("get" if byte_range is None else "get_partial", key, byte_range, _size(buffer))
 
-    def _listed(self, keys):
-        self.counts["list"] += 1
+    def _listed(self, prefix: str, keys):
+        self.record("list", prefix)
         return keys
 
     async def get(self, key, prototype, byte_range=None):
         buffer = await super().get(key, prototype, byte_range)
-        self._got(buffer, byte_range)
+        self._got(key, buffer, byte_range)
         return buffer
 
     def get_sync(self, key, *, prototype=None, byte_range=None):
         buffer = super().get_sync(key, prototype=prototype, byte_range=byte_range)
-        self._got(buffer, byte_range)
+        self._got(key, buffer, byte_range)
         return buffer
 
     async def get_partial_values(self, prototype, key_ranges):
         key_ranges = list(key_ranges)
         buffers = await super().get_partial_values(prototype, key_ranges)
-        for buffer, (_, byte_range) in zip(buffers, key_ranges):
-            self._got(buffer, byte_range)
+        for buffer, (key, byte_range) in zip(buffers, key_ranges):
+            self._got(key, buffer, byte_range)
         return buffers
 
     async def get_ranges(self, key, byte_ranges, **kwargs):
         async for group in super().get_ranges(key, byte_ranges, **kwargs):
             for index, buffer in group:
-                self._got(buffer, byte_ranges[index])
+                self._got(key, buffer, byte_ranges[index])
             yield group
 
     async def _get_many(self, requests):
@@ -77,19 +77,19 @@ class CountingStore(WrapperStore):
             yield key, await self.get(key, prototype, byte_range)
 
     async def exists(self, key):
-        self.counts["exists"] += 1
+        self.record("exists", key)
         return await super().exists(key)
 
     async def set(self, key, value):
-        self._put(value)
+        self.record("set", key, nbytes=_size(value))
         await super().set(key, value)
 
     def set_sync(self, key, value):
-        self._put(value)
+        self.record("set", key, nbytes=_size(value))
         super().set_sync(key, value)
 
     async def set_if_not_exists(self, key, value):
-        self._put(value)
+        self.record("set", key, nbytes=_size(value))
         await super().set_if_not_exists(key, value)
 
     async def _set_many(self, values):
@@ -97,18 +97,18 @@ class CountingStore(WrapperStore):
             await self.set(key, value)
 
     async def delete(self, key):
-        self.counts["delete"] += 1
+        self.record("delete", key)
         await super().delete(key)
 
     def delete_sync(self, key):
-        self.counts["delete"] += 1
+        self.record("delete", key)
         super().delete_sync(key)
 
     def list(self):
-        return self._listed(super().list())
+        return self._listed("", super().list())
 
     def list_prefix(self, prefix):
-        return self._listed(super().list_prefix(prefix))
+        return self._listed(prefix, super().list_prefix(prefix))
 
     def list_dir(self, prefix):
-        return self._listed(super().list_dir(prefix))
+        return self._listed(prefix, super().list_dir(prefix))

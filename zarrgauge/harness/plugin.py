@@ -40,7 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("zarrgauge")
     for option in OPTIONS:
         choices = f"; one of: {', '.join(option.choices)}" if option.choices else ""
-        group.addoption(option.flag, dest=option.name, default=None, metavar="VALUES",
+        group.addoption(option.flag, dest=option.name, default=None, metavar=option.metavar,
                         help=f"{option.help} (env {option.env}){choices}")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
                     help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")

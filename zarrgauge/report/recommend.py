@@ -51,20 +51,22 @@ def _choice(record: Record, default: Record | None) -> Choice:
     return Choice(record, default.median / record.median, record.compression_ratio / default.compression_ratio)
 
 
+def _against_default(factor: float | None, measure: str, same: str, better: str, worse: str) -> str:
+    """`factor` (above 1: better than zarr's default) in words; `better` and `worse` format a factor."""
+    if factor is None:
+        return f"{measure} against zarr's default not measured"
+    if abs(factor - 1) < SAME:
+        return same
+    return better.format(factor) if factor > 1 else worse.format(1 / factor)
+
+
 def speed_words(speedup: float | None) -> str:
-    if speedup is None:
-        return "speed against zarr's default not measured"
-    if abs(speedup - 1) < SAME:
-        return "as fast as zarr's default"
-    return f"{speedup:.2g}x faster" if speedup > 1 else f"{1 / speedup:.2g}x slower"
+    return _against_default(speedup, "speed", "as fast as zarr's default", "{:.2g}x faster", "{:.2g}x slower")
 
 
 def ratio_words(gain: float | None) -> str:
-    if gain is None:
-        return "compression against zarr's default not measured"
-    if abs(gain - 1) < SAME:
-        return "compresses as well"
-    return f"compresses {gain:.2g}x better" if gain > 1 else f"compresses {1 / gain:.2g}x worse"
+    return _against_default(gain, "compression", "compresses as well", "compresses {:.2g}x better",
+                            "compresses {:.2g}x worse")
 
 
 def _described(choice: Choice, default: Record | None) -> str:

@@ -34,7 +34,7 @@ def recommendations(run: Run) -> list[Block]:
         return blocks + [Paragraph("These results time no family and access pattern with two or more choices.")]
     for family in dict.fromkeys(rec.family for rec in found):
         mine = [rec for rec in found if rec.family == family]
-        blocks += [Heading(family, 3), Bullets([]), Table(TABLE_HEADER, table_rows(mine))]
+        blocks += [Heading(family, 3), Bullets([sentence(rec) for rec in mine]), Table(TABLE_HEADER, table_rows(mine))]
     return blocks
 
 
