@@ -79,3 +79,12 @@ def test_blosc_shuffle_numbers_are_numcodecs_own():
 
     blosc = numcodecs.Blosc
     assert _SHUFFLE_V2 == {"shuffle": blosc.SHUFFLE, "bitshuffle": blosc.BITSHUFFLE, "noshuffle": blosc.NOSHUFFLE}
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """`zarrgauge --help` and a one-line error come back at once: scipy, matplotlib and zarr load
+    only in the commands that use them."""
+    code = ("import sys, zarrgauge.cli\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'zarr', 'numcodecs', 'scipy', 'matplotlib'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -143,3 +143,8 @@ OPERATIONS: dict[str, Operation] = {
                   lambda source, _: _moving_average(source.whole())),
     )
 }
+
+# Writes need a fresh store every round, so zarrgauge.harness.timing.time_write times them rather
+# than an Operation; they are named and described here beside the reads.
+WRITES = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}
+TIMED_OPERATIONS = (*OPERATIONS, *WRITES)

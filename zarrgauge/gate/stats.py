@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import mannwhitneyu
 
 RESAMPLES = 2000
 
@@ -39,6 +38,9 @@ def median_ratio_interval(base, head, confidence: float = 0.95, seed: int = 0) -
 
 
 def time_change(base, head, confidence: float = 0.95, round_ratios: tuple[float, ...] = ()) -> TimeChange:
+    # scipy.stats takes half a second to import: only comparisons pay for it, not --help or a bad file.
+    from scipy.stats import mannwhitneyu
+
     base, head = np.asarray(base, float), np.asarray(head, float)
     low, high = median_ratio_interval(base, head, confidence)
     base_median, head_median = float(np.median(base)), float(np.median(head))

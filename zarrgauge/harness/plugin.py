@@ -21,7 +21,7 @@ import pytest
 
 from zarrgauge import compat
 from zarrgauge.catalogue.cases import ArrayCase
-from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
@@ -30,8 +30,6 @@ from zarrgauge.harness.stores import Scratch
 
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
-WRITE_OPERATIONS = ("write", "partial_write")
-TIMED_OPERATIONS = (*OPERATIONS, *WRITE_OPERATIONS)
 SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
 SESSION = pytest.StashKey["Session"]()
 

@@ -7,8 +7,8 @@ import re
 from matplotlib.figure import Figure
 
 from zarrgauge.catalogue.families import FAMILIES
+from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.gate.compare import Comparison, Thresholds
-from zarrgauge.report.load import OPERATION_ORDER
 from zarrgauge.report.style import DPI, scale_axis
 
 RATIO_SPAN = (0.5, 2.0)
@@ -28,7 +28,7 @@ def case_name(comparison: Comparison) -> str:
 def groups(comparisons_by_head: dict[str, list[Comparison]]) -> list[str]:
     """Array groups in catalogue order (operation, then family), then the hierarchy and attribute groups."""
     found = {group_of(c) for comparisons in comparisons_by_head.values() for c in comparisons}
-    order = [f"{op} {family}" for op in OPERATION_ORDER for family in FAMILIES]
+    order = [f"{op} {family}" for op in TIMED_OPERATIONS for family in FAMILIES]
     return sorted(found, key=lambda group: (order.index(group) if group in order else len(order), group))
 
 

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from zarrgauge.catalogue.cases import DEFAULT_CODEC
+from zarrgauge.catalogue.operations import WRITES
 from zarrgauge.report.load import Record, operations
-from zarrgauge.report.pareto import CHOICE_STORE, RATIO_STEP, WRITES, choices, pareto_front, zarr_default
+from zarrgauge.report.pareto import CHOICE_STORE, RATIO_STEP, choices, pareto_front, zarr_default
 from zarrgauge.report.style import (
     DPI,
     codec_colour,

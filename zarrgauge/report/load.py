@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import format_shape
-from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.results import load_benchmarks
 
@@ -42,8 +42,6 @@ class Record:
         return f"{self.layout_label} · {self.codec_label}"
 
 
-# Catalogue order: reads as the operations are declared, then the writes.
-OPERATION_ORDER = (*OPERATIONS, "write", "partial_write")
 
 
 def _catalogue_order(names: set[str], order) -> list[str]:
@@ -56,7 +54,7 @@ def families(records: list[Record]) -> list[str]:
 
 
 def operations(records: list[Record], family: str) -> list[str]:
-    return _catalogue_order({r.operation for r in records if r.family == family}, OPERATION_ORDER)
+    return _catalogue_order({r.operation for r in records if r.family == family}, TIMED_OPERATIONS)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from zarrgauge.report.load import Record
 
 # The layout and codec sweeps run on the local store; the store sweep compares stores, not choices.
 CHOICE_STORE = "local"
-WRITES = ("write", "partial_write")
 # Chunk shape moves the ratio by fractions of a percent; a slower choice must save more than that.
 RATIO_STEP = 0.01
 

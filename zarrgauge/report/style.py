@@ -8,14 +8,13 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import EngFormatter, FuncFormatter
 
 from zarrgauge.catalogue.codecs import CODECS
-from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.operations import OPERATIONS, WRITES
 
 DPI = 100
 # Log scales once values span more than this factor; below it a linear scale reads better.
 WIDE_RANGE = 20
 LAYOUT_MARKERS = {"balanced": "o", "time": "^", "space": "v", "ragged": "D", "tiny": "x", "sharded": "s",
                   "plane": "P", "rows": ">", "single": "*", "custom": "p"}
-WRITE_DESCRIPTIONS = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}
 _PALETTE = [f"C{i}" for i in range(10)] + ["#6b4c9a", "#2ca7a0", "#b8860b"]
 
 
@@ -31,7 +30,7 @@ def layout_marker(role: str) -> str:
 def describe(operation: str) -> str:
     if operation in OPERATIONS:
         return OPERATIONS[operation].description
-    return WRITE_DESCRIPTIONS.get(operation, operation)
+    return WRITES.get(operation, operation)
 
 
 def format_seconds(seconds: float) -> str:
