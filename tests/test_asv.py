@@ -13,6 +13,7 @@ import pytest
 from asv.util import load_json
 
 from zarrgauge.asv.results import as_benchmarks, load_runs, pretty_names
+from zarrgauge.catalogue.stores import LOCAL_STORES
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
@@ -49,8 +50,9 @@ def suite(monkeypatch):
 
 
 def _pytest_benchmarks() -> set[tuple[str, str]]:
-    """(operation, case id) of every pytest benchmark, from `pytest benchmarks --co`."""
-    listing = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "--co", "-q", "-p", "no:cacheprovider"],
+    """(operation, case id) of every pytest benchmark on the stores asv can run, from `pytest benchmarks --co`."""
+    listing = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "--co", "-q", "-p", "no:cacheprovider",
+                              f"--zarr-store={','.join(LOCAL_STORES)}"],
                              cwd=ROOT, env=_clean_environment(), capture_output=True, text=True, check=True)
     items = [line.split("::", 1)[1] for line in listing.stdout.splitlines() if "::" in line]
     return {(item.split("[")[0].removeprefix("test_"), item.split("[", 1)[1][:-1]) for item in items}

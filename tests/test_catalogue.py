@@ -9,6 +9,7 @@ from zarrgauge.catalogue.cases import TIERS, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS, get_codec
 from zarrgauge.catalogue.families import FAMILIES, get_family
 from zarrgauge.catalogue.layouts import LAYOUTS, Layout, default_layout, parse_shape
+from zarrgauge.catalogue.stores import BENCHMARK_STORES, REMOTE_STORES
 
 
 @pytest.fixture(scope="module", params=TIERS)
@@ -30,7 +31,7 @@ def test_every_family_codec_and_format_appears(cases):
     assert {c.family.name for c in cases} == set(FAMILIES)
     assert {c.codec.name for c in cases} == set(CODECS)
     assert {c.zarr_format for c in cases} == {2, 3}
-    assert {c.store for c in cases} == {"local", "memory"} or cases[0].tier == "full"
+    assert {c.store for c in cases} == set(BENCHMARK_STORES)
 
 
 def test_every_codec_in_both_formats(cases):
@@ -124,3 +125,19 @@ def test_lossy_codec_states_a_tolerance():
     assert not get_codec("fso-zstd").lossless and get_codec("fso-zstd").tolerance > 0
     assert all(spec.lossless for name, spec in CODECS.items() if name != "fso-zstd")
     assert not get_codec("delta-zstd").supports(np.dtype("f4"))
+
+
+def test_remote_cases_are_the_default_codec_in_format_3_on_every_client(cases):
+    remote = [c for c in cases if c.store in REMOTE_STORES]
+    assert {(c.codec.name, c.zarr_format) for c in remote} == {("zarr-default", 3)}
+    assert {c.family.name for c in remote} <= {"seasonal-series", "camera-frames", "blob-volume"}
+    assert all(c.source.fits_in_memory for c in remote)
+    per_client = {store: {c.id.rsplit("/", 1)[0] for c in remote if c.store == store} for store in REMOTE_STORES}
+    assert len({frozenset(ids) for ids in per_client.values()}) == 1  # the same cases on every client
+
+
+def test_remote_cases_time_the_read_patterns_and_the_write():
+    remote = [c for c in array_cases("quick") if c.store in REMOTE_STORES]
+    assert set().union(*(c.operations for c in remote)) == {"read_full", "read_time", "read_space", "read_chunks",
+                                                            "write"}
+    assert {c.layout.role for c in remote if c.family.name == "seasonal-series"} == {"balanced", "sharded"}

@@ -3,14 +3,17 @@
 The injected slowdown waits three times as long as each read's synchronous part, so that neither
 CI noise on a loaded 2-core runner nor the wait itself can hide it: part of a read's cost is
 background work that overlaps the next read, and a wait absorbs it (here, a 1x wait slowed a 9 ms
-blosc-lz4 read by only 4%, a 3x wait by 2.2x). The detection rate for subtler slowdowns (20%) is
-measured by scripts/measure-gate, not asserted.
+blosc-lz4 read by only 4%, a 3x wait by 2.2x). The gate runs with a factor of 1.5 here: at the
+default 1.10 an A/A comparison of three rounds raises a false alarm now and then (seen once in a
+full `make test`: 1.10 on one benchmark), so asserting it never does would be a flaky test. The
+rates at the default thresholds, for A/A and for 10% and 20% slowdowns, are measured by
+scripts/measure-gate, not asserted.
 """
 
 import pytest
 
 from zarrgauge.gate.ab import Side, run_ab
-from zarrgauge.gate.compare import compare_runs
+from zarrgauge.gate.compare import Thresholds, compare_runs
 
 SELECTION = ["benchmarks/test_read_full.py", "--zarr-case=random-ints/chunks=100x100/*/v3/local",
              "--zarr-codec=zarr-default,blosc-lz4"]
@@ -19,7 +22,7 @@ SLOW = {"PYTEST_ADDOPTS": "-p zarrgauge.testing.slowdown", "ZARRGAUGE_SLOWDOWN":
 
 def ab(tmp_path, head_env):
     base, head = run_ab(Side("base", "current"), Side("head", "current", head_env), 3, SELECTION, tmp_path)
-    return compare_runs(base["benchmarks"], head["benchmarks"])
+    return compare_runs(base["benchmarks"], head["benchmarks"], Thresholds(factor=1.5))
 
 
 @pytest.mark.parametrize("head_env, flagged", [({}, False), (SLOW, True)], ids=["A-A", "A-B+200%"])

@@ -24,6 +24,7 @@ from zarr.core.buffer import default_buffer_prototype
 
 from zarrgauge.catalogue.cases import SEED, ArrayCase, NodeCase
 from zarrgauge.catalogue.selection import Selection
+from zarrgauge.catalogue.stores import LOCAL_STORES
 from zarrgauge.harness import arrays
 from zarrgauge.harness.counting_store import REQUEST_KINDS, CountingStore
 from zarrgauge.harness.stores import Scratch
@@ -31,7 +32,8 @@ from zarrgauge.harness.timing import deterministic_metrics
 
 SELECTION = Selection.parse({})  # from the ZARRGAUGE_* environment variables, as pytest reads them
 TIER = SELECTION.tier
-ARRAY_CASES: list[ArrayCase] = SELECTION.array_cases()
+# Remote stores need the S3 server that zarrgauge's pytest plugin runs; asv environments have none.
+ARRAY_CASES: list[ArrayCase] = [case for case in SELECTION.array_cases() if case.store in LOCAL_STORES]
 NODE_CASES: list[NodeCase] = SELECTION.node_cases()
 # Filling the full tier writes tens of GB; asv's default limit for setup_cache is one minute.
 FILL_TIMEOUT = {"quick": 900, "full": 48 * 3600}

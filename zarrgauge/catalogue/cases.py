@@ -6,7 +6,10 @@ defaults and timing the operations that the varied thing affects:
 
 - codecs:  every codec the family's dtype supports; write and full read.
 - layouts: every chunk layout of the family; every operation that applies.
-- formats: zarr v2 and v3 on every benchmark store; write and full read.
+- formats: zarr v2 and v3 on the memory and local stores; write and full read.
+- remote:  the default layouts of the series, the camera frames and the volume, and the series'
+           sharded layout, on every object-storage client; every read pattern and the write
+           (arrays that fit in memory only: the S3 server keeps objects in memory).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from zarrgauge.catalogue.data import Source
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
 from zarrgauge.catalogue.operations import OPERATIONS
-from zarrgauge.catalogue.stores import BENCHMARK_STORES, ON_DISK_ONLY
+from zarrgauge.catalogue.stores import LOCAL_STORES, ON_DISK_ONLY, REMOTE_STORES
 
 TIERS = ("quick", "full")
 ZARR_FORMATS = (2, 3)
@@ -29,6 +32,11 @@ CODEC_SWEEP_FAMILIES = ("seasonal-series", "random-ints", "random-walk", "camera
 V2_CODEC_SWEEP_FAMILIES = ("random-ints", "random-walk", "blob-volume")
 FAMILY_CODECS = {"random-walk": ("delta-zstd",), "seasonal-series": ("fso-zstd",), "blob-volume": ("fso-zstd",)}
 STORAGE_OPERATIONS = ("write", "read_full")
+# Layout roles per family; sharded against unsharded partial reads on the series alone, which
+# keeps the quick tier's remote cases within make bench's four minutes (the S3 server is the bottleneck).
+REMOTE_LAYOUTS = {"seasonal-series": ("balanced", "sharded"), "camera-frames": ("balanced",),
+                  "blob-volume": ("balanced",)}
+REMOTE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
     source = Source(family, family.shapes[tier], SEED)
     all_ops = family_operations(family, source)
     storage_ops = all_ops & set(STORAGE_OPERATIONS)
-    stores = BENCHMARK_STORES if source.fits_in_memory else ON_DISK_ONLY
+    stores = LOCAL_STORES if source.fits_in_memory else ON_DISK_ONLY
     extra = tuple(layout for layout in custom if layout.fits(source.shape))
     for layout in family_layouts(family.name, tier) + extra:
         yield layout, DEFAULT_CODEC, 3, "local", all_ops
@@ -102,6 +110,11 @@ def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
     for zarr_format in ZARR_FORMATS:
         for store in stores:
             yield base, DEFAULT_CODEC, zarr_format, store, storage_ops
+    if family.name in REMOTE_LAYOUTS and source.fits_in_memory:
+        roles = REMOTE_LAYOUTS[family.name]
+        for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in roles):
+            for store in REMOTE_STORES:
+                yield layout, DEFAULT_CODEC, 3, store, all_ops & set(REMOTE_OPERATIONS)
 
 
 def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = ()) -> list[ArrayCase]:
@@ -120,4 +133,4 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = ()) -> list[Ar
 
 
 def node_cases(tier: str = "quick") -> list[NodeCase]:
-    return [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in BENCHMARK_STORES]
+    return [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in LOCAL_STORES]

@@ -44,7 +44,7 @@ CHOICE_OPTIONS = (
     Option("zarr_codec", "ZARRGAUGE_CODEC", "comma-separated codecs to run", tuple(CODECS)),
     Option("zarr_format", "ZARRGAUGE_FORMAT", "comma-separated zarr formats: 2, 3",
            tuple(str(f) for f in ZARR_FORMATS)),
-    Option("zarr_store", "ZARRGAUGE_STORE", "comma-separated stores: memory, local", BENCHMARK_STORES),
+    Option("zarr_store", "ZARRGAUGE_STORE", "comma-separated stores", BENCHMARK_STORES),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
                      "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")

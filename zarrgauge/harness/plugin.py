@@ -26,6 +26,8 @@ from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
 from zarrgauge.harness.array_cache import ArrayCache
+from zarrgauge.harness.remote import Bucket
+from zarrgauge.harness.servers import Server, start_moto
 from zarrgauge.harness.stores import Scratch
 
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
@@ -89,6 +91,17 @@ class Session:
         self._undo = ExitStack()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
+        self._s3_server: Server | None = None
+
+    def open_bucket(self) -> Bucket:
+        """A fresh prefix on the S3 server, which starts with the first remote store and stops when
+        the run ends (from this, the main thread: a server dies with the thread that started it)."""
+        if self._s3_server is None:
+            self._s3_server = self._undo.enter_context(start_moto())
+        bucket = Bucket.created(self._s3_server.url)
+        # After an interrupt pytest skips fixture teardown: empty the prefix before the server stops
+        self._undo.callback(bucket.close)
+        return bucket
 
     def _write_past_capture(self, text: str) -> None:
         capture = self.config.pluginmanager.getplugin("capturemanager")
@@ -170,7 +183,8 @@ def _check_free_space(cases: list[ArrayCase], parent: Path | None) -> None:
 
 @pytest.fixture(scope="session")
 def scratch(pytestconfig: pytest.Config):
-    space = Scratch(pytestconfig.stash[SESSION].scratch_parent)
+    session = pytestconfig.stash[SESSION]
+    space = Scratch(session.scratch_parent, session.open_bucket)
     yield space
     space.remove()
 

@@ -1,32 +1,51 @@
-"""Stores under test, and the scratch directory that holds the on-disk ones."""
+"""Stores under test, and the scratch space that holds them: a directory for the on-disk ones and,
+for the remote ones, a prefix in a bucket on an S3 server."""
 
 from __future__ import annotations
 
 import atexit
+import functools
 import itertools
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import zarr
 import zarr.storage
 
-from zarrgauge.catalogue.stores import STORE_KINDS
+from zarrgauge.catalogue.stores import REMOTE_STORES, STORE_KINDS
+from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.harness.remote import Bucket, discard_remote, is_remote
 
 
 class Scratch:
-    """A temporary directory that zarrgauge owns and removes at exit, also after failure or Ctrl-C."""
+    """A temporary directory that zarrgauge owns and removes at exit, also after failure or Ctrl-C;
+    and, once a remote store asks for it, a bucket prefix from `open_bucket`, emptied likewise."""
 
-    def __init__(self, parent: str | Path | None = None) -> None:
+    def __init__(self, parent: str | Path | None = None, open_bucket: Callable[[], Bucket] | None = None) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="zarrgauge-", dir=parent))
         self._names = itertools.count()
+        self._open_bucket = open_bucket
         atexit.register(self.remove)
 
     def new_path(self, suffix: str = ".zarr") -> Path:
-        return self.path / f"{next(self._names):06d}{suffix}"
+        return self.path / self.new_name(suffix)
+
+    def new_name(self, suffix: str = ".zarr") -> str:
+        return f"{next(self._names):06d}{suffix}"
+
+    @functools.cached_property
+    def bucket(self) -> Bucket:
+        if self._open_bucket is None:
+            raise ZarrgaugeError("remote stores need an S3 server: run them under zarrgauge's pytest plugin")
+        return self._open_bucket()
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        if "bucket" in self.__dict__:  # opened: empty our prefix, and only it
+            self.bucket.close()
+            del self.bucket
 
 
 def new_store(kind: str, scratch: Scratch) -> zarr.abc.store.Store:
@@ -37,11 +56,16 @@ def new_store(kind: str, scratch: Scratch) -> zarr.abc.store.Store:
         return zarr.storage.LocalStore(scratch.new_path())
     if kind == "zip":
         return zarr.storage.ZipStore(scratch.new_path(".zip"), mode="w")
-    raise ValueError(f"unknown store {kind!r}; choose from: {', '.join(STORE_KINDS)}")
+    if kind in REMOTE_STORES:
+        return scratch.bucket.store(kind, scratch.new_name())
+    raise ValueError(f"unknown store {kind!r}; choose from: {', '.join((*STORE_KINDS, *REMOTE_STORES))}")
 
 
 def discard(store: zarr.abc.store.Store) -> None:
-    """Free what a store holds: its directory or file on disk, or its memory."""
+    """Free what a store holds: its objects on the server, its directory or file on disk, or its memory."""
+    if is_remote(store):
+        discard_remote(store)
+        return
     root = getattr(store, "root", None) or getattr(store, "path", None)
     store.close()
     if isinstance(store, zarr.storage.MemoryStore):

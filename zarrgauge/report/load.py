@@ -27,6 +27,7 @@ class Record:
     tier: str
     median: float  # seconds
     compression_ratio: float
+    requests: int  # store requests of every kind in one serial run (0 in results from before they were kept)
 
     @property
     def layout_label(self) -> str:
@@ -75,7 +76,8 @@ def _record(bench: dict) -> Record | None:
     return Record(
         bench["fullname"], info["family"], info["operation"], info["layout"], tuple(info["chunks"]),
         tuple(info["shards"]) if info.get("shards") else None, info["codec"], info["zarr_format"], info["store"],
-        info["tier"], bench["stats"]["median"], info["compression_ratio"])
+        info["tier"], bench["stats"]["median"], info["compression_ratio"],
+        sum(value for key, value in info.items() if key.startswith("store_")))
 
 
 def _label(path: Path, machine_info: dict) -> str:

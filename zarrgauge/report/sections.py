@@ -10,6 +10,7 @@ from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
 from zarrgauge.report.pareto import RATIO_STEP
 from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence, table_rows
+from zarrgauge.report.remote import remote_section
 
 
 def overview(runs: list[Run]) -> list[Block]:
@@ -104,5 +105,6 @@ def _percent(base: float, head: float) -> str:
 
 def all_sections(runs: list[Run]) -> list[Block]:
     latest = runs[-1]
-    blocks = overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + tutorial(latest)
+    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + remote_section(latest)
+              + tutorial(latest))
     return blocks + (comparison(runs) if len(runs) > 1 else [])

@@ -1,0 +1,101 @@
+"""Servers the remote stores talk to, each a real one in its own process on 127.0.0.1.
+
+A server dies with zarrgauge: it is stopped when the run ends (also after a failure, Ctrl-C or
+SIGTERM, which the plugin turns into Ctrl-C), and the kernel stops it should zarrgauge itself be
+killed outright (PR_SET_PDEATHSIG), so no process and no listening port outlive a run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import typing
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from zarrgauge.errors import ZarrgaugeError
+
+READY_SECONDS = 20.0
+STOP_SECONDS = 5.0
+PR_SET_PDEATHSIG = 1
+# Dummy credentials, passed explicitly so that no client goes looking for real ones.
+CREDENTIALS = {"access_key_id": "zarrgauge", "secret_access_key": "zarrgauge", "region": "us-east-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: ask the kernel for SIGTERM when the parent dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class Server:
+    """A started server process and the URL it answers on."""
+
+    name: str
+    process: subprocess.Popen
+    url: str
+
+    log: typing.IO[bytes]  # the server's stderr, read only to explain a failed start
+
+    def stop(self) -> None:
+        self.log.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _tail(log: typing.IO[bytes]) -> str:
+    log.seek(0)
+    return " ".join(log.read().decode(errors="replace").split())[-300:]
+
+
+def _wait_until_ready(server: Server) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise ZarrgaugeError(f"{server.name} exited at start with status {server.process.returncode}: "
+                                 f"{_tail(server.log)}")
+        try:
+            urllib.request.urlopen(server.url, timeout=1).close()
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.05)
+    server.stop()
+    raise ZarrgaugeError(f"{server.name} did not answer on {server.url} within {READY_SECONDS:.0f} s")
+
+
+def start_moto() -> Server:
+    """moto's S3 server (`python -m moto.server`), as a process of its own: in-process it would
+    share the client's interpreter lock and serve a third fewer requests."""
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    log = tempfile.TemporaryFile()  # a pipe nobody reads would fill with moto's request log and stall it
+    # A session of its own: Ctrl-C in a terminal signals the whole foreground group, and the server
+    # must outlive zarrgauge's cleanup, which empties the bucket and then stops it.
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                               preexec_fn=_die_with_parent, start_new_session=True)
+    server = Server("moto S3 server", process, f"http://127.0.0.1:{port}", log)
+    _wait_until_ready(server)
+    return server
