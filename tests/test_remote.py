@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import obstore
 import pytest
 import zarr
 
@@ -75,7 +76,7 @@ def test_each_client_round_trips_and_discards_its_objects(server, tmp_path, kind
 
 def test_removing_scratch_empties_its_prefix_and_nothing_else(server, tmp_path):
     neighbour = Bucket.created(server.url)
-    neighbour._client().put_object(Bucket=neighbour.name, Key=neighbour.prefix + "users-object", Body=b"mine")
+    obstore.put(neighbour.root_store(), neighbour.prefix + "users-object", b"mine")
     scratch = Scratch(tmp_path, lambda: Bucket.created(server.url))
     zarr.create_array(new_store("s3-obstore", scratch), shape=(4,), dtype="int8")[...] = 1
     bucket = scratch.bucket
