@@ -23,12 +23,14 @@ METRICS = {
     "stored_bytes": True, "compression_ratio": False, "store_get": True, "store_get_partial": True,
     "store_set": True, "store_exists": True, "store_list": True, "store_delete": True,
     "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True,
+    # requests that crossed the wire to the S3 server (zarrgauge.harness.wire), remote stores only
+    **{f"wire_{kind}": True for kind in ("get", "get_range", "head", "put", "post", "list", "delete", "404")},
     # from asv results (zarrgauge.asv.results)
     "store_requests": True, "stored_fraction": True, "peakmem_bytes": True,
 }
 PEAK_TOLERANCE = 0.05
 METRIC_TOLERANCE = {"peak_traced_bytes": PEAK_TOLERANCE, "peakmem_bytes": PEAK_TOLERANCE}
-IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype")
+IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype", "network")
 
 
 @dataclass(frozen=True)

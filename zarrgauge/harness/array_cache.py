@@ -7,8 +7,7 @@ import zarr
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.data import WHOLE_BYTES
 from zarrgauge.harness import arrays
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.stores import Scratch, discard, new_store
+from zarrgauge.harness.stores import Scratch, counted, discard, new_store
 
 
 class ArrayCache:
@@ -25,7 +24,7 @@ class ArrayCache:
             if not case.source.fits_in_memory:
                 self._evict_large()
             store = new_store(case.store, self.scratch)
-            array = arrays.fill(case, arrays.create(case, CountingStore(store)))
+            array = arrays.fill(case, arrays.create(case, counted(store, self.scratch)))
             self._arrays[case.id] = (store, array)
         return self._arrays[case.id][1]
 

@@ -19,18 +19,28 @@ def _size(buffer) -> int:
 
 
 class CountingStore(WrapperStore):
-    def __init__(self, store) -> None:
+    """`wire`, for a remote store, is the proxy between client and server (zarrgauge.harness.servers.Wire):
+    it counts what the client really sent, beside the requests zarr made of the store."""
+
+    def __init__(self, store, wire=None) -> None:
         super().__init__(store)
         self.counts: Counter[str] = Counter()
+        self.wire = wire
 
     def _with_store(self, store) -> CountingStore:
         """Copies (zarr makes a read-only one when opening with mode 'r') share the counts."""
-        copy = type(self)(store)
+        copy = type(self)(store, self.wire)
         copy.counts = self.counts
         return copy
 
     def reset(self) -> None:
         self.counts.clear()
+        if self.wire is not None:
+            self.wire.reset()
+
+    def wire_snapshot(self) -> dict:
+        """What crossed the wire since the last reset, and the network profile; empty for local stores."""
+        return {} if self.wire is None else {"network": self.wire.profile, **self.wire.counts()}
 
     def snapshot(self) -> dict[str, int]:
         """Requests of every kind (zeros included) plus bytes_read and bytes_written."""

@@ -27,12 +27,14 @@ from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
 from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.remote import Bucket
-from zarrgauge.harness.servers import Server, start_moto
+from zarrgauge.harness.servers import Server, Wire, start_moto, start_wire
 from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.wire import PROFILES
 
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
 SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
+NETWORK_ENV = "ZARRGAUGE_NETWORK"
 SESSION = pytest.StashKey["Session"]()
 
 
@@ -44,6 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{option.help} (env {option.env}){choices}")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
                     help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")
+    group.addoption("--zarr-network", dest="zarr_network", default=None, metavar="PROFILE",
+                    help=f"latency and bandwidth between the object-storage clients and the S3 server (env "
+                         f"{NETWORK_ENV}); one of: {', '.join(PROFILES)} (default none)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,6 +67,14 @@ def operation_of(function) -> str:
         raise usage_error(f"{function.__name__} takes a `case` but {name!r} is no catalogue operation; "
                           f"name it test_OPERATION, one of: {', '.join(TIMED_OPERATIONS)}")
     return name
+
+
+def _network(config: pytest.Config) -> str:
+    profile = config.getoption("zarr_network") or os.environ.get(NETWORK_ENV) or "none"
+    if profile not in PROFILES:
+        raise usage_error(f"--zarr-network (or {NETWORK_ENV}): unknown profile {profile!r}; "
+                          f"choose from: {', '.join(PROFILES)}")
+    return profile
 
 
 def _scratch_parent(config: pytest.Config) -> Path | None:
@@ -85,20 +98,25 @@ class Session:
         self.config = config
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = _scratch_parent(config)
+        self.network = _network(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
-        self._s3_server: Server | None = None
+        self._s3: tuple[Server, Server, Wire] | None = None  # the S3 server, the wire proxy, its control
 
     def open_bucket(self) -> Bucket:
-        """A fresh prefix on the S3 server, which starts with the first remote store and stops when
-        the run ends (from this, the main thread: a server dies with the thread that started it)."""
-        if self._s3_server is None:
-            self._s3_server = self._undo.enter_context(start_moto())
-        bucket = Bucket.created(self._s3_server.url)
+        """A fresh prefix on the S3 server, which starts with the first remote store, behind the
+        wire proxy, and stops when the run ends (from this, the main thread: a server dies with
+        the thread that started it)."""
+        if self._s3 is None:
+            server = self._undo.enter_context(start_moto())
+            proxy, wire = start_wire(server, self.network)
+            self._s3 = (server, self._undo.enter_context(proxy), wire)
+        server, proxy, wire = self._s3
+        bucket = Bucket.created(server.url, proxy=proxy.url, wire=wire)
         # After an interrupt pytest skips fixture teardown: empty the prefix before the server stops
         self._undo.callback(bucket.close)
         return bucket
@@ -149,7 +167,7 @@ class Session:
         return f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"
 
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
-        machine_info["zarrgauge"] = {"tier": self.selection.tier, **compat.versions()}
+        machine_info["zarrgauge"] = {"tier": self.selection.tier, "network": self.network, **compat.versions()}
 
 
 def _has_no_case(item: pytest.Item) -> bool:

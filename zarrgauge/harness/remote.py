@@ -21,8 +21,10 @@ class Bucket:
     """Where remote stores go: `prefix` (ending in '/') in bucket `name` at `endpoint`. Stores of
     one kind share one client, as a user's arrays would: a new s3fs file system costs 100 ms."""
 
-    def __init__(self, endpoint: str, name: str, prefix: str) -> None:
+    def __init__(self, endpoint: str, name: str, prefix: str, server: str | None = None, wire=None) -> None:
         self.endpoint, self.name, self.prefix = endpoint, name, prefix
+        self.server = server or endpoint  # the server itself, for housekeeping past the wire proxy
+        self.wire = wire  # zarrgauge.harness.servers.Wire when clients reach the server through one
         self._file_systems: dict[str, object] = {}
         self.closed = False
 
@@ -30,15 +32,16 @@ class Bucket:
         """An obstore client at the bucket's root, for housekeeping: never timed, never counted."""
         from obstore.store import S3Store
 
-        return S3Store(self.name, endpoint=self.endpoint, virtual_hosted_style_request=False,
+        return S3Store(self.name, endpoint=self.server, virtual_hosted_style_request=False,
                        client_options={"allow_http": "true"}, **CREDENTIALS)
 
     @classmethod
-    def created(cls, endpoint: str, name: str = "zarrgauge") -> Bucket:
+    def created(cls, server: str, name: str = "zarrgauge", proxy: str | None = None, wire=None) -> Bucket:
         """A fresh prefix in a bucket made here, on a server zarrgauge started itself (moto takes an
-        unsigned request, and answers one for a bucket it already has with 200)."""
-        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/{name}", method="PUT")).close()
-        return cls(endpoint, name, f"zarrgauge-{uuid.uuid4().hex[:12]}/")
+        unsigned request, and answers one for a bucket it already has with 200); clients reach it
+        through `proxy` when given."""
+        urllib.request.urlopen(urllib.request.Request(f"{server}/{name}", method="PUT")).close()
+        return cls(proxy or server, name, f"zarrgauge-{uuid.uuid4().hex[:12]}/", server, wire)
 
     def keys(self) -> list[str]:
         import obstore
@@ -106,3 +109,11 @@ def is_remote(store: zarr.abc.store.Store) -> bool:
 def discard_remote(store: zarr.abc.store.Store) -> None:
     sync(store.delete_dir(""))
     store.close()
+
+
+def forget_listings(store: zarr.abc.store.Store) -> None:
+    """Empty s3fs's cache of listed objects (behind any wrapper): with it warm, s3fs skips the HEAD
+    it otherwise sends before each GET, which a user opening an array would not be spared."""
+    inner = getattr(store, "_store", store)
+    if isinstance(inner, zarr.storage.FsspecStore):
+        inner.fs.invalidate_cache()

@@ -8,6 +8,7 @@ killed outright (PR_SET_PDEATHSIG), so no process and no listening port outlive 
 from __future__ import annotations
 
 import ctypes
+import json
 import signal
 import socket
 import subprocess
@@ -99,3 +100,40 @@ def start_moto() -> Server:
     server = Server("moto S3 server", process, f"http://127.0.0.1:{port}", log)
     _wait_until_ready(server)
     return server
+
+
+class Wire:
+    """The control side of a running wire proxy: what crossed it, and how slow it is."""
+
+    def __init__(self, control_port: int, profile: str) -> None:
+        self.control_port, self.profile = control_port, profile
+
+    def _ask(self, command: str) -> dict[str, int]:
+        with socket.create_connection(("127.0.0.1", self.control_port), timeout=10) as connection:
+            connection.sendall(command.encode() + b"\n")
+            return json.loads(connection.makefile().readline())
+
+    def counts(self) -> dict[str, int]:
+        return self._ask("counts")
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def use(self, profile: str) -> None:
+        self._ask(f"profile {profile}")
+        self.profile = profile
+
+
+def start_wire(upstream: Server, profile: str) -> tuple[Server, Wire]:
+    """The wire proxy (zarrgauge.harness.wire) in front of `upstream`, with a network profile."""
+    upstream_port = upstream.url.rsplit(":", 1)[1]
+    command = [sys.executable, "-m", "zarrgauge.harness.wire", upstream_port, profile]
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                               preexec_fn=_die_with_parent, start_new_session=True)
+    first_line = process.stdout.readline().split()
+    if first_line[:1] != [b"PORTS"]:
+        process.kill()
+        raise ZarrgaugeError(f"the wire proxy did not start: {_tail(log)}")
+    proxy_port, control_port = map(int, first_line[1:])
+    return Server("wire proxy", process, f"http://127.0.0.1:{proxy_port}", log), Wire(control_port, profile)

@@ -16,6 +16,7 @@ import zarr.storage
 
 from zarrgauge.catalogue.stores import REMOTE_STORES, STORE_KINDS
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.remote import Bucket, discard_remote, is_remote
 
 
@@ -73,3 +74,8 @@ def discard(store: zarr.abc.store.Store) -> None:
     elif root is not None:
         path = Path(root)
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def counted(store: zarr.abc.store.Store, scratch: Scratch) -> CountingStore:
+    """The store behind a CountingStore; a remote one is counted at the wire too."""
+    return CountingStore(store, scratch.bucket.wire if is_remote(store) else None)

@@ -16,7 +16,7 @@ from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.harness import arrays, oracle
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.metrics import case_info
-from zarrgauge.harness.stores import Scratch, discard, new_store
+from zarrgauge.harness.stores import Scratch, counted, discard, new_store
 
 WRITE_ROUNDS = 5
 # With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
@@ -58,7 +58,7 @@ def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> di
         tracemalloc.stop()
     counts = store.snapshot()
     metrics = {f"store_{kind}": counts.pop(kind) for kind in list(counts) if not kind.startswith("bytes")}
-    return {**metrics, **counts, "peak_traced_bytes": peak}
+    return {**metrics, **counts, **store.wire_snapshot(), "peak_traced_bytes": peak}
 
 
 def _write_region(array: zarr.Array, region, values: np.ndarray) -> None:
@@ -78,7 +78,7 @@ class _WritePasses:
         if self.next_region == 0:
             self.close()
             self.store = new_store(self.case.store, self.scratch)
-            self.array = arrays.create(self.case, CountingStore(self.store))
+            self.array = arrays.create(self.case, counted(self.store, self.scratch))
         region = self.regions[self.next_region]
         self.next_region = (self.next_region + 1) % len(self.regions)
         return self.array, region, self.case.source.read(region)

@@ -1,0 +1,213 @@
+"""The network between the object-storage clients and the S3 server: an HTTP/1.1 proxy in its own
+process on 127.0.0.1 that delays each request, throttles each connection's bytes, and counts what
+really crosses the wire, which a store-level delay cannot see (a client's extra HEAD requests, its
+connection pool, bandwidth).
+
+    python -m zarrgauge.harness.wire UPSTREAM_PORT PROFILE
+
+prints "PORTS <proxy> <control>" once it listens. The control port takes one line per connection,
+`counts`, `reset` or `profile NAME`, and answers one line of JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+CHUNK = 64 * 2**10
+
+
+@dataclass(frozen=True)
+class Profile:
+    latency: float  # seconds added before each request reaches the server
+    bandwidth: float | None  # bytes per second per connection, each way; None: unthrottled
+
+
+# First-byte latency of object stores is "tens of milliseconds" for small requests (AWS, "Timeouts
+# and Retries for Latency-Sensitive Applications") and 10-100 ms across regions (Abernathey, "Big
+# Arrays, Fast", Pangeo); one connection to S3 carries about 85-90 MB/s (AWS S3 performance guidance).
+PROFILES = {
+    "none": Profile(0.0, None),
+    "same-region": Profile(0.020, 90e6),
+    "cross-region": Profile(0.100, 90e6),
+}
+REQUEST_KINDS = ("get", "get_range", "head", "put", "post", "list", "delete")
+
+
+@dataclass
+class WireCounts:
+    requests: Counter = field(default_factory=Counter)
+    not_found: int = 0
+    server_errors: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+    connections: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {**{f"wire_{kind}": self.requests[kind] for kind in REQUEST_KINDS},
+                "wire_404": self.not_found, "wire_5xx": self.server_errors, "wire_bytes_up": self.bytes_up,
+                "wire_bytes_down": self.bytes_down, "wire_connections": self.connections,
+                "wire_peak_in_flight": self.peak_in_flight}
+
+
+def request_kind(method: str, target: str, headers: dict[str, str]) -> str:
+    path, _, query = target.partition("?")
+    if method == "GET" and ("list-type" in query or path.strip("/").count("/") == 0):
+        return "list"
+    if method == "GET":
+        return "get_range" if "range" in headers else "get"
+    return method.lower()
+
+
+def _headers(head: bytes) -> tuple[str, dict[str, str]]:
+    first, *lines = head.decode("latin-1").split("\r\n")
+    pairs = (line.split(":", 1) for line in lines if ":" in line)
+    return first, {name.strip().lower(): value.strip() for name, value in pairs}
+
+
+def _without_header(head: bytes, name: bytes) -> bytes:
+    lines = head.split(b"\r\n")
+    return b"\r\n".join(line for line in lines if not line.lower().startswith(name + b":"))
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str], to_eof: bool) -> bytes:
+    """The raw body as sent (chunked bodies keep their framing)."""
+    if "content-length" in headers:
+        return await reader.readexactly(int(headers["content-length"]))
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        parts = []
+        while True:
+            size_line = await reader.readline()
+            parts.append(size_line)
+            size = int(size_line.split(b";")[0], 16)
+            parts.append(await reader.readexactly(size + 2) if size else await _trailers(reader))
+            if not size:
+                return b"".join(parts)
+    return await reader.read() if to_eof else b""
+
+
+async def _trailers(reader: asyncio.StreamReader) -> bytes:
+    lines = []
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        lines.append(line)
+    return b"".join(lines) + b"\r\n"
+
+
+class _Upstream:
+    """The server side of one client connection, opened again whenever the server closes it after
+    a response (moto answers in HTTP/1.0): the client keeps its connection, as it would with S3."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return self.reader, self.writer
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+class Proxy:
+    def __init__(self, upstream_port: int, profile: Profile) -> None:
+        self.upstream_port, self.profile, self.counts = upstream_port, profile, WireCounts()
+
+    async def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
+        for start in range(0, len(data), CHUNK):
+            writer.write(data[start:start + CHUNK])
+            await writer.drain()
+            if self.profile.bandwidth:
+                await asyncio.sleep(min(CHUNK, len(data) - start) / self.profile.bandwidth)
+
+    async def relay(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
+        self.counts.connections += 1
+        upstream = _Upstream(self.upstream_port)
+        try:
+            while await self._exchange(client, to_client, upstream):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            upstream.close()
+            to_client.close()
+
+    async def _exchange(self, client, to_client, upstream: _Upstream) -> bool:
+        """One request and its response; False when either side is done with the connection."""
+        try:
+            head = await client.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            return False
+        request_line, headers = _headers(head)
+        method, target = request_line.split(" ")[:2]
+        if headers.get("expect", "").lower() == "100-continue":
+            # Answered here, and not passed on: the body has to arrive before the request is delayed
+            to_client.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            head = _without_header(head, b"expect")
+        body = await _read_body(client, headers, to_eof=False)
+        counts = self.counts
+        counts.requests[request_kind(method, target, headers)] += 1
+        counts.in_flight += 1
+        counts.peak_in_flight = max(counts.peak_in_flight, counts.in_flight)
+        try:
+            await asyncio.sleep(self.profile.latency)
+            server, to_server = await upstream.open()
+            await self._send(to_server, head + body)
+            counts.bytes_up += len(head) + len(body)
+            response, keep_alive = await self._response(server, method)
+            if not keep_alive:
+                upstream.close()
+            await self._send(to_client, response)
+            counts.bytes_down += len(response)
+        finally:
+            counts.in_flight -= 1
+        return "close" not in headers.get("connection", "").lower() and response.startswith(b"HTTP/1.1")
+
+    async def _response(self, server: asyncio.StreamReader, method: str) -> tuple[bytes, bool]:
+        """The response to pass on, and whether the server keeps its connection open. A response of
+        known length from a closing server is passed on as HTTP/1.1, so the client keeps its own."""
+        head = await server.readuntil(b"\r\n\r\n")
+        status_line, headers = _headers(head)
+        status = int(status_line.split(" ")[1])
+        self.counts.not_found += status == 404
+        self.counts.server_errors += status >= 500
+        closing = status_line.startswith("HTTP/1.0") or "close" in headers.get("connection", "").lower()
+        bodiless = method == "HEAD" or status in (204, 304) or status < 200
+        delimited = bodiless or "content-length" in headers or "chunked" in headers.get("transfer-encoding", "")
+        body = b"" if bodiless else await _read_body(server, headers, to_eof=not delimited)
+        if closing and delimited:
+            head = b"HTTP/1.1" + _without_header(head, b"connection")[len(b"HTTP/1.x"):]
+        return head + body, not closing
+
+    async def control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        command, *args = (await reader.readline()).decode().split()
+        if command == "reset":
+            self.counts = WireCounts()
+        elif command == "profile":
+            self.profile = PROFILES[args[0]]
+        writer.write((json.dumps(self.counts.as_dict()) + "\n").encode())
+        await writer.drain()
+        writer.close()
+
+
+async def serve(upstream_port: int, profile: str) -> None:
+    proxy = Proxy(upstream_port, PROFILES[profile])
+    relay = await asyncio.start_server(proxy.relay, "127.0.0.1", 0)
+    control = await asyncio.start_server(proxy.control, "127.0.0.1", 0)
+    ports = [server.sockets[0].getsockname()[1] for server in (relay, control)]
+    print("PORTS", *ports, flush=True)
+    async with relay, control:
+        await asyncio.gather(relay.serve_forever(), control.serve_forever())
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(int(sys.argv[1]), sys.argv[2]))
