@@ -34,7 +34,7 @@ def test_each_remote_read_sits_beside_the_local_one(tmp_path):
     by_operation = {row[2]: row for row in rows}
     assert list(by_operation) == ["read_full", "read_time", "read_space", "write"]  # catalogue order
     local, remote = by_operation["read_full"][3:]
-    assert local == "34.8 ms (48 req)" and remote == "104 ms (50 req)"
+    assert local == "34.8 ms (48 req)" and remote == "104 ms (50 req, 0 on the wire)"
 
 
 def test_the_section_says_when_no_remote_store_was_timed():

@@ -9,3 +9,5 @@ REMOTE_STORES = ("s3-obstore", "s3-fsspec", "s3-fsspec-tuned")
 BENCHMARK_STORES = (*LOCAL_STORES, *REMOTE_STORES)
 # Above WHOLE_BYTES an array is never held in memory: only the local store, no whole-array reads.
 ON_DISK_ONLY = ("local",)
+# The kinds of HTTP request counted on the wire between an object-storage client and the server.
+WIRE_REQUESTS = ("get", "get_range", "head", "put", "post", "list", "delete")

@@ -15,6 +15,7 @@ import fnmatch
 import statistics
 from dataclasses import dataclass, field, replace
 
+from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.stats import TimeChange, time_change
 
@@ -24,7 +25,7 @@ METRICS = {
     "store_set": True, "store_exists": True, "store_list": True, "store_delete": True,
     "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True,
     # requests that crossed the wire to the S3 server (zarrgauge.harness.wire), remote stores only
-    **{f"wire_{kind}": True for kind in ("get", "get_range", "head", "put", "post", "list", "delete", "404")},
+    **{f"wire_{kind}": True for kind in (*WIRE_REQUESTS, "404")},
     # from asv results (zarrgauge.asv.results)
     "store_requests": True, "stored_fraction": True, "peakmem_bytes": True,
 }

@@ -17,6 +17,8 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
+from zarrgauge.catalogue.stores import WIRE_REQUESTS
+
 CHUNK = 64 * 2**10
 
 
@@ -34,7 +36,6 @@ PROFILES = {
     "same-region": Profile(0.020, 90e6),
     "cross-region": Profile(0.100, 90e6),
 }
-REQUEST_KINDS = ("get", "get_range", "head", "put", "post", "list", "delete")
 
 
 @dataclass
@@ -49,7 +50,7 @@ class WireCounts:
     peak_in_flight: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {**{f"wire_{kind}": self.requests[kind] for kind in REQUEST_KINDS},
+        return {**{f"wire_{kind}": self.requests[kind] for kind in WIRE_REQUESTS},
                 "wire_404": self.not_found, "wire_5xx": self.server_errors, "wire_bytes_up": self.bytes_up,
                 "wire_bytes_down": self.bytes_down, "wire_connections": self.connections,
                 "wire_peak_in_flight": self.peak_in_flight}

@@ -9,6 +9,7 @@ from pathlib import Path
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import format_shape
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
+from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.results import load_benchmarks
 
@@ -28,6 +29,7 @@ class Record:
     median: float  # seconds
     compression_ratio: float
     requests: int  # store requests of every kind in one serial run (0 in results from before they were kept)
+    wire_requests: int  # of that run, the HTTP requests that reached the S3 server (remote stores only)
 
     @property
     def layout_label(self) -> str:
@@ -77,7 +79,8 @@ def _record(bench: dict) -> Record | None:
         bench["fullname"], info["family"], info["operation"], info["layout"], tuple(info["chunks"]),
         tuple(info["shards"]) if info.get("shards") else None, info["codec"], info["zarr_format"], info["store"],
         info["tier"], bench["stats"]["median"], info["compression_ratio"],
-        sum(value for key, value in info.items() if key.startswith("store_")))
+        sum(value for key, value in info.items() if key.startswith("store_")),
+        sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS))
 
 
 def _label(path: Path, machine_info: dict) -> str:

@@ -13,7 +13,10 @@ REFERENCE_STORE = "local"
 
 
 def _cell(record: Record | None) -> str:
-    return "" if record is None else f"{format_seconds(record.median)} ({record.requests} req)"
+    if record is None:
+        return ""
+    wire = f", {record.wire_requests} on the wire" if record.store in REMOTE_STORES else ""
+    return f"{format_seconds(record.median)} ({record.requests} req{wire})"
 
 
 def remote_rows(records: list[Record]) -> tuple[list[str], list[list[str]]]:
@@ -38,7 +41,9 @@ def remote_section(run: Run) -> list[Block]:
                   "latency: the server's own speed, about 300 requests a second, bounds every client), beside the "
                   "local store on the same layout and codec. `s3-fsspec` is s3fs with its defaults, "
                   "`s3-fsspec-tuned` adds `max_concurrency=1` and a connection pool as large as zarr's concurrency. "
-                  "Requests are counted at the store interface, which does not see what a client adds on the wire."),
+                  "Requests are counted twice: those zarr made of the store, and the HTTP requests that reached "
+                  "the server through zarrgauge's wire proxy, which include what a client adds (s3fs's defaults "
+                  "send a HEAD before every GET)."),
     ]
     if not rows:
         return blocks + [Paragraph("These results time no remote store.")]
