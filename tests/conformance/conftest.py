@@ -6,6 +6,7 @@ import zarr
 from zarrgauge.catalogue.cases import ZARR_FORMATS
 from zarrgauge.catalogue.stores import STORE_KINDS
 from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.plugin import SESSION
 from zarrgauge.harness.stores import Scratch, discard, new_store
 
 
@@ -20,19 +21,25 @@ def store_kind(request) -> str:
 
 
 @pytest.fixture
-def make_store(tmp_path, store_kind):
+def fresh_scratch(tmp_path, pytestconfig):
+    """Where one test's stores live; remote ones under a fresh prefix on the run's S3 server."""
+    space = Scratch(tmp_path, pytestconfig.stash[SESSION].open_bucket)
+    yield space
+    space.remove()
+
+
+@pytest.fixture
+def make_store(fresh_scratch, store_kind):
     """Factory of fresh, empty stores of the parametrized kind; all are closed and removed after the test."""
-    scratch = Scratch(tmp_path)
     made = []
 
     def make():
-        made.append(new_store(store_kind, scratch))
+        made.append(new_store(store_kind, fresh_scratch))
         return made[-1]
 
     yield make
     for store in made:
         discard(store)
-    scratch.remove()
 
 
 @pytest.fixture
