@@ -16,7 +16,7 @@ BODY = bytes(range(256)) * 64  # 16 KiB
 @pytest.fixture(scope="module")
 def wire():
     with start_moto() as moto:
-        proxy, control = start_wire(moto, "none")
+        proxy, control = start_wire(moto.url, "none")
         with proxy:
             port = int(proxy.url.rsplit(":", 1)[1])
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

@@ -23,7 +23,7 @@ def store_kind(request) -> str:
 @pytest.fixture
 def fresh_scratch(tmp_path, pytestconfig):
     """Where one test's stores live; remote ones under a fresh prefix on the run's S3 server."""
-    space = Scratch(tmp_path, pytestconfig.stash[SESSION].open_bucket)
+    space = Scratch(tmp_path, pytestconfig.stash[SESSION].object_storage.open_bucket)
     yield space
     space.remove()
 

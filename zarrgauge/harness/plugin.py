@@ -26,8 +26,7 @@ from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
 from zarrgauge.harness.array_cache import ArrayCache
-from zarrgauge.harness.remote import Bucket
-from zarrgauge.harness.servers import Server, Wire, start_moto, start_wire
+from zarrgauge.harness.remote import ObjectStorage, user_bucket
 from zarrgauge.harness.stores import Scratch
 from zarrgauge.harness.wire import PROFILES
 
@@ -35,6 +34,7 @@ TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "bench
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
 SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
 NETWORK_ENV = "ZARRGAUGE_NETWORK"
+S3_ENDPOINT_ENV, S3_BUCKET_ENV = "ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET"
 SESSION = pytest.StashKey["Session"]()
 
 
@@ -49,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--zarr-network", dest="zarr_network", default=None, metavar="PROFILE",
                     help=f"latency and bandwidth between the object-storage clients and the S3 server (env "
                          f"{NETWORK_ENV}); one of: {', '.join(PROFILES)} (default none)")
+    group.addoption("--zarr-s3-endpoint", dest="zarr_s3_endpoint", default=None, metavar="URL",
+                    help=f"your own S3 server instead of the moto server zarrgauge starts (env {S3_ENDPOINT_ENV}); "
+                         "credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    group.addoption("--zarr-s3-bucket", dest="zarr_s3_bucket", default=None, metavar="NAME[/PREFIX]",
+                    help=f"the bucket (and prefix) on that server (env {S3_BUCKET_ENV}); zarrgauge writes and "
+                         "deletes only below a fresh prefix of its own there")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +83,11 @@ def _network(config: pytest.Config) -> str:
     return profile
 
 
+def _user_bucket(config: pytest.Config):
+    return user_bucket(config.getoption("zarr_s3_endpoint") or os.environ.get(S3_ENDPOINT_ENV),
+                       config.getoption("zarr_s3_bucket") or os.environ.get(S3_BUCKET_ENV))
+
+
 def _scratch_parent(config: pytest.Config) -> Path | None:
     given = config.getoption("zarr_scratch") or os.environ.get(SCRATCH_ENV)
     if not given:
@@ -103,23 +114,10 @@ class Session:
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
+        self.object_storage = ObjectStorage(self.network, _user_bucket(config), self._undo)
+        self.object_storage.check()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
-        self._s3: tuple[Server, Server, Wire] | None = None  # the S3 server, the wire proxy, its control
-
-    def open_bucket(self) -> Bucket:
-        """A fresh prefix on the S3 server, which starts with the first remote store, behind the
-        wire proxy, and stops when the run ends (from this, the main thread: a server dies with
-        the thread that started it)."""
-        if self._s3 is None:
-            server = self._undo.enter_context(start_moto())
-            proxy, wire = start_wire(server, self.network)
-            self._s3 = (server, self._undo.enter_context(proxy), wire)
-        server, proxy, wire = self._s3
-        bucket = Bucket.created(server.url, proxy=proxy.url, wire=wire)
-        # After an interrupt pytest skips fixture teardown: empty the prefix before the server stops
-        self._undo.callback(bucket.close)
-        return bucket
 
     def _write_past_capture(self, text: str) -> None:
         capture = self.config.pluginmanager.getplugin("capturemanager")
@@ -202,7 +200,7 @@ def _check_free_space(cases: list[ArrayCase], parent: Path | None) -> None:
 @pytest.fixture(scope="session")
 def scratch(pytestconfig: pytest.Config):
     session = pytestconfig.stash[SESSION]
-    space = Scratch(session.scratch_parent, session.open_bucket)
+    space = Scratch(session.scratch_parent, session.object_storage.open_bucket)
     yield space
     space.remove()
 

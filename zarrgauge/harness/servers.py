@@ -124,10 +124,10 @@ class Wire:
         self.profile = profile
 
 
-def start_wire(upstream: Server, profile: str) -> tuple[Server, Wire]:
-    """The wire proxy (zarrgauge.harness.wire) in front of `upstream`, with a network profile."""
-    upstream_port = upstream.url.rsplit(":", 1)[1]
-    command = [sys.executable, "-m", "zarrgauge.harness.wire", upstream_port, profile]
+def start_wire(upstream: str, profile: str) -> tuple[Server, Wire]:
+    """The wire proxy (zarrgauge.harness.wire) in front of the plain-HTTP server at URL `upstream`,
+    with a network profile."""
+    command = [sys.executable, "-m", "zarrgauge.harness.wire", upstream.removeprefix("http://").rstrip("/"), profile]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
                                preexec_fn=_die_with_parent, start_new_session=True)

@@ -3,7 +3,7 @@ process on 127.0.0.1 that delays each request, throttles each connection's bytes
 really crosses the wire, which a store-level delay cannot see (a client's extra HEAD requests, its
 connection pool, bandwidth).
 
-    python -m zarrgauge.harness.wire UPSTREAM_PORT PROFILE
+    python -m zarrgauge.harness.wire UPSTREAM_HOST:PORT PROFILE
 
 prints "PORTS <proxy> <control>" once it listens. The control port takes one line per connection,
 `counts`, `reset` or `profile NAME`, and answers one line of JSON.
@@ -103,14 +103,14 @@ class _Upstream:
     """The server side of one client connection, opened again whenever the server closes it after
     a response (moto answers in HTTP/1.0): the client keeps its connection, as it would with S3."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         return self.reader, self.writer
 
     def close(self) -> None:
@@ -120,8 +120,8 @@ class _Upstream:
 
 
 class Proxy:
-    def __init__(self, upstream_port: int, profile: Profile) -> None:
-        self.upstream_port, self.profile, self.counts = upstream_port, profile, WireCounts()
+    def __init__(self, upstream: tuple[str, int], profile: Profile) -> None:
+        self.upstream, self.profile, self.counts = upstream, profile, WireCounts()
 
     async def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
         for start in range(0, len(data), CHUNK):
@@ -132,7 +132,7 @@ class Proxy:
 
     async def relay(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
         self.counts.connections += 1
-        upstream = _Upstream(self.upstream_port)
+        upstream = _Upstream(*self.upstream)
         try:
             while await self._exchange(client, to_client, upstream):
                 pass
@@ -200,8 +200,9 @@ class Proxy:
         writer.close()
 
 
-async def serve(upstream_port: int, profile: str) -> None:
-    proxy = Proxy(upstream_port, PROFILES[profile])
+async def serve(upstream: str, profile: str) -> None:
+    host, _, port = upstream.rpartition(":")
+    proxy = Proxy((host, int(port)), PROFILES[profile])
     relay = await asyncio.start_server(proxy.relay, "127.0.0.1", 0)
     control = await asyncio.start_server(proxy.control, "127.0.0.1", 0)
     ports = [server.sockets[0].getsockname()[1] for server in (relay, control)]
@@ -211,4 +212,4 @@ async def serve(upstream_port: int, profile: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1]), sys.argv[2]))
+    asyncio.run(serve(sys.argv[1], sys.argv[2]))
