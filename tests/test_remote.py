@@ -15,8 +15,8 @@ import pytest
 import zarr
 
 from zarrgauge.catalogue.stores import REMOTE_STORES
+from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.oracle import assert_identical
-from zarrgauge.harness.remote import Bucket
 from zarrgauge.harness.servers import start_moto
 from zarrgauge.harness.stores import Scratch, discard, new_store
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import obstore
 import pytest
 
-from zarrgauge.harness.remote import Bucket
+from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.servers import CREDENTIALS, free_port, start_moto
 
 REPO = Path(__file__).resolve().parents[1]

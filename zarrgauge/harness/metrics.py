@@ -7,7 +7,7 @@ import math
 import zarr
 
 from zarrgauge.catalogue.cases import ArrayCase
-from zarrgauge.harness.remote import forget_listings
+from zarrgauge.harness.s3_clients import forget_listings
 
 
 def stored_bytes(array: zarr.Array) -> int:

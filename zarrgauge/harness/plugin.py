@@ -26,7 +26,8 @@ from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
 from zarrgauge.harness.array_cache import ArrayCache
-from zarrgauge.harness.remote import ObjectStorage, user_bucket
+from zarrgauge.harness.bucket import user_bucket
+from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
 from zarrgauge.harness.wire import PROFILES
 
@@ -103,7 +104,8 @@ def _scratch_parent(config: pytest.Config) -> Path | None:
 
 class Session:
     """One pytest run: the selection, whether benchmarks are timed, the scratch directory's parent,
-    and what to undo when the run ends (the SIGTERM handler, where progress bars go)."""
+    the object storage (servers started on first use), and what to undo when the run ends: the
+    bucket prefixes and servers, the SIGTERM handler, where progress bars go."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -181,8 +183,9 @@ def _cases(items: list[pytest.Item]) -> list[ArrayCase]:
 
 def disk_needed(cases: list[ArrayCase]) -> int:
     """Bytes a run may hold on disk at once, counting data as incompressible: every small
-    on-disk array stays filled for the session, and a large one is cached while a copy is written."""
-    on_disk = [case for case in cases if case.store != "memory"]
+    on-disk array stays filled for the session, and a large one is cached while a copy is written.
+    Memory and remote stores (the S3 server keeps its objects in memory) take no disk."""
+    on_disk = [case for case in cases if case.store == "local"]
     small = sum(case.source.nbytes for case in on_disk if case.source.fits_in_memory)
     large = max((case.source.nbytes for case in on_disk if not case.source.fits_in_memory), default=0)
     return small + 2 * large

@@ -16,8 +16,9 @@ import zarr.storage
 
 from zarrgauge.catalogue.stores import REMOTE_STORES, STORE_KINDS
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.remote import Bucket, discard_remote, is_remote
+from zarrgauge.harness.s3_clients import discard_remote, is_remote
 
 
 class Scratch:

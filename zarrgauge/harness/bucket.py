@@ -1,16 +1,12 @@
-"""Object storage: a bucket prefix zarrgauge owns on an S3 server, and the client stores over it.
-
-Each client is built as a user would build it with its default settings; `s3-fsspec-tuned` adds
-the two settings that fix s3fs's known pathologies. Everything a run writes lives under one
-fresh prefix, which is emptied when the run ends: nothing else in the bucket is touched.
-"""
+"""Where remote stores live: a fresh prefix zarrgauge owns in a bucket, on the moto server it
+started or on the user's own server. Everything a run writes lives under that prefix, which is
+emptied when the run ends: nothing else in the bucket is touched."""
 
 from __future__ import annotations
 
 import os
 import urllib.request
 import uuid
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +15,8 @@ import zarr.storage
 from zarr.core.sync import sync
 
 from zarrgauge.errors import usage_error
-from zarrgauge.harness.servers import CREDENTIALS, Wire, start_moto, start_wire
+from zarrgauge.harness.s3_clients import obstore_store, s3fs_filesystem
+from zarrgauge.harness.servers import CREDENTIALS
 
 
 class Bucket:
@@ -85,9 +82,9 @@ class Bucket:
     def store(self, kind: str, key: str) -> zarr.abc.store.Store:
         """An empty store of a remote kind under `key` of the prefix."""
         if kind == "s3-obstore":
-            return _obstore(self, key)
+            return obstore_store(self, key)
         if kind not in self._file_systems:
-            self._file_systems[kind] = _s3fs(self, tuned=kind == "s3-fsspec-tuned")
+            self._file_systems[kind] = s3fs_filesystem(self, tuned=kind == "s3-fsspec-tuned")
         return zarr.storage.FsspecStore(self._file_systems[kind], path=f"{self.name}/{self.prefix}{key}")
 
     def close(self) -> None:
@@ -110,48 +107,6 @@ class Bucket:
         keys = self.keys()
         if keys:
             obstore.delete(self.root_store(), keys)
-
-
-def _obstore(bucket: Bucket, key: str) -> zarr.abc.store.Store:
-    from obstore.store import S3Store
-
-    client = S3Store(bucket.name, prefix=bucket.prefix + key, endpoint=bucket.endpoint,
-                     virtual_hosted_style_request=False, client_options={"allow_http": "true"}, **bucket.credentials)
-    return zarr.storage.ObjectStore(client)
-
-
-def _s3fs(bucket: Bucket, tuned: bool):
-    import s3fs
-
-    credentials = bucket.credentials
-    options = {"key": credentials["access_key_id"], "secret": credentials["secret_access_key"],
-               "endpoint_url": bucket.endpoint, "client_kwargs": {"region_name": credentials["region"]},
-               # zarr drives the file system from its own event loop; fsspec's instance cache
-               # would hand a file system bound to another loop to a later run
-               "asynchronous": True, "skip_instance_cache": True}
-    if tuned:
-        # No HEAD before each whole-object GET (fsspec/s3fs #1027), and a connection pool that lets
-        # zarr's concurrency through (botocore's default holds 10 requests in flight).
-        options.update(max_concurrency=1,
-                       config_kwargs={"max_pool_connections": int(zarr.config.get("async.concurrency"))})
-    return s3fs.S3FileSystem(**options)
-
-
-def is_remote(store: zarr.abc.store.Store) -> bool:
-    return isinstance(store, (zarr.storage.ObjectStore, zarr.storage.FsspecStore))
-
-
-def discard_remote(store: zarr.abc.store.Store) -> None:
-    sync(store.delete_dir(""))
-    store.close()
-
-
-def forget_listings(store: zarr.abc.store.Store) -> None:
-    """Empty s3fs's cache of listed objects (behind any wrapper): with it warm, s3fs skips the HEAD
-    it otherwise sends before each GET, which a user opening an array would not be spared."""
-    inner = getattr(store, "_store", store)
-    if isinstance(inner, zarr.storage.FsspecStore):
-        inner.fs.invalidate_cache()
 
 
 @dataclass(frozen=True)
@@ -179,42 +134,3 @@ def user_bucket(endpoint: str | None, bucket: str | None, environ=os.environ) ->
     credentials = {"access_key_id": environ[keys[0]], "secret_access_key": environ[keys[1]],
                    "region": environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"}
     return UserBucket(endpoint.rstrip("/"), name, prefix.strip("/") + "/" if prefix.strip("/") else "", credentials)
-
-
-class ObjectStorage:
-    """The S3 side of a run: moto started here, or the user's server; the wire proxy in front of a
-    plain-HTTP one; a fresh prefix per scratch space. What it starts or writes is undone by the
-    caller's `undo` stack: prefixes emptied first, then the proxy and the server stopped."""
-
-    def __init__(self, network: str, user: UserBucket | None, undo: ExitStack) -> None:
-        if user is not None and user.endpoint.startswith("https://") and network != "none":
-            raise usage_error("--zarr-network: the wire proxy speaks plain HTTP; with an https:// endpoint "
-                              "only the profile 'none' applies")
-        self.network, self.user, self.undo = network, user, undo
-        self._started: tuple[str, str, Wire | None] | None = None  # server URL, client endpoint, wire
-
-    def check(self) -> None:
-        """Before any test runs: the user's server answers, its bucket exists, the credentials work."""
-        if self.user is not None:
-            Bucket(self.user.endpoint, self.user.name, self.user.prefix, credentials=self.user.credentials).check()
-
-    def _start(self) -> tuple[str, str, Wire | None]:
-        server = self.user.endpoint if self.user else self.undo.enter_context(start_moto()).url
-        if server.startswith("https://"):
-            return server, server, None
-        proxy, wire = start_wire(server, self.network)
-        return server, self.undo.enter_context(proxy).url, wire
-
-    def open_bucket(self) -> Bucket:
-        """Starts the servers with the first remote store, from the main thread (a server dies with
-        the thread that started it)."""
-        if self._started is None:
-            self._started = self._start()
-        server, endpoint, wire = self._started
-        if self.user is None:
-            bucket = Bucket.created(server, proxy=endpoint, wire=wire)
-        else:
-            bucket = Bucket.under(server, self.user.name, self.user.prefix, self.user.credentials, endpoint, wire)
-        # After an interrupt pytest skips fixture teardown: empty the prefix before the server stops
-        self.undo.callback(bucket.close)
-        return bucket
