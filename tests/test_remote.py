@@ -97,7 +97,7 @@ def test_a_server_dies_with_a_process_killed_outright():
     port = int(parent.stdout.readline().rsplit(":", 1)[1])
     assert moto_processes(port)
     parent.kill()
-    parent.wait()
+    parent.communicate()
     assert gone(port)
 
 

@@ -27,7 +27,7 @@ def wire():
                 response.read()
                 assert response.status == 200
             yield connection, control
-            control.use("none")
+            connection.close()
 
 
 def ask(connection, method, path, headers=None) -> tuple[int, bytes]:

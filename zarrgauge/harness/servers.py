@@ -52,6 +52,8 @@ class Server:
 
     def stop(self) -> None:
         self.log.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -111,7 +113,8 @@ class Wire:
     def _ask(self, command: str) -> dict[str, int]:
         with socket.create_connection(("127.0.0.1", self.control_port), timeout=10) as connection:
             connection.sendall(command.encode() + b"\n")
-            return json.loads(connection.makefile().readline())
+            with connection.makefile() as reply:
+                return json.loads(reply.readline())
 
     def counts(self) -> dict[str, int]:
         return self._ask("counts")
