@@ -14,6 +14,7 @@ from asv.util import load_json
 
 from zarrgauge.asv.results import as_benchmarks, load_runs, pretty_names
 from zarrgauge.catalogue.stores import LOCAL_STORES
+from zarrgauge.testing.subprocesses import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
@@ -22,10 +23,6 @@ AREAS = ("reads", "volume", "batch", "writes", "hierarchy")
 SAMPLE = ("blob-volume/chunks=2x4x32x32/zarr-default/v3/local,signal-1d/chunks=1000/zarr-default/v3/local,"
           "signal-1d/chunks=1000/zarr-default/v2/memory,basic-3d/chunks=100x100x1/zarr-default/v3/local,"
           "experiment/v2/memory")
-
-
-def _clean_environment() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if not key.startswith("ZARRGAUGE_")}
 
 
 @pytest.fixture
@@ -53,7 +50,7 @@ def _pytest_benchmarks() -> set[tuple[str, str]]:
     """(operation, case id) of every pytest benchmark on the stores asv can run, from `pytest benchmarks --co`."""
     listing = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "--co", "-q", "-p", "no:cacheprovider",
                               f"--zarr-store={','.join(LOCAL_STORES)}"],
-                             cwd=ROOT, env=_clean_environment(), capture_output=True, text=True, check=True)
+                             cwd=ROOT, env=clean_environment(), capture_output=True, text=True, check=True)
     items = [line.split("::", 1)[1] for line in listing.stdout.splitlines() if "::" in line]
     return {(item.split("[")[0].removeprefix("test_"), item.split("[", 1)[1][:-1]) for item in items}
 
@@ -69,7 +66,7 @@ def test_each_class_has_its_own_version_the_same_in_every_process(suite):
               f"import importlib; mods = [importlib.import_module('asv.' + a) for a in {AREAS!r}]\n"
               "print(json.dumps({f'{m.__name__[4:]}.{k}': v.version for m in mods for k, v in vars(m).items()"
               " if isinstance(v, type) and v.__module__ == m.__name__ and hasattr(v, 'case')}))")
-    other = subprocess.run([sys.executable, "-c", script], env={**_clean_environment(), "PYTHONHASHSEED": "1"},
+    other = subprocess.run([sys.executable, "-c", script], env={**clean_environment(), "PYTHONHASHSEED": "1"},
                            capture_output=True, text=True, check=True)
     assert json.loads(other.stdout) == versions
 
@@ -86,7 +83,7 @@ def _config(tmp_path: Path) -> Path:
 
 def _asv(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """asv with its machine file (~/.asv-machine.json) in tmp_path, not the user's home."""
-    environment = {**_clean_environment(), "HOME": str(tmp_path), **env}
+    environment = {**clean_environment(), "HOME": str(tmp_path), **env}
     command = [str(Path(sys.executable).with_name("asv")), *args, "--config", str(_config(tmp_path))]
     return subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True, check=False)
 

@@ -1,25 +1,20 @@
 """The pytest plugin's contract with benchmark authors: a benchmark is named after the operation it
 times, and a full-tier run checks the disk before it writes."""
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.harness.plugin import disk_needed
+from zarrgauge.testing.subprocesses import run_pytest
 
-REPO = Path(__file__).resolve().parents[1]
 ONE_CASE = "seasonal-series/chunks=8x64x64/zarr-default/v3/local"
 
 
-def run_pytest(cwd, *args, env=None):
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "zarrgauge.harness.plugin", "-p", "no:cacheprovider",
-                           *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=300)
+def run_in(where, *args):
+    """pytest on a benchmark file outside the repository, with zarrgauge's plugin loaded by hand."""
+    return run_pytest("-p", "zarrgauge.harness.plugin", *args, cwd=where)
 
 
 def benchmark_file(tmp_path, body):
@@ -34,7 +29,7 @@ def test_a_benchmark_that_times_another_operation_than_its_name_fails(tmp_path):
         def test_read_time(benchmark, case, filled_array):
             time_operation(benchmark, case, filled_array, "read_space")
     """)
-    result = run_pytest(where, f"--zarr-case={ONE_CASE}")
+    result = run_in(where, f"--zarr-case={ONE_CASE}")
     assert result.returncode == pytest.ExitCode.TESTS_FAILED
     assert "test_read_time[" in result.stdout and "is named after 'read_time' but timed 'read_space'" in result.stdout
 
@@ -47,7 +42,7 @@ def test_the_operation_fixture_is_the_benchmarks_name(tmp_path):
             assert operation == "read_space"
             time_operation(benchmark, case, filled_array, operation)
     """)
-    result = run_pytest(where, f"--zarr-case={ONE_CASE}")
+    result = run_in(where, f"--zarr-case={ONE_CASE}")
     assert result.returncode == 0, result.stdout[-2000:]
     assert "1 passed" in result.stdout
 
@@ -57,7 +52,7 @@ def test_a_case_benchmark_not_named_after_an_operation_is_a_collection_error(tmp
         def test_read_sideways(benchmark, case):
             pass
     """)
-    result = run_pytest(where, "--co")
+    result = run_in(where, "--co")
     assert result.returncode == pytest.ExitCode.INTERRUPTED
     assert "test_read_sideways takes a `case` but 'read_sideways' is no catalogue operation" in result.stdout
     assert "Traceback" not in result.stdout and "plugin.py" not in result.stdout
@@ -73,10 +68,8 @@ def pytest_configure(config):
 
 def test_a_full_tier_run_that_may_not_fit_stops_before_writing(tmp_path):
     (tmp_path / "one_gib_free.py").write_text(FAKE_DISK)
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "one_gib_free", "benchmarks/test_read_time.py",
-                             "--zarr-tier=full", "--zarr-family=seasonal-series", "--zarr-case=*/v3/local"],
-                            cwd=REPO, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    result = run_pytest("-p", "one_gib_free", "benchmarks/test_read_time.py", "--zarr-tier=full",
+                        "--zarr-family=seasonal-series", "--zarr-case=*/v3/local", env={"PYTHONPATH": str(tmp_path)})
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-2000:]
     assert "may write up to" in result.stdout and "which has 1.0 GiB free" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -85,6 +78,6 @@ def test_a_full_tier_run_that_may_not_fit_stops_before_writing(tmp_path):
 def test_disk_needed_counts_small_arrays_once_and_the_largest_twice():
     cases = Selection(tier="full", families=("seasonal-series", "basic-2d")).array_cases("write")
     series = max(case.source.nbytes for case in cases)
-    small = sum(case.source.nbytes for case in cases if case.source.fits_in_memory and case.store != "memory")
+    small = sum(case.source.nbytes for case in cases if case.source.fits_in_memory and case.store == "local")
     assert series == 365 * 1000 * 2000 * 4 and small > 0
     assert disk_needed(cases) == small + 2 * series

@@ -1,12 +1,10 @@
 """Self-tests of how zarrgauge runs: options, benchmark mode, results JSON, scratch cleanup, oracle gate."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,14 +16,9 @@ from zarrgauge.harness import arrays
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.stores import Scratch, new_store
 from zarrgauge.harness.timing import time_operation, time_write
+from zarrgauge.testing.subprocesses import run_pytest
 
-REPO = Path(__file__).resolve().parents[1]
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
-
-
-def run_pytest(*args, env=None, cwd=REPO):
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:randomly", *args], cwd=cwd,
-                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
 
 
 @pytest.mark.parametrize("args, env, flag", [

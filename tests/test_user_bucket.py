@@ -1,27 +1,17 @@
 """Your own S3 server (--zarr-s3-endpoint, --zarr-s3-bucket): checked before any test runs, and
 written only below a fresh prefix of zarrgauge's own. A moto server started here plays yours."""
 
-import os
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import obstore
 import pytest
 
 from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.servers import CREDENTIALS, free_port, start_moto
+from zarrgauge.testing.subprocesses import run_pytest
 
-REPO = Path(__file__).resolve().parents[1]
 CASE = "seasonal-series/chunks=8x64x64/zarr-default/v3/s3-obstore"
 AWS = {"AWS_ACCESS_KEY_ID": "yours", "AWS_SECRET_ACCESS_KEY": "yours"}
-
-
-def run_pytest(*args, env):
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ZARRGAUGE_"))}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=REPO,
-                          capture_output=True, text=True, env={**clean, **env}, timeout=300)
 
 
 @pytest.fixture(scope="module")

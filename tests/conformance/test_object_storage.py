@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.catalogue.stores import REMOTE_STORES
+from zarrgauge.catalogue.stores import REMOTE_STORES, WIRE_REQUESTS
 from zarrgauge.conformance.grid import reference_array, stored_keys
 from zarrgauge.conformance.known_bugs import upstream_bug
 from zarrgauge.harness.oracle import assert_identical
@@ -82,8 +82,8 @@ def wire(fresh_scratch):
 
 def requests(wire) -> dict[str, int]:
     """The requests that reached the server since the last reset, by kind, zeros left out."""
-    kinds = ("get", "get_range", "head", "put", "post", "list", "delete")
-    return {kind: count for kind in kinds if (count := wire.counts()[f"wire_{kind}"])}
+    counts = wire.counts()
+    return {kind: count for kind in WIRE_REQUESTS if (count := counts[f"wire_{kind}"])}
 
 
 def written(kind: str, scratch, **layout) -> zarr.Array:
