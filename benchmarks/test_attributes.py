@@ -3,15 +3,16 @@
 import zarr
 
 from zarrgauge.catalogue import experiment
-from zarrgauge.harness.stores import discard, new_store
+from zarrgauge.harness.conditions import timed_conditions
+from zarrgauge.harness.metrics import node_case_info
+from zarrgauge.harness.stores import discard, new_store, wire_of
 
 PAYLOAD = experiment.attribute_payload()
 
 
 def _info(benchmark, node_case, group):
     benchmark.group = group
-    benchmark.extra_info.update(case=node_case.id, zarr_format=node_case.zarr_format, store=node_case.store,
-                                tier=node_case.tier, attributes=len(PAYLOAD))
+    benchmark.extra_info.update(node_case_info(node_case), attributes=len(PAYLOAD))
 
 
 def test_write_attributes(benchmark, node_case, scratch):
@@ -22,7 +23,8 @@ def test_write_attributes(benchmark, node_case, scratch):
         return (zarr.open_group(stores[-1], mode="w", zarr_format=node_case.zarr_format),), {}
 
     _info(benchmark, node_case, "attributes write")
-    benchmark.pedantic(lambda group: group.attrs.update(PAYLOAD), setup=fresh_group, rounds=5)
+    with timed_conditions(node_case, wire_of(node_case.store, scratch)):
+        benchmark.pedantic(lambda group: group.attrs.update(PAYLOAD), setup=fresh_group, rounds=5)
     assert dict(zarr.open_group(stores[-1], mode="r").attrs) == PAYLOAD
     for store in stores:
         discard(store)
@@ -32,6 +34,7 @@ def test_read_attributes(benchmark, node_case, scratch):
     store = new_store(node_case.store, scratch)
     zarr.open_group(store, mode="w", zarr_format=node_case.zarr_format).attrs.update(PAYLOAD)
     _info(benchmark, node_case, "attributes read")
-    read = benchmark(lambda: dict(zarr.open_group(store, mode="r").attrs))
+    with timed_conditions(node_case, wire_of(node_case.store, scratch)):
+        read = benchmark(lambda: dict(zarr.open_group(store, mode="r").attrs))
     assert read == PAYLOAD
     discard(store)

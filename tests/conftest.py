@@ -1,1 +1,14 @@
+import pytest
+
+from zarrgauge.harness.plugin import SESSION
+from zarrgauge.harness.stores import Scratch
+
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def fresh_scratch(tmp_path, pytestconfig):
+    """Where one test's stores live; remote ones under a fresh prefix on the run's S3 server."""
+    space = Scratch(tmp_path, pytestconfig.stash[SESSION].object_storage.open_bucket)
+    yield space
+    space.remove()

@@ -96,8 +96,24 @@ def test_full_series_is_never_read_whole():
 
 
 def test_node_cases_cover_formats_and_stores():
-    expected = {(2, "memory"), (2, "local"), (3, "memory"), (3, "local")}
+    expected = {(2, "memory"), (2, "local"), (3, "memory"), (3, "local"), *((3, kind) for kind in REMOTE_STORES)}
     assert {(c.zarr_format, c.store) for c in node_cases()} == expected
+
+
+def test_remote_cases_are_swept_over_networks_and_concurrencies_under_their_own_ids():
+    default = array_cases("quick")
+    swept = array_cases("quick", networks=("none", "same-region"), concurrencies=(1, 64))
+    assert len({case.id for case in swept}) == len(swept)
+    assert {case.id for case in default} <= {case.id for case in swept}
+    assert not any("@" in case.id or "concurrency" in case.id for case in default)
+    remote = [case for case in default if case.store in REMOTE_STORES]
+    slow = {case.stored_id for case in swept if case.network == "same-region" and case.concurrency is None}
+    assert slow == {case.stored_id for case in remote}
+    concurrent = [case for case in swept if case.concurrency is not None]
+    assert {(case.store, case.network, case.concurrency) for case in concurrent} == {
+        (store, network, n) for store in REMOTE_STORES for network in ("none", "same-region") for n in (1, 64)}
+    assert {case.operations for case in concurrent} == {frozenset({"read_full"})}
+    assert {case.stored_id for case in concurrent} <= {case.stored_id for case in remote}
 
 
 @pytest.mark.parametrize("text", ["", "30x", "x30", "30x0x5", "30*250", "-1x2", "1.5x2"])

@@ -16,6 +16,7 @@ from zarrgauge.harness import arrays
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.stores import Scratch, new_store
 from zarrgauge.harness.timing import time_operation, time_write
+from zarrgauge.testing.benchmark import RecordingBenchmark
 from zarrgauge.testing.subprocesses import run_pytest
 
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
@@ -128,28 +129,13 @@ def test_scratch_never_touches_its_parent(tmp_path):
     assert keep.read_text() == "mine" and list(tmp_path.iterdir()) == [keep]
 
 
-class RecordingBenchmark:
-    """Stands in for pytest-benchmark's fixture: calls the function once, keeps the metadata."""
-
-    def __init__(self):
-        self.group, self.extra_info = None, {}
-
-    def __call__(self, function, *args):
-        return function(*args)
-
-    def pedantic(self, target, setup, rounds):
-        for _ in range(rounds):
-            args, kwargs = setup()
-            target(*args, **kwargs)
-
-
 def _case(case_id):
     return next(case for case in array_cases("quick") if case.id == case_id)
 
 
 def test_a_wrong_read_fails_the_benchmark(tmp_path):
     case = _case(ONE_CASE)
-    array = arrays.fill(case, arrays.create(case, new_store("local", Scratch(tmp_path))))
+    array = arrays.fill(case, arrays.create(case, CountingStore(new_store("local", Scratch(tmp_path)))))
     array[499, 499] = array[499, 499] + 1
     with pytest.raises(AssertionError, match=r"1 of 250000 elements differ; first at \(499, 499\)"):
         time_operation(RecordingBenchmark(), case, array, "read_full")

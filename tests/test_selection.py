@@ -3,6 +3,7 @@
 import pytest
 
 from zarrgauge.catalogue.selection import Selection
+from zarrgauge.catalogue.stores import BENCHMARK_STORES
 from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
 
 
@@ -16,7 +17,16 @@ def test_an_option_wins_over_its_environment_variable():
 def test_asv_reads_the_environment_alone():
     selection = Selection.parse({}, {"ZARRGAUGE_TIER": "full", "ZARRGAUGE_CASE": "experiment/v3/*"})
     assert selection.tier == "full" and selection.array_cases() == []
-    assert [case.id for case in selection.node_cases()] == ["experiment/v3/memory", "experiment/v3/local"]
+    assert [case.id for case in selection.node_cases()] == [f"experiment/v3/{store}" for store in BENCHMARK_STORES]
+
+
+def test_networks_and_concurrencies_come_from_options_or_the_environment():
+    selection = Selection.parse({"zarr_network": "cross-region", "zarr_store": "s3-obstore"},
+                                {"ZARRGAUGE_CONCURRENCY": "8,1,8"})
+    assert selection.networks == ("cross-region",) and selection.concurrencies == (8, 1)
+    assert {case.network for case in selection.array_cases()} == {"cross-region"}
+    assert {case.concurrency for case in selection.array_cases("read_full")} == {None, 1, 8}
+    assert [case.id for case in selection.node_cases()] == ["experiment/v3/s3-obstore@cross-region"]
 
 
 def test_a_family_filter_leaves_no_node_cases():
@@ -39,6 +49,8 @@ def test_custom_chunks_join_only_families_of_their_rank():
     ({"zarr_tier": "quick,full"}, "give one tier"),
     ({"zarr_store": "zip"}, "unknown value 'zip'; choose from: memory, local"),
     ({"zarr_case": "nothing/*"}, r"no quick case matches 'nothing/\*'"),
+    ({"zarr_network": "moon"}, "--zarr-network .* unknown value 'moon'; choose from: none, same-region"),
+    ({"zarr_concurrency": "8,0"}, r"--zarr-concurrency .* '0' is not a positive whole number; write e.g. 1,10,64"),
 ])
 def test_bad_values_are_usage_errors(given, message):
     with pytest.raises(ZarrgaugeError, match=message) as raised:

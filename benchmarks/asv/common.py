@@ -34,7 +34,7 @@ SELECTION = Selection.parse({})  # from the ZARRGAUGE_* environment variables, a
 TIER = SELECTION.tier
 # Remote stores need the S3 server that zarrgauge's pytest plugin runs; asv environments have none.
 ARRAY_CASES: list[ArrayCase] = [case for case in SELECTION.array_cases() if case.store in LOCAL_STORES]
-NODE_CASES: list[NodeCase] = SELECTION.node_cases()
+NODE_CASES: list[NodeCase] = [case for case in SELECTION.node_cases() if case.store in LOCAL_STORES]
 # Filling the full tier writes tens of GB; asv's default limit for setup_cache is one minute.
 FILL_TIMEOUT = {"quick": 900, "full": 48 * 3600}
 RUN_TIMEOUT = {"quick": 120, "full": 1800}

@@ -37,6 +37,25 @@ def _listed(store, case: NodeCase) -> dict[str, str]:
     return hierarchy.listed_tree(zarr.open_group(store, mode="r"))
 
 
+def _consolidated(store, case: NodeCase):
+    _built(store, case)
+    zarr.consolidate_metadata(store)
+    return store
+
+
+def _first_array_per_node(store, case: NodeCase) -> zarr.Array:
+    return hierarchy.first_array(zarr.open_group(store, mode="r", use_consolidated=False))
+
+
+def _first_array_consolidated(store, case: NodeCase) -> zarr.Array:
+    return hierarchy.first_array(zarr.open_group(store, mode="r", use_consolidated=True))
+
+
+def _is_first_array(array, store, case: NodeCase) -> bool:
+    node = hierarchy.array_nodes(case.tier)[0]
+    return array.shape == node.shape and array.dtype == node.dtype
+
+
 def _with_payload(store, case: NodeCase):
     zarr.open_group(store, mode="w", zarr_format=case.zarr_format).attrs.update(PAYLOAD)
     return store
@@ -57,6 +76,8 @@ NODE_OPERATIONS = {
         lambda root, store, case: hierarchy.listed_tree(root) == hierarchy.expected_tree(case.tier)),
     "list_hierarchy": NodeOperation(
         _built, _listed, lambda tree, store, case: tree == hierarchy.expected_tree(case.tier)),
+    "open_hierarchy": NodeOperation(_consolidated, _first_array_per_node, _is_first_array),
+    "open_consolidated": NodeOperation(_consolidated, _first_array_consolidated, _is_first_array),
     "write_attributes": NodeOperation(
         lambda store, case: zarr.open_group(store, mode="w", zarr_format=case.zarr_format), _write_payload,
         _stored_payload),

@@ -1,4 +1,5 @@
-"""Fixtures shared by every conformance module: formats, stores, and fresh stores per test."""
+"""Fixtures shared by every conformance module: formats, stores, and fresh stores per test
+(in the scratch space of tests/conftest.py)."""
 
 import pytest
 import zarr
@@ -6,8 +7,7 @@ import zarr
 from zarrgauge.catalogue.cases import ZARR_FORMATS
 from zarrgauge.catalogue.stores import STORE_KINDS
 from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.plugin import SESSION
-from zarrgauge.harness.stores import Scratch, discard, new_store
+from zarrgauge.harness.stores import discard, new_store
 
 
 @pytest.fixture(params=ZARR_FORMATS, ids=lambda f: f"v{f}")
@@ -18,14 +18,6 @@ def zarr_format(request) -> int:
 @pytest.fixture(params=STORE_KINDS)
 def store_kind(request) -> str:
     return request.param
-
-
-@pytest.fixture
-def fresh_scratch(tmp_path, pytestconfig):
-    """Where one test's stores live; remote ones under a fresh prefix on the run's S3 server."""
-    space = Scratch(tmp_path, pytestconfig.stash[SESSION].object_storage.open_bucket)
-    yield space
-    space.remove()
 
 
 @pytest.fixture

@@ -8,18 +8,24 @@ defaults and timing the operations that the varied thing affects:
 - layouts: every chunk layout of the family; every operation that applies.
 - formats: zarr v2 and v3 on the memory and local stores; write and full read.
 - remote:  the default layouts of the series, the camera frames and the volume, and the series'
-           sharded layout, on every object-storage client; every read pattern and the write
-           (arrays that fit in memory only: the S3 server keeps objects in memory).
+           sharded layout, on every object-storage client and every selected network; every read
+           pattern and the write (arrays that fit in memory only: the S3 server keeps objects in memory).
+- concurrency (only when values are selected): the series' many-chunk full read on every client
+           and network, at each `async.concurrency`.
+
+A remote case's id names its network unless it is `none`, and its concurrency when it sets one,
+so the ids of a run at the defaults never change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
+from zarrgauge.catalogue.networks import DEFAULT_NETWORK
 from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.catalogue.stores import LOCAL_STORES, ON_DISK_ONLY, REMOTE_STORES
 
@@ -37,6 +43,12 @@ STORAGE_OPERATIONS = ("write", "read_full")
 REMOTE_LAYOUTS = {"seasonal-series": ("balanced", "sharded"), "camera-frames": ("balanced",),
                   "blob-volume": ("balanced",)}
 REMOTE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
+CONCURRENCY_FAMILY, CONCURRENCY_LAYOUT, CONCURRENCY_OPERATION = "seasonal-series", "balanced", "read_full"
+
+
+def _remote_suffix(network: str, concurrency: int | None) -> str:
+    suffix = "" if network == DEFAULT_NETWORK else f"@{network}"
+    return suffix if concurrency is None else f"{suffix}/concurrency={concurrency}"
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,17 @@ class ArrayCase:
     store: str
     tier: str
     operations: frozenset[str] = field(compare=False)
+    network: str = DEFAULT_NETWORK  # between client and server, for remote stores
+    concurrency: int | None = None  # zarr's async.concurrency while timed; None: zarr's default
+
+    @property
+    def stored_id(self) -> str:
+        """What the case stores: cases that differ only in network or concurrency share one array."""
+        return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
 
     @property
     def id(self) -> str:
-        return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
+        return self.stored_id + _remote_suffix(self.network, self.concurrency)
 
     @property
     def source(self) -> Source:
@@ -72,10 +91,11 @@ class NodeCase:
     zarr_format: int
     store: str
     tier: str
+    network: str = DEFAULT_NETWORK
 
     @property
     def id(self) -> str:
-        return f"experiment/v{self.zarr_format}/{self.store}"
+        return f"experiment/v{self.zarr_format}/{self.store}" + _remote_suffix(self.network, None)
 
 
 def family_operations(family: Family, source: Source) -> set[str]:
@@ -93,7 +113,7 @@ def _family_codecs(family: Family) -> list[str]:
 
 
 def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
-    """(layout, codec, zarr_format, store, operations) for each sweep point of one family."""
+    """(layout, codec, zarr_format, store, operations) for each local sweep point of one family."""
     base = default_layout(family.name, tier)
     source = Source(family, family.shapes[tier], SEED)
     all_ops = family_operations(family, source)
@@ -110,27 +130,44 @@ def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
     for zarr_format in ZARR_FORMATS:
         for store in stores:
             yield base, DEFAULT_CODEC, zarr_format, store, storage_ops
-    if family.name in REMOTE_LAYOUTS and source.fits_in_memory:
-        roles = REMOTE_LAYOUTS[family.name]
-        for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in roles):
-            for store in REMOTE_STORES:
-                yield layout, DEFAULT_CODEC, 3, store, all_ops & set(REMOTE_OPERATIONS)
 
 
-def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = ()) -> list[ArrayCase]:
+def _remote_sweeps(family: Family, tier: str, networks: tuple[str, ...], concurrencies: tuple[int, ...]):
+    """ArrayCases of the remote and concurrency sweeps of one family."""
+    source = Source(family, family.shapes[tier], SEED)
+    if family.name not in REMOTE_LAYOUTS or not source.fits_in_memory:
+        return
+    ops = frozenset(family_operations(family, source) & set(REMOTE_OPERATIONS))
+    roles = REMOTE_LAYOUTS[family.name]
+    codec = CODECS[DEFAULT_CODEC]
+    for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in roles):
+        for store in REMOTE_STORES:
+            for network in networks:
+                yield ArrayCase(family, layout, codec, 3, store, tier, ops, network)
+                if family.name == CONCURRENCY_FAMILY and layout.role == CONCURRENCY_LAYOUT:
+                    for concurrency in concurrencies:
+                        yield ArrayCase(family, layout, codec, 3, store, tier, frozenset({CONCURRENCY_OPERATION}),
+                                        network, concurrency)
+
+
+def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: tuple[str, ...] = (DEFAULT_NETWORK,),
+                concurrencies: tuple[int, ...] = ()) -> list[ArrayCase]:
     """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
 
-    `custom` layouts join the layout sweep of every family of the same rank."""
+    `custom` layouts join the layout sweep of every family of the same rank; remote cases are
+    swept over `networks`, and the concurrency sweep takes `concurrencies`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
         for layout, codec, zarr_format, store, ops in _sweeps(family, tier, custom):
             case = ArrayCase(family, layout, CODECS[codec], zarr_format, store, tier, frozenset(ops))
             if case.id in merged:
-                case = ArrayCase(family, layout, case.codec, zarr_format, store, tier,
-                                 merged[case.id].operations | case.operations)
+                case = replace(case, operations=merged[case.id].operations | case.operations)
             merged[case.id] = case
+        merged.update((case.id, case) for case in _remote_sweeps(family, tier, networks, concurrencies))
     return list(merged.values())
 
 
-def node_cases(tier: str = "quick") -> list[NodeCase]:
-    return [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in LOCAL_STORES]
+def node_cases(tier: str = "quick", networks: tuple[str, ...] = (DEFAULT_NETWORK,)) -> list[NodeCase]:
+    """Both formats on the local stores; zarr v3 on every object-storage client and network."""
+    local = [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in LOCAL_STORES]
+    return local + [NodeCase(3, store, tier, network) for store in REMOTE_STORES for network in networks]

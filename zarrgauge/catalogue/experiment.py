@@ -68,6 +68,10 @@ def expected_tree(tier: str) -> dict[str, str]:
     return tree
 
 
+def first_array(root: zarr.Group) -> zarr.Array:
+    return root[array_nodes("quick")[0].path]
+
+
 def listed_tree(root: zarr.Group) -> dict[str, str]:
     return {path: "group" if isinstance(node, zarr.Group) else "array" for path, node in root.members(max_depth=None)}
 

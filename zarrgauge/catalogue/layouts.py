@@ -55,6 +55,14 @@ class Layout:
         text = f"chunks={format_shape(self.chunks)}"
         return text if self.shards is None else f"{text},shards={format_shape(self.shards)}"
 
+    def chunks_touched(self, shape: Shape, selection: tuple) -> int:
+        """Chunks (inner chunks, when sharded) that a basic selection of ints and unit-step slices overlaps."""
+        total = 1
+        for size, chunk, index in zip(shape, self.chunks, selection + (slice(None),) * (len(shape) - len(selection))):
+            start, stop = (index, index + 1) if isinstance(index, int) else index.indices(size)[:2]
+            total *= (stop - 1) // chunk - start // chunk + 1 if stop > start else 0
+        return total
+
     @property
     def write_block(self) -> Shape:
         """The unit zarr writes whole: the shard when sharded, else the chunk."""

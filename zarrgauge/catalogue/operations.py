@@ -33,6 +33,9 @@ class Operation:
     prepare: Callable[[Source, Layout], Any]
     run: Callable[[zarr.Array, Any], Any]
     expect: Callable[[Source, Any], Any]
+    # The basic selections (ints and slices) the run reads, from the prepared arguments: for
+    # counting the chunks it touches. None when the run reads otherwise.
+    selections: Callable[[Any], list] | None = None
 
 
 def _read_each(array: zarr.Array, selections: list) -> list[np.ndarray]:
@@ -45,7 +48,7 @@ def _expect_each(source: Source, selections: list) -> list[np.ndarray]:
 
 def _read(name: str, description: str, applies: Callable[[Family], bool],
           selections: Callable[[Source, Layout], list]) -> Operation:
-    return Operation(name, description, applies, selections, _read_each, _expect_each)
+    return Operation(name, description, applies, selections, _read_each, _expect_each, list)
 
 
 def _full(source: Source, layout: Layout) -> list:

@@ -1,5 +1,5 @@
-"""Which cases a run takes: tier, families, codecs, formats, stores, case-id globs and extra chunk
-layouts, parsed and validated here for both runners (pytest's options, asv's environment).
+"""Which cases a run takes: tier, families, codecs, formats, stores, networks, concurrencies,
+case-id globs and extra chunk layouts, parsed and validated here for both runners (pytest's options, asv's environment).
 
 Every value comes from an option or, when the option is not given, from its ZARRGAUGE_
 environment variable; a bad value is a usage error that names the option and what to write.
@@ -16,6 +16,7 @@ from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, 
 from zarrgauge.catalogue.codecs import CODECS
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, parse_layout
+from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
 from zarrgauge.catalogue.stores import BENCHMARK_STORES
 from zarrgauge.errors import usage_error
 
@@ -45,13 +46,19 @@ CHOICE_OPTIONS = (
     Option("zarr_format", "ZARRGAUGE_FORMAT", "comma-separated zarr formats: 2, 3",
            tuple(str(f) for f in ZARR_FORMATS)),
     Option("zarr_store", "ZARRGAUGE_STORE", "comma-separated stores", BENCHMARK_STORES),
+    Option("zarr_network", "ZARRGAUGE_NETWORK", "comma-separated networks between the object-storage clients "
+           f"and the S3 server, each a latency and bandwidth (default {DEFAULT_NETWORK})", tuple(PROFILES)),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
                      "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")
 CHUNKS_OPTION = Option("zarr_chunks", "ZARRGAUGE_CHUNKS",
                        "extra chunk layouts to try, e.g. '30x250x500' or '10x100x100:30x500x500' (chunks:shards), "
                        "comma-separated; added to every selected family of that rank", metavar="SPECS")
-OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION)
+CONCURRENCY_OPTION = Option("zarr_concurrency", "ZARRGAUGE_CONCURRENCY",
+                            "add the concurrency sweep: the series' many-chunk read on every object-storage client "
+                            "at each of these async.concurrency values, e.g. "
+                            f"{','.join(map(str, CONCURRENCY_SWEEP))}", metavar="NUMBERS")
+OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION, CONCURRENCY_OPTION)
 
 
 def _items(text: str | None) -> tuple[str, ...]:
@@ -69,6 +76,8 @@ class Selection:
     stores: tuple[str, ...] = ()
     case_globs: tuple[str, ...] = ()
     layouts: tuple[Layout, ...] = ()  # extra layouts from --zarr-chunks
+    networks: tuple[str, ...] = (DEFAULT_NETWORK,)
+    concurrencies: tuple[int, ...] = ()  # the concurrency sweep's values; none: no sweep
 
     @classmethod
     def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
@@ -78,7 +87,9 @@ class Selection:
         if len(chosen["zarr_tier"]) > 1:
             raise usage_error(f"{CHOICE_OPTIONS[0].source}: give one tier, quick or full")
         selection = cls((chosen["zarr_tier"] or ("quick",))[0], chosen["zarr_family"], chosen["zarr_codec"],
-                        chosen["zarr_format"], chosen["zarr_store"])
+                        chosen["zarr_format"], chosen["zarr_store"],
+                        networks=chosen["zarr_network"] or (DEFAULT_NETWORK,),
+                        concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
         selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
         return _with_globs(selection, _items(raw["zarr_case"]))
 
@@ -96,12 +107,15 @@ class Selection:
 
     def array_cases(self, operation: str | None = None) -> list[ArrayCase]:
         """The selected array cases, only those that time `operation` when one is named."""
-        return [case for case in array_cases(self.tier, self.layouts)
+        return [case for case in self.unfiltered_array_cases()
                 if (operation is None or operation in case.operations) and self.wants(case)]
+
+    def unfiltered_array_cases(self) -> list[ArrayCase]:
+        return array_cases(self.tier, self.layouts, self.networks, self.concurrencies)
 
     def node_cases(self) -> list[NodeCase]:
         """Hierarchy and attribute cases belong to no data family: a family filter leaves none."""
-        return [] if self.families else [case for case in node_cases(self.tier) if self.wants(case)]
+        return [] if self.families else [case for case in node_cases(self.tier, self.networks) if self.wants(case)]
 
 
 def _choices(option: Option, text: str | None) -> tuple[str, ...]:
@@ -110,6 +124,14 @@ def _choices(option: Option, text: str | None) -> tuple[str, ...]:
     if unknown:
         raise usage_error(f"{option.source}: unknown value {unknown[0]!r}; choose from: {', '.join(option.choices)}")
     return values
+
+
+def _concurrencies(values: tuple[str, ...]) -> tuple[int, ...]:
+    bad = [value for value in values if not value.isdigit() or int(value) < 1]
+    if bad:
+        raise usage_error(f"{CONCURRENCY_OPTION.source}: {bad[0]!r} is not a positive whole number; "
+                          f"write e.g. {','.join(map(str, CONCURRENCY_SWEEP))}")
+    return tuple(dict.fromkeys(int(value) for value in values))
 
 
 def _with_layouts(selection: Selection, specs: tuple[str, ...]) -> Selection:
@@ -126,8 +148,8 @@ def _with_layouts(selection: Selection, specs: tuple[str, ...]) -> Selection:
 
 
 def _with_globs(selection: Selection, globs: tuple[str, ...]) -> Selection:
-    ids = [case.id for case in array_cases(selection.tier, selection.layouts)]
-    ids += [case.id for case in node_cases(selection.tier)]
+    ids = [case.id for case in selection.unfiltered_array_cases()]
+    ids += [case.id for case in node_cases(selection.tier, selection.networks)]
     for glob in globs:
         if not fnmatch.filter(ids, glob):
             raise usage_error(f"{CASE_OPTION.source}: no {selection.tier} case matches {glob!r}; "

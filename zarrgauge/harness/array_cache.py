@@ -20,13 +20,13 @@ class ArrayCache:
         self._arrays: dict[str, tuple[object, zarr.Array]] = {}
 
     def __call__(self, case: ArrayCase) -> zarr.Array:
-        if case.id not in self._arrays:
+        if case.stored_id not in self._arrays:
             if not case.source.fits_in_memory:
                 self._evict_large()
             store = new_store(case.store, self.scratch)
             array = arrays.fill(case, arrays.create(case, counted(store, self.scratch)))
-            self._arrays[case.id] = (store, array)
-        return self._arrays[case.id][1]
+            self._arrays[case.stored_id] = (store, array)
+        return self._arrays[case.stored_id][1]
 
     def _evict_large(self) -> None:
         for key, (store, array) in list(self._arrays.items()):

@@ -38,9 +38,9 @@ class CountingStore(WrapperStore):
         if self.wire is not None:
             self.wire.reset()
 
-    def wire_snapshot(self) -> dict:
-        """What crossed the wire since the last reset, and the network profile; empty for local stores."""
-        return {} if self.wire is None else {"network": self.wire.profile, **self.wire.counts()}
+    def wire_snapshot(self) -> dict[str, int]:
+        """What crossed the wire since the last reset; empty for local stores."""
+        return {} if self.wire is None else self.wire.counts()
 
     def snapshot(self) -> dict[str, int]:
         """Requests of every kind (zeros included) plus bytes_read and bytes_written."""

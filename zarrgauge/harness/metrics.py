@@ -6,8 +6,13 @@ import math
 
 import zarr
 
-from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.cases import ArrayCase, NodeCase
+from zarrgauge.catalogue.stores import REMOTE_STORES
+from zarrgauge.harness.conditions import concurrency
 from zarrgauge.harness.s3_clients import forget_listings
+
+WIRE_READS = ("wire_get", "wire_get_range", "wire_head")
+STORE_READS = ("store_get", "store_get_partial")
 
 
 def stored_bytes(array: zarr.Array) -> int:
@@ -54,4 +59,22 @@ def case_info(case: ArrayCase, array: zarr.Array) -> dict:
         "nbytes": nbytes,
         "stored_bytes": stored,
         "compression_ratio": round(nbytes / stored, 4),
+        "concurrency": concurrency(case),
+        **({"network": case.network} if case.store in REMOTE_STORES else {}),
     }
+
+
+def node_case_info(case: NodeCase) -> dict:
+    """What a results reader needs of a hierarchy or attributes case."""
+    return {"case": case.id, "zarr_format": case.zarr_format, "store": case.store, "tier": case.tier,
+            **({"network": case.network} if case.store in REMOTE_STORES else {})}
+
+
+def read_metrics(case: ArrayCase, selections: list, metrics: dict[str, int], bytes_returned: int) -> dict:
+    """Chunks a read touches, the requests it costs per chunk (at the wire for a remote store) and
+    its read amplification: bytes fetched from the store per byte returned."""
+    chunks = sum(case.layout.chunks_touched(case.source.shape, selection) for selection in selections)
+    counted = WIRE_READS if WIRE_READS[0] in metrics else STORE_READS
+    requests = sum(metrics[key] for key in counted)
+    return {"chunks_read": chunks, "requests_per_chunk": round(requests / chunks, 3),
+            "read_amplification": round(metrics["bytes_read"] / bytes_returned, 4)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
+from zarrgauge.catalogue.networks import DEFAULT_NETWORK
 from zarrgauge.errors import usage_error
 from zarrgauge.harness.bucket import Bucket, UserBucket
 from zarrgauge.harness.servers import Wire, start_moto, start_wire
@@ -11,14 +12,15 @@ from zarrgauge.harness.servers import Wire, start_moto, start_wire
 
 class ObjectStorage:
     """The S3 side of a run: moto started here, or the user's server; the wire proxy in front of a
-    plain-HTTP one; a fresh prefix per scratch space. What it starts or writes is undone by the
-    caller's `undo` stack: prefixes emptied first, then the proxy and the server stopped."""
+    plain-HTTP one, adding no latency until a benchmark asks for a network; a fresh prefix per
+    scratch space. What it starts or writes is undone by the caller's `undo` stack: prefixes
+    emptied first, then the proxy and the server stopped."""
 
-    def __init__(self, network: str, user: UserBucket | None, undo: ExitStack) -> None:
-        if user is not None and user.endpoint.startswith("https://") and network != "none":
-            raise usage_error("--zarr-network: the wire proxy speaks plain HTTP; with an https:// endpoint "
-                              "only the profile 'none' applies")
-        self.network, self.user, self.undo = network, user, undo
+    def __init__(self, networks: tuple[str, ...], user: UserBucket | None, undo: ExitStack) -> None:
+        if user is not None and user.endpoint.startswith("https://") and set(networks) != {DEFAULT_NETWORK}:
+            raise usage_error(f"--zarr-network: the wire proxy speaks plain HTTP; with an https:// endpoint "
+                              f"only the network {DEFAULT_NETWORK!r} applies")
+        self.user, self.undo = user, undo
         self._started: tuple[str, str, Wire | None] | None = None  # server URL, client endpoint, wire
 
     def check(self) -> None:
@@ -30,7 +32,8 @@ class ObjectStorage:
         server = self.user.endpoint if self.user else self.undo.enter_context(start_moto()).url
         if server.startswith("https://"):
             return server, server, None
-        proxy, wire = start_wire(server, self.network)
+        # Data is written at full speed; each benchmark sets its own network while it is timed
+        proxy, wire = start_wire(server, DEFAULT_NETWORK)
         return server, self.undo.enter_context(proxy).url, wire
 
     def open_bucket(self) -> Bucket:

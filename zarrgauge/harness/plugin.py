@@ -29,12 +29,10 @@ from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.bucket import user_bucket
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
-from zarrgauge.harness.wire import PROFILES
 
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
 SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
-NETWORK_ENV = "ZARRGAUGE_NETWORK"
 S3_ENDPOINT_ENV, S3_BUCKET_ENV = "ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET"
 SESSION = pytest.StashKey["Session"]()
 
@@ -47,9 +45,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{option.help} (env {option.env}){choices}")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
                     help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")
-    group.addoption("--zarr-network", dest="zarr_network", default=None, metavar="PROFILE",
-                    help=f"latency and bandwidth between the object-storage clients and the S3 server (env "
-                         f"{NETWORK_ENV}); one of: {', '.join(PROFILES)} (default none)")
     group.addoption("--zarr-s3-endpoint", dest="zarr_s3_endpoint", default=None, metavar="URL",
                     help=f"your own S3 server instead of the moto server zarrgauge starts (env {S3_ENDPOINT_ENV}); "
                          "credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
@@ -74,14 +69,6 @@ def operation_of(function) -> str:
         raise usage_error(f"{function.__name__} takes a `case` but {name!r} is no catalogue operation; "
                           f"name it test_OPERATION, one of: {', '.join(TIMED_OPERATIONS)}")
     return name
-
-
-def _network(config: pytest.Config) -> str:
-    profile = config.getoption("zarr_network") or os.environ.get(NETWORK_ENV) or "none"
-    if profile not in PROFILES:
-        raise usage_error(f"--zarr-network (or {NETWORK_ENV}): unknown profile {profile!r}; "
-                          f"choose from: {', '.join(PROFILES)}")
-    return profile
 
 
 def _user_bucket(config: pytest.Config):
@@ -111,12 +98,11 @@ class Session:
         self.config = config
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = _scratch_parent(config)
-        self.network = _network(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
-        self.object_storage = ObjectStorage(self.network, _user_bucket(config), self._undo)
+        self.object_storage = ObjectStorage(self.selection.networks, _user_bucket(config), self._undo)
         self.object_storage.check()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
@@ -167,7 +153,8 @@ class Session:
         return f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"
 
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
-        machine_info["zarrgauge"] = {"tier": self.selection.tier, "network": self.network, **compat.versions()}
+        machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
+                                     **compat.versions()}
 
 
 def _has_no_case(item: pytest.Item) -> bool:

@@ -77,6 +77,11 @@ def discard(store: zarr.abc.store.Store) -> None:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
+def wire_of(kind: str, scratch: Scratch):
+    """The wire proxy (zarrgauge.harness.servers.Wire) that stores of this kind are reached through, if any."""
+    return scratch.bucket.wire if kind in REMOTE_STORES else None
+
+
 def counted(store: zarr.abc.store.Store, scratch: Scratch) -> CountingStore:
     """The store behind a CountingStore; a remote one is counted at the wire too."""
     return CountingStore(store, scratch.bucket.wire if is_remote(store) else None)

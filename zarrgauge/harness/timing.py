@@ -14,9 +14,10 @@ import zarr
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.harness import arrays, oracle
+from zarrgauge.harness.conditions import timed_conditions
 from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.metrics import case_info
-from zarrgauge.harness.stores import Scratch, counted, discard, new_store
+from zarrgauge.harness.metrics import case_info, read_metrics
+from zarrgauge.harness.stores import Scratch, counted, discard, new_store, wire_of
 
 WRITE_ROUNDS = 5
 # With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
@@ -37,10 +38,32 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     args = op.prepare(case.source, case.layout)
     benchmark.group = case.group(name)
     benchmark.extra_info.update(case_info(case, array), operation=name)
-    result = benchmark(op.run, array, args)
+    result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, array, args))
     oracle.assert_matches(result, op.expect(case.source, args), case.atol)
-    benchmark.extra_info["bytes_returned"] = _returned_bytes(result)
-    benchmark.extra_info.update(deterministic_metrics(array.store, lambda: op.run(array, args)))
+    if not records_metrics(benchmark):
+        return
+    returned = _returned_bytes(result)
+    metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
+    benchmark.extra_info.update(metrics, bytes_returned=returned)
+    if op.selections is not None:
+        benchmark.extra_info.update(read_metrics(case, op.selections(args), metrics, returned))
+
+
+def records_metrics(benchmark) -> bool:
+    """Whether the run keeps metrics: not when plain pytest runs each benchmark once, untimed, as a
+    correctness check (the second, serial run would only cost time)."""
+    return not getattr(benchmark, "disabled", False)
+
+
+def _timed(benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], object]):
+    """`run`'s result, timed under the case's network and concurrency; for a remote store, the peak
+    of requests in flight while it was timed (not deterministic: it depends on scheduling)."""
+    store.reset()
+    with timed_conditions(case, store.wire):
+        result = run()
+    if store.wire is not None:
+        benchmark.extra_info["timed_peak_in_flight"] = store.wire.counts()["wire_peak_in_flight"]
+    return result
 
 
 def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
@@ -106,12 +129,16 @@ def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str) -> None:
     regions = [case.family.partial_region(case.source.shape)] if partial else arrays.write_regions(case)
     passes = _WritePasses(case, scratch, regions)
     benchmark.group = case.group(name)
-    benchmark.pedantic(_write_region, setup=passes.setup, rounds=len(regions) * max(1, WRITE_ROUNDS // len(regions)))
+    rounds = len(regions) * max(1, WRITE_ROUNDS // len(regions))
+    with timed_conditions(case, wire_of(case.store, scratch)):
+        benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()
     arrays.check_contents(case, array)
     benchmark.extra_info.update(case_info(case, array), operation=name,
                                 write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
-    benchmark.extra_info.update(_write_pass_metrics(passes))
+    if records_metrics(benchmark):
+        benchmark.extra_info.update(_write_pass_metrics(passes))
+    passes.close()
 
 
 def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
@@ -123,6 +150,4 @@ def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
         _write_region(*first)
         passes.complete_pass()
 
-    metrics = deterministic_metrics(first[0].store, whole_pass)
-    passes.close()
-    return metrics
+    return deterministic_metrics(first[0].store, whole_pass)

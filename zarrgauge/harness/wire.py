@@ -17,25 +17,10 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
+from zarrgauge.catalogue.networks import PROFILES, Profile
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 
 CHUNK = 64 * 2**10
-
-
-@dataclass(frozen=True)
-class Profile:
-    latency: float  # seconds added before each request reaches the server
-    bandwidth: float | None  # bytes per second per connection, each way; None: unthrottled
-
-
-# First-byte latency of object stores is "tens of milliseconds" for small requests (AWS, "Timeouts
-# and Retries for Latency-Sensitive Applications") and 10-100 ms across regions (Abernathey, "Big
-# Arrays, Fast", Pangeo); one connection to S3 carries about 85-90 MB/s (AWS S3 performance guidance).
-PROFILES = {
-    "none": Profile(0.0, None),
-    "same-region": Profile(0.020, 90e6),
-    "cross-region": Profile(0.100, 90e6),
-}
 
 
 @dataclass
