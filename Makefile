@@ -1,4 +1,5 @@
 # make bench: time the quick tier, save the JSON and its report under results/ and say where they are.
+# make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
@@ -8,17 +9,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARGS ?=
+RUN_NAME ?= bench
+REPORT_NAME ?= report
+NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned --zarr-network=none,same-region,cross-region \
+	--zarr-concurrency=1,10,64
 
-.PHONY: bench test conformance venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network test conformance venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
 	@mkdir -p results
-	@stamp=$$(date +%Y%m%d-%H%M%S); out=results/bench-$$stamp.json; report=results/report-$$stamp; \
+	@stamp=$$(date +%Y%m%d-%H%M%S); out=results/$(RUN_NAME)-$$stamp.json; report=results/$(REPORT_NAME)-$$stamp; \
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$$out $(ARGS) && \
 	echo "zarrgauge: benchmark results saved to $$out" && \
 	$(PY) -m zarrgauge.cli report $$out -o $$report && \
 	echo "zarrgauge: report saved to $$report/report.html"
+
+bench-network:
+	@$(MAKE) --no-print-directory bench RUN_NAME=bench-network REPORT_NAME=report-network ARGS="$(NETWORK_ARGS) $(ARGS)"
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check --quiet .
@@ -31,6 +39,10 @@ conformance: $(STAMP)
 # asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
 ASV := $(VENV)/bin/asv
 ASV_ARGS ?=
+RUN_NAME ?= bench
+REPORT_NAME ?= report
+NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned --zarr-network=none,same-region,cross-region \
+	--zarr-concurrency=1,10,64
 ASV_BASE ?= 3.0.10
 ASV_HEAD ?= 3.4.2
 ASV_PORT ?= 8080

@@ -46,9 +46,12 @@ REMOTE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "wri
 CONCURRENCY_FAMILY, CONCURRENCY_LAYOUT, CONCURRENCY_OPERATION = "seasonal-series", "balanced", "read_full"
 
 
+CONCURRENCY_MARK = "/concurrency="  # in the id of every case of the concurrency sweep
+
+
 def _remote_suffix(network: str, concurrency: int | None) -> str:
     suffix = "" if network == DEFAULT_NETWORK else f"@{network}"
-    return suffix if concurrency is None else f"{suffix}/concurrency={concurrency}"
+    return suffix if concurrency is None else f"{suffix}{CONCURRENCY_MARK}{concurrency}"
 
 
 @dataclass(frozen=True)

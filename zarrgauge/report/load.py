@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from zarrgauge.catalogue.cases import CONCURRENCY_MARK
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import format_shape
+from zarrgauge.catalogue.networks import DEFAULT_NETWORK
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
@@ -30,6 +32,10 @@ class Record:
     compression_ratio: float
     requests: int  # store requests of every kind in one serial run (0 in results from before they were kept)
     wire_requests: int  # of that run, the HTTP requests that reached the S3 server (remote stores only)
+    network: str = DEFAULT_NETWORK  # between client and server, for remote stores
+    concurrency: int | None = None  # zarr's async.concurrency while timed (None in older results)
+    peak_in_flight: int | None = None  # requests in flight at the wire while timed, at most (remote stores)
+    swept: bool = False  # a case of the concurrency sweep
 
     @property
     def layout_label(self) -> str:
@@ -80,7 +86,8 @@ def _record(bench: dict) -> Record | None:
         tuple(info["shards"]) if info.get("shards") else None, info["codec"], info["zarr_format"], info["store"],
         info["tier"], bench["stats"]["median"], info["compression_ratio"],
         sum(value for key, value in info.items() if key.startswith("store_")),
-        sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS))
+        sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS), info.get("network", DEFAULT_NETWORK),
+        info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"])
 
 
 def _label(path: Path, machine_info: dict) -> str:

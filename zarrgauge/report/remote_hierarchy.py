@@ -1,0 +1,34 @@
+"""Opening and listing the experiment hierarchy on each remote client: from the raw benchmarks,
+since hierarchy cases belong to no data family."""
+
+from __future__ import annotations
+
+from zarrgauge.catalogue.networks import DEFAULT_NETWORK, PROFILES
+from zarrgauge.catalogue.stores import REMOTE_STORES, WIRE_REQUESTS
+from zarrgauge.report.style import format_seconds
+
+# benchmark group -> column
+HIERARCHY_GROUPS = {"hierarchy open": "open, per node", "hierarchy open (consolidated)": "open, consolidated",
+                    "hierarchy list": "list members"}
+
+
+def _cell(bench: dict) -> str:
+    info = bench["extra_info"]
+    wire = sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS)
+    return f"{format_seconds(bench['stats']['median'])} ({wire} req)"
+
+
+def hierarchy_rows(benchmarks: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """A row per client, format and network; a column per way of reading the tree."""
+    timed = [b for b in benchmarks if b.get("group") in HIERARCHY_GROUPS
+             and b.get("extra_info", {}).get("store") in REMOTE_STORES and "median" in b.get("stats", {})]
+    cells: dict[tuple, dict[str, str]] = {}
+    for bench in timed:
+        info = bench["extra_info"]
+        place = (info["store"], f"v{info['zarr_format']}", info.get("network", DEFAULT_NETWORK))
+        cells.setdefault(place, {})[HIERARCHY_GROUPS[bench["group"]]] = _cell(bench)
+    order = {name: rank for rank, name in enumerate((*REMOTE_STORES, *PROFILES))}
+    places = sorted(cells, key=lambda p: (order[p[0]], p[1], order[p[2]]))
+    columns = list(HIERARCHY_GROUPS.values())
+    return (["client", "format", "network", *columns],
+            [[*place, *(cells[place].get(column, "") for column in columns)] for place in places])
