@@ -1,11 +1,14 @@
-"""The wire proxy: it counts each kind of request, adds its latency, holds its bandwidth, and keeps
-the client's connection open though moto closes its own after every response."""
+"""The wire proxy: it counts each kind of request, adds its latency, holds its bandwidth, keeps the
+client's connection open though moto closes its own after every response, and injects the faults
+its control port sets, as a raw HTTP client sees them."""
 
 import http.client
+import socket
 import time
 
 import pytest
 
+from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.harness.servers import start_moto, start_wire
 from zarrgauge.harness.wire import PROFILES
 
@@ -68,3 +71,118 @@ def test_bandwidth_bounds_a_download(wire):
     assert len(ask(connection, "GET", "/wire-test/large")[1]) == 9_000_000
     assert time.perf_counter() - started >= 9_000_000 / PROFILES["same-region"].bandwidth
     control.use("none")
+
+
+@pytest.fixture
+def faults(wire):
+    """The proxy's port and control, counts reset; the fault is cleared after the test, pass or fail."""
+    connection, control = wire
+    control.reset()
+    yield connection.port, control
+    control.fault("none")
+
+
+def fresh(port: int, timeout: float = 10) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+
+@pytest.mark.parametrize(("kind", "status", "code"), [("500", 500, b"InternalError"), ("503", 503, b"SlowDown")])
+def test_a_5xx_fault_answers_like_s3_after_skip_for_count_requests_of_its_methods(faults, kind, status, code):
+    port, control = faults
+    connection = fresh(port)
+    control.fault(kind, count=2, skip=1, methods="GET")
+    assert ask(connection, "HEAD", KEY)[0] == 200  # not a GET: neither skipped nor faulted
+    assert ask(connection, "GET", KEY) == (200, BODY)  # the one skipped
+    for _ in range(2):
+        answer, body = ask(connection, "GET", KEY)
+        assert answer == status and b"<Code>" + code + b"</Code>" in body
+    assert ask(connection, "GET", KEY) == (200, BODY)  # the count is spent
+    counts = control.counts()
+    assert (counts["wire_faults"], counts["wire_5xx"], counts["wire_get"], counts["wire_connections"]) == (2, 2, 4, 1)
+    connection.close()
+
+
+def test_a_fault_of_count_zero_meets_every_request_until_cleared(faults):
+    port, control = faults
+    connection = fresh(port)
+    control.fault("503", methods="GET,HEAD")
+    control.reset()  # the counts only
+    assert [ask(connection, method, KEY)[0] for method in ("GET", "HEAD", "GET")] == [503, 503, 503]
+    control.fault("none")
+    assert ask(connection, "GET", KEY) == (200, BODY)
+    connection.close()
+
+
+def test_a_truncated_body_is_half_of_its_content_length(faults):
+    port, control = faults
+    connection = fresh(port)
+    control.fault("truncate", count=1)
+    connection.request("GET", KEY)
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Length") == str(len(BODY))
+    with pytest.raises(http.client.IncompleteRead) as short:
+        response.read()
+    assert short.value.partial == BODY[:len(BODY) // 2]
+    connection.close()
+
+
+def test_a_dropped_request_is_closed_unanswered(faults):
+    port, control = faults
+    connection = fresh(port)
+    control.fault("drop", count=1)
+    with pytest.raises(http.client.RemoteDisconnected):
+        ask(connection, "GET", KEY)
+    assert ask(fresh(port), "GET", KEY) == (200, BODY)
+
+
+def test_a_stalled_request_gets_no_answer_while_others_do(faults):
+    port, control = faults
+    control.fault("stall", count=1)
+    stalled = fresh(port, timeout=0.3)
+    with pytest.raises(TimeoutError):
+        ask(stalled, "GET", KEY)
+    assert ask(fresh(port), "GET", KEY) == (200, BODY)
+    stalled.close()
+
+
+def test_a_server_that_is_down_refuses_connections_until_cleared(faults):
+    port, control = faults
+    connection = fresh(port)
+    assert ask(connection, "GET", KEY) == (200, BODY)
+    control.fault("down")
+    assert cut(connection)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2)
+    control.fault("none")
+    assert ask(fresh(port), "GET", KEY) == (200, BODY)
+
+
+def cut(connection: http.client.HTTPConnection) -> bool:
+    """Whether the proxy closed this open connection by itself, no request pending."""
+    connection.sock.settimeout(2)
+    try:
+        return connection.sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_server_goes_down_after_skip_requests(faults):
+    port, control = faults
+    connection = fresh(port)
+    control.fault("down", skip=1, methods="GET")
+    assert ask(connection, "GET", KEY) == (200, BODY)
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        ask(connection, "GET", KEY)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2)
+    assert control.counts()["wire_faults"] == 1
+    control.fault("none")
+    assert ask(fresh(port), "GET", KEY) == (200, BODY)
+
+
+def test_an_unknown_fault_is_refused(faults):
+    _, control = faults
+    with pytest.raises(ZarrgaugeError, match="unknown fault 'flood'"):
+        control.fault("flood")

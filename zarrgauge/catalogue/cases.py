@@ -44,8 +44,6 @@ REMOTE_LAYOUTS = {"seasonal-series": ("balanced", "sharded"), "camera-frames": (
                   "blob-volume": ("balanced",)}
 REMOTE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
 CONCURRENCY_FAMILY, CONCURRENCY_LAYOUT, CONCURRENCY_OPERATION = "seasonal-series", "balanced", "read_full"
-
-
 CONCURRENCY_MARK = "/concurrency="  # in the id of every case of the concurrency sweep
 
 

@@ -4,7 +4,7 @@ LOCAL_STORES = ("memory", "local")
 STORE_KINDS = (*LOCAL_STORES, "zip")
 # Object storage through an S3 server on loopback, by client: obstore, and s3fs with its defaults
 # (a HEAD before every whole-object GET, fsspec/s3fs #1027; at most 10 connections) and tuned
-# (max_concurrency=1 and a connection pool as large as zarr's concurrency).
+# (max_concurrency=1 and a connection pool as large as zarr's concurrency, or the concurrency sweep's largest).
 REMOTE_STORES = ("s3-obstore", "s3-fsspec", "s3-fsspec-tuned")
 BENCHMARK_STORES = (*LOCAL_STORES, *REMOTE_STORES)
 # Above WHOLE_BYTES an array is never held in memory: only the local store, no whole-array reads.

@@ -32,3 +32,11 @@ MISMATCH_RAISES_INDEXERROR = upstream_bug(
     "unreported", None,
     "a value that does not fit the selection raises IndexError from inside the chunk loop, where numpy "
     "raises ValueError")
+# Reproduce: a MemoryStore behind a WrapperStore whose set() raises OSError for the first chunk key only;
+# zarr.create_array(store, shape=(8,), chunks=(1,), dtype="i4", fill_value=0); under
+# zarr.config.set({"async.concurrency": 1}), `array[...] = 7` raises, array[...] reads all 0 right
+# after, and [0 7 7 7 7 7 7 7] 0.2 s later (zarr 3.4.2).
+WRITES_AFTER_RAISING = upstream_bug(
+    "unreported", None,
+    "a write that raised goes on writing: zarr gathers its chunk writes with asyncio.gather, which cancels none "
+    "when one fails, so the chunks still queued are written after the caller got the exception")

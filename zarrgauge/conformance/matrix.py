@@ -2,7 +2,9 @@
 
 Enabled with --conformance-report=PATH. An area is a module tests/conformance/test_<area>.py;
 format and store come from the test's `zarr_format` and `store_kind` parameters ('any' when a
-test does not vary them).
+test does not vary them). A test that records a fault and what the client did under it
+(`record_property(FAULT_PROPERTY, ...)` and `record_property(OUTCOME_PROPERTY, ...)`) adds a cell
+to the "Network faults" table: fault x store.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from zarrgauge import compat
 
 OUTCOMES = ("passed", "failed", "xfailed", "xpassed", "skipped")
+FAULT_PROPERTY, OUTCOME_PROPERTY = "fault", "fault_outcome"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +47,7 @@ class MatrixRecorder:
         self.path = path
         self.cells: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
         self.notes: dict[str, set[str]] = defaultdict(set)
+        self.faults: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # fault, store
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call):
@@ -56,10 +60,15 @@ class MatrixRecorder:
         self.cells[where][kind] += 1
         if kind in ("failed", "xfailed", "xpassed"):
             self.notes[f"{kind}: {_reason(report)}".splitlines()[0][:300]].add(item.nodeid)
+        properties = dict(report.user_properties)
+        if FAULT_PROPERTY in properties and OUTCOME_PROPERTY in properties:
+            # what the client did, and the test's verdict on it unless it passed
+            outcome = properties[OUTCOME_PROPERTY] + ("" if kind == "passed" else f" [{kind}]")
+            self.faults[properties[FAULT_PROPERTY]][where[2]].append(outcome)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(render(self.cells, self.notes))
+        self.path.write_text(render(self.cells, self.notes, self.faults))
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             f"zarrgauge: conformance matrix written to {self.path}")
 
@@ -84,7 +93,7 @@ def _cell(counts: Counter) -> str:
     return " ".join(f"{counts[o]} {marks[o]}" for o in OUTCOMES if counts[o])
 
 
-def render(cells: dict, notes: dict) -> str:
+def render(cells: dict, notes: dict, faults: dict | None = None) -> str:
     areas = sorted({area for area, _, _ in cells})
     columns = sorted({(fmt, store) for _, fmt, store in cells})
     versions = ", ".join(f"{k} {v}" for k, v in compat.versions().items())
@@ -102,4 +111,18 @@ def render(cells: dict, notes: dict) -> str:
         lines += ["", "## Failures and expected failures", ""]
         for note, nodeids in sorted(notes.items()):
             lines.append(f"- {note} ({len(nodeids)} test{'s' if len(nodeids) > 1 else ''})")
+    if faults:
+        lines += _fault_table(faults)
     return "\n".join(lines) + "\n"
+
+
+def _fault_table(faults: dict[str, dict[str, list[str]]]) -> list[str]:
+    """Fault x store, rows and columns in the order the tests ran."""
+    stores = list(dict.fromkeys(store for by_store in faults.values() for store in by_store))
+    lines = ["", "## Network faults", "",
+             "What each client did when zarrgauge's wire proxy injected a fault between it and the S3 server.", "",
+             "| fault | " + " | ".join(stores) + " |", "|---|" + "---|" * len(stores)]
+    for fault, by_store in faults.items():
+        cells = ("; ".join(by_store.get(store, [])).replace("|", "\\|") for store in stores)
+        lines.append(f"| {fault} | " + " | ".join(cells) + " |")
+    return lines

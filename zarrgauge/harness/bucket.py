@@ -15,7 +15,7 @@ import zarr.storage
 from zarr.core.sync import sync
 
 from zarrgauge.errors import usage_error
-from zarrgauge.harness.s3_clients import obstore_store, s3fs_filesystem
+from zarrgauge.harness.s3_clients import Patience, obstore_store, s3fs_filesystem
 from zarrgauge.harness.servers import CREDENTIALS
 
 
@@ -83,13 +83,15 @@ class Bucket:
 
         return [item["path"] for batch in obstore.list(self.root_store(), prefix=self.prefix) for item in batch]
 
-    def store(self, kind: str, key: str) -> zarr.abc.store.Store:
-        """An empty store of a remote kind under `key` of the prefix."""
+    def store(self, kind: str, key: str, patience: Patience | None = None) -> zarr.abc.store.Store:
+        """An empty store of a remote kind under `key` of the prefix; `patience` replaces the client's
+        own timeouts and retries."""
         if kind == "s3-obstore":
-            return obstore_store(self, key)
-        if kind not in self._file_systems:
-            self._file_systems[kind] = s3fs_filesystem(self, tuned=kind == "s3-fsspec-tuned")
-        return zarr.storage.FsspecStore(self._file_systems[kind], path=f"{self.name}/{self.prefix}{key}")
+            return obstore_store(self, key, patience)
+        client = kind if patience is None else f"{kind} {patience}"
+        if client not in self._file_systems:
+            self._file_systems[client] = s3fs_filesystem(self, kind == "s3-fsspec-tuned", patience)
+        return zarr.storage.FsspecStore(self._file_systems[client], path=f"{self.name}/{self.prefix}{key}")
 
     def close(self) -> None:
         """Empty the prefix, and close the s3fs connection pools: s3fs closes an asynchronous file

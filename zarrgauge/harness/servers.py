@@ -126,6 +126,14 @@ class Wire:
         self._ask(f"profile {profile}")
         self.profile = profile
 
+    def fault(self, kind: str, count: int = 0, skip: int = 0, methods: str = "*") -> None:
+        """From now on, of the requests whose HTTP method is in `methods` ("GET,HEAD", "*"), let
+        `skip` through and fault the next `count` (0: every one): see zarrgauge.harness.wire_faults.Fault.
+        `fault("none")` clears it; `reset` does not."""
+        reply = self._ask(f"fault {kind} {count} {skip} {methods}")
+        if "error" in reply:
+            raise ZarrgaugeError(f"the wire proxy refused a fault: {reply['error']}")
+
 
 def start_wire(upstream: str, profile: str) -> tuple[Server, Wire]:
     """The wire proxy (zarrgauge.harness.wire) in front of the plain-HTTP server at URL `upstream`,

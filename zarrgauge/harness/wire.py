@@ -6,7 +6,9 @@ connection pool, bandwidth).
     python -m zarrgauge.harness.wire UPSTREAM_HOST:PORT PROFILE
 
 prints "PORTS <proxy> <control>" once it listens. The control port takes one line per connection,
-`counts`, `reset` or `profile NAME`, and answers one line of JSON.
+`counts`, `reset` (the counts only: a fault stays until `fault none`, so that a test may reset the
+counts between setting a fault and the operation it faults), `profile NAME` or
+`fault KIND COUNT SKIP METHODS` (zarrgauge.harness.wire_faults.Fault), and answers one line of JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 from zarrgauge.catalogue.networks import PROFILES, Profile
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
+from zarrgauge.harness.wire_faults import S3_ERRORS, STALL_SECONDS, Fault, s3_error
 
 CHUNK = 64 * 2**10
 
@@ -33,12 +36,13 @@ class WireCounts:
     connections: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
+    faults: int = 0  # requests that met an injected fault (counted above too, by kind)
 
     def as_dict(self) -> dict[str, int]:
         return {**{f"wire_{kind}": self.requests[kind] for kind in WIRE_REQUESTS},
                 "wire_404": self.not_found, "wire_5xx": self.server_errors, "wire_bytes_up": self.bytes_up,
                 "wire_bytes_down": self.bytes_down, "wire_connections": self.connections,
-                "wire_peak_in_flight": self.peak_in_flight}
+                "wire_peak_in_flight": self.peak_in_flight, "wire_faults": self.faults}
 
 
 def request_kind(method: str, target: str, headers: dict[str, str]) -> str:
@@ -107,6 +111,30 @@ class _Upstream:
 class Proxy:
     def __init__(self, upstream: tuple[str, int], profile: Profile) -> None:
         self.upstream, self.profile, self.counts = upstream, profile, WireCounts()
+        self.fault = Fault()
+        self.port = 0  # chosen by the system at the first `listen`, kept when the server comes back
+        self.listener: asyncio.Server | None = None  # None while the server is down
+        self.clients: set[asyncio.StreamWriter] = set()  # open client connections, to cut when it goes down
+
+    async def listen(self) -> None:
+        self.listener = await asyncio.start_server(self.relay, "127.0.0.1", self.port)
+        self.port = self.listener.sockets[0].getsockname()[1]
+
+    def go_down(self) -> None:
+        """As if the server stopped: nothing listens on the port, every connection is cut."""
+        if self.listener is not None:  # two requests may meet a `down` fault at once
+            self.listener.close()
+            self.listener = None
+        for writer in self.clients:
+            writer.transport.abort()
+
+    async def set_fault(self, fault: Fault) -> None:
+        """A fault replaces the one before, and a server that is down comes back up."""
+        self.fault = fault
+        if self.listener is None:
+            await self.listen()
+        if fault.kind == "down" and not fault.skip:
+            self.go_down()
 
     async def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
         for start in range(0, len(data), CHUNK):
@@ -117,6 +145,7 @@ class Proxy:
 
     async def relay(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
         self.counts.connections += 1
+        self.clients.add(to_client)
         upstream = _Upstream(*self.upstream)
         try:
             while await self._exchange(client, to_client, upstream):
@@ -124,6 +153,7 @@ class Proxy:
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
+            self.clients.discard(to_client)
             upstream.close()
             to_client.close()
 
@@ -142,21 +172,48 @@ class Proxy:
         body = await _read_body(client, headers, to_eof=False)
         counts = self.counts
         counts.requests[request_kind(method, target, headers)] += 1
+        fault = self.fault.strike(method)
+        counts.faults += fault is not None
         counts.in_flight += 1
         counts.peak_in_flight = max(counts.peak_in_flight, counts.in_flight)
         try:
             await asyncio.sleep(self.profile.latency)
-            server, to_server = await upstream.open()
-            await self._send(to_server, head + body)
-            counts.bytes_up += len(head) + len(body)
-            response, keep_alive = await self._response(server, method)
-            if not keep_alive:
-                upstream.close()
+            if fault is None:
+                response = await self._ask_server(head + body, method, upstream)
+            else:
+                response = await self._faulted(fault, head + body, method, upstream)
             await self._send(to_client, response)
             counts.bytes_down += len(response)
         finally:
             counts.in_flight -= 1
-        return "close" not in headers.get("connection", "").lower() and response.startswith(b"HTTP/1.1")
+        # A faulted answer is either whole (5xx), or the connection is closed after it
+        whole = fault in (None, *S3_ERRORS)
+        return whole and "close" not in headers.get("connection", "").lower() and response.startswith(b"HTTP/1.1")
+
+    async def _ask_server(self, request: bytes, method: str, upstream: _Upstream) -> bytes:
+        server, to_server = await upstream.open()
+        await self._send(to_server, request)
+        self.counts.bytes_up += len(request)
+        response, keep_alive = await self._response(server, method)
+        if not keep_alive:
+            upstream.close()
+        return response
+
+    async def _faulted(self, fault: str, request: bytes, method: str, upstream: _Upstream) -> bytes:
+        """What the client gets instead of the server's answer (the connection is closed after it
+        unless it is a 5xx)."""
+        if fault in S3_ERRORS:
+            self.counts.server_errors += 1
+            return s3_error(fault, method)
+        if fault == "truncate":
+            response = await self._ask_server(request, method, upstream)
+            body_start = response.index(b"\r\n\r\n") + 4
+            return response[:body_start + (len(response) - body_start) // 2]
+        if fault == "stall":
+            await asyncio.sleep(STALL_SECONDS)
+        elif fault == "down":
+            self.go_down()
+        return b""  # a stall, a drop, or the server gone: no answer
 
     async def _response(self, server: asyncio.StreamReader, method: str) -> tuple[bytes, bool]:
         """The response to pass on, and whether the server keeps its connection open. A response of
@@ -176,11 +233,18 @@ class Proxy:
 
     async def control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         command, *args = (await reader.readline()).decode().split()
+        mistake = None
         if command == "reset":
             self.counts = WireCounts()
         elif command == "profile":
             self.profile = PROFILES[args[0]]
-        writer.write((json.dumps(self.counts.as_dict()) + "\n").encode())
+        elif command == "fault":
+            try:
+                await self.set_fault(Fault.parse(args))
+            except ValueError as error:  # answered, so that the caller sees it
+                mistake = f"fault {' '.join(args)}: {error}"
+        reply = {"error": mistake} if mistake else self.counts.as_dict()
+        writer.write((json.dumps(reply) + "\n").encode())
         await writer.drain()
         writer.close()
 
@@ -188,12 +252,11 @@ class Proxy:
 async def serve(upstream: str, profile: str) -> None:
     host, _, port = upstream.rpartition(":")
     proxy = Proxy((host, int(port)), PROFILES[profile])
-    relay = await asyncio.start_server(proxy.relay, "127.0.0.1", 0)
+    await proxy.listen()  # serves without serve_forever, which would end when a `down` fault closes it
     control = await asyncio.start_server(proxy.control, "127.0.0.1", 0)
-    ports = [server.sockets[0].getsockname()[1] for server in (relay, control)]
-    print("PORTS", *ports, flush=True)
-    async with relay, control:
-        await asyncio.gather(relay.serve_forever(), control.serve_forever())
+    print("PORTS", proxy.port, control.sockets[0].getsockname()[1], flush=True)
+    async with control:
+        await control.serve_forever()
 
 
 if __name__ == "__main__":
