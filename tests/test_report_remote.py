@@ -67,6 +67,13 @@ def test_each_network_has_its_table_and_its_fastest_client(tmp_path):
     assert [b.name for b in blocks if isinstance(b, Image)] == ["network-seasonal-series.png"]
 
 
+def test_a_client_within_the_noise_of_the_fastest_is_not_called_slower(tmp_path):
+    run = load_run(str(results_with(tmp_path, {"store": "s3-obstore", "slower": 3.0},
+                                    {"store": "s3-fsspec", "slower": 3.3})))
+    assert fastest_remote(run.records, "none")[0].endswith("s3fs with its defaults is as fast within the noise "
+                                                           "of one run")
+
+
 def test_the_concurrency_sweep_is_a_table_and_a_curve(tmp_path):
     sweep = [{"store": store, "slower": slower / n, "network": "same-region", "concurrency": n, "peak": peak}
              for store, slower, peak in (("s3-obstore", 40.0, 64), ("s3-fsspec", 80.0, 10)) for n in (1, 10, 64)]
