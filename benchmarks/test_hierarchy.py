@@ -48,7 +48,7 @@ def test_create_hierarchy(benchmark, node_case, scratch):
 
 def _timed_reads(benchmark, node_case, scratch, store, read):
     """Time `read` of `store`, a new reader each round (s3fs forgets its listings), then count its requests."""
-    store = counted(store, scratch)
+    store = counted(store, node_case.store, scratch)
     with timed_conditions(node_case, store.wire):
         result = benchmark.pedantic(read, (store,), setup=lambda: forget_listings(store), rounds=ROUNDS)
     if records_metrics(benchmark):

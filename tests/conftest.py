@@ -8,7 +8,8 @@ pytest_plugins = ["pytester"]
 
 @pytest.fixture
 def fresh_scratch(tmp_path, pytestconfig):
-    """Where one test's stores live; remote ones under a fresh prefix on the run's S3 server."""
-    space = Scratch(tmp_path, pytestconfig.stash[SESSION].object_storage.open_bucket)
+    """Where one test's stores live; remote ones under a fresh prefix on the run's S3 or Azure server."""
+    storage = pytestconfig.stash[SESSION].object_storage
+    space = Scratch(tmp_path, storage.open_bucket, storage.open_container)
     yield space
     space.remove()

@@ -5,10 +5,11 @@ import copy
 import json
 from pathlib import Path
 
+from zarrgauge.catalogue.stores import REMOTE_STORES
 from zarrgauge.report.document import Image, Table
 from zarrgauge.report.load import load_run
 from zarrgauge.report.remote import fastest_remote, remote_rows, remote_section
-from zarrgauge.report.remote_figures import concurrency_figure, concurrency_rows
+from zarrgauge.report.remote_figures import CLIENT_COLOURS, concurrency_figure, concurrency_rows
 from zarrgauge.report.remote_hierarchy import hierarchy_rows
 
 SAMPLE = Path(__file__).parent / "data" / "bench-quick-sample.json"
@@ -102,6 +103,10 @@ def test_opening_a_hierarchy_has_a_row_per_client_and_network():
     assert header == ["client", "format", "network", "open, per node", "open, consolidated", "list members"]
     assert rows == [["s3-obstore", "v3", "none", "10 ms (3 req)", "", ""],
                     ["s3-fsspec", "v3", "same-region", "200 ms (6 req)", "50 ms (2 req)", ""]]
+
+
+def test_every_client_has_its_own_colour():
+    assert set(CLIENT_COLOURS) == set(REMOTE_STORES) and len(set(CLIENT_COLOURS.values())) == len(REMOTE_STORES)
 
 
 def test_the_section_says_when_no_remote_store_was_timed():

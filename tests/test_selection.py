@@ -3,7 +3,7 @@
 import pytest
 
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.catalogue.stores import BENCHMARK_STORES
+from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
 from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
 
 
@@ -17,7 +17,14 @@ def test_an_option_wins_over_its_environment_variable():
 def test_asv_reads_the_environment_alone():
     selection = Selection.parse({}, {"ZARRGAUGE_TIER": "full", "ZARRGAUGE_CASE": "experiment/v3/*"})
     assert selection.tier == "full" and selection.array_cases() == []
-    assert [case.id for case in selection.node_cases()] == [f"experiment/v3/{store}" for store in BENCHMARK_STORES]
+    default_stores = [store for store in BENCHMARK_STORES if store not in OPT_IN_STORES]
+    assert [case.id for case in selection.node_cases()] == [f"experiment/v3/{store}" for store in default_stores]
+
+
+def test_an_opt_in_store_runs_only_when_named():
+    default, named = Selection.parse({}, {}), Selection.parse({"zarr_store": "azure-obstore,local"}, {})
+    assert not {case.store for case in default.array_cases() + default.node_cases()} & set(OPT_IN_STORES)
+    assert {case.store for case in named.array_cases() + named.node_cases()} == {"azure-obstore", "local"}
 
 
 def test_networks_and_concurrencies_come_from_options_or_the_environment():

@@ -1,16 +1,18 @@
-"""The wire proxy: it counts each kind of request, adds its latency, holds its bandwidth, keeps the
-client's connection open though moto closes its own after every response, and injects the faults
-its control port sets, as a raw HTTP client sees them."""
+"""The wire proxy: it counts each kind of request (S3's and Azure's), adds its latency, holds its
+bandwidth, keeps the client's connection open though moto closes its own after every response, and
+injects the faults its control port sets, as a raw HTTP client sees them."""
 
 import http.client
 import socket
+import socketserver
+import threading
 import time
 
 import pytest
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.harness.servers import start_moto, start_wire
-from zarrgauge.harness.wire import PROFILES
+from zarrgauge.harness.wire import PROFILES, request_kind
 
 KEY = "/wire-test/object"
 BODY = bytes(range(256)) * 64  # 16 KiB
@@ -54,6 +56,25 @@ def test_each_kind_of_request_is_counted(wire):
     assert counts["wire_connections"] == 0  # the connection opened before the reset serves them all
 
 
+BLOB = "/devstoreaccount1/zarrgauge/prefix/c/0/0"
+
+
+@pytest.mark.parametrize(("method", "target", "headers", "kind"), [
+    ("GET", "/devstoreaccount1/zarrgauge?restype=container&comp=list&prefix=p%2F", {}, "list"),
+    ("GET", "/devstoreaccount1/zarrgauge?restype=container&comp=list&prefix=p%2F&delimiter=%2F", {}, "list"),
+    ("GET", "/devstoreaccount1?comp=list", {}, "list"),
+    ("GET", "/devstoreaccount1/zarrgauge?restype=container", {}, "get"),  # the container's properties
+    ("GET", BLOB, {}, "get"),
+    ("GET", BLOB, {"range": "bytes=96-163"}, "get_range"),
+    ("GET", BLOB, {"x-ms-range": "bytes=0-23"}, "get_range"),
+    ("HEAD", BLOB, {}, "head"),
+    ("PUT", BLOB, {"x-ms-blob-type": "BlockBlob"}, "put"),
+    ("DELETE", BLOB, {}, "delete"),
+])
+def test_azure_requests_are_told_apart(method, target, headers, kind):
+    assert request_kind(method, target, headers) == kind
+
+
 def test_sequential_requests_take_at_least_their_latency(wire):
     connection, control = wire
     control.use("same-region")
@@ -64,6 +85,17 @@ def test_sequential_requests_take_at_least_their_latency(wire):
     control.use("none")
 
 
+def test_time_to_first_byte_includes_the_latency(wire):
+    connection, control = wire
+    control.reset()
+    assert control.timings() == {"first_byte_ms": None}
+    control.use("same-region")
+    for _ in range(3):
+        assert ask(connection, "HEAD", KEY)[0] == 200
+    control.use("none")
+    assert control.timings()["first_byte_ms"] >= PROFILES["same-region"].latency * 1e3
+
+
 def test_bandwidth_bounds_a_download(wire):
     connection, control = wire
     control.use("same-region")
@@ -71,6 +103,30 @@ def test_bandwidth_bounds_a_download(wire):
     assert len(ask(connection, "GET", "/wire-test/large")[1]) == 9_000_000
     assert time.perf_counter() - started >= 9_000_000 / PROFILES["same-region"].bandwidth
     control.use("none")
+
+
+class _ClosesWhenIdle(socketserver.BaseRequestHandler):
+    """Answers one request as if it kept the connection, then closes it, as a server does with a
+    connection idle past its keep-alive timeout."""
+
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+
+def test_a_server_closing_an_idle_connection_goes_unseen_by_the_client():
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _ClosesWhenIdle) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        proxy, control = start_wire(f"http://127.0.0.1:{server.server_address[1]}", "none")
+        with proxy:
+            connection = fresh(int(proxy.url.rsplit(":", 1)[1]))
+            for _ in range(2):
+                assert ask(connection, "GET", KEY) == (200, b"ok")
+                time.sleep(0.1)  # idle: the server's close arrives
+            counts = control.counts()
+            assert (counts["wire_get"], counts["wire_connections"]) == (2, 1)
+            connection.close()
+        server.shutdown()
 
 
 @pytest.fixture

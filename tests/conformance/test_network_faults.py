@@ -1,4 +1,5 @@
-"""Network faults, injected by zarrgauge's wire proxy between each S3 client and the server: 5xx
+"""Network faults, injected by zarrgauge's wire proxy between each object-storage client and its
+server (the Azure client gets S3's 5xx answers too: its retries look at the status alone): 5xx
 answers, a truncated body, a stall beyond the client's timeout, a dropped connection, the server
 going down mid-read, a refused connection, and a write that fails part of the way.
 
@@ -35,10 +36,14 @@ from zarrgauge.harness.plugin import SESSION
 from zarrgauge.harness.s3_clients import IMPATIENT
 from zarrgauge.harness.stores import Scratch
 
+# s3fs tuned differs from s3fs in its HEADs and its pool, not in how it retries: it met every fault
+# as s3fs with its defaults did (measured once), and is left out to save make test's time.
+FAULT_CLIENTS = tuple(kind for kind in REMOTE_STORES if kind != "s3-fsspec-tuned")
+
 
 def clients(*kinds: str):
-    """Every remote client, or those named: a parameter of module scope, as the client lives long."""
-    return pytest.mark.parametrize("store_kind", kinds or REMOTE_STORES, indirect=True, scope="module")
+    """Every client under test, or those named: a parameter of module scope, as the client lives long."""
+    return pytest.mark.parametrize("store_kind", kinds or FAULT_CLIENTS, indirect=True, scope="module")
 
 
 SHAPE, CHUNKS, DTYPE = (40, 40), (10, 10), "float64"  # 16 chunks
@@ -56,8 +61,9 @@ def store_kind(request) -> str:
 
 @pytest.fixture(scope="module")
 def scratch(store_kind, tmp_path_factory, pytestconfig):
-    """A bucket prefix, and so one client, per client kind."""
-    space = Scratch(tmp_path_factory.mktemp("network-faults"), pytestconfig.stash[SESSION].object_storage.open_bucket)
+    """A bucket or container prefix, and so one client, per client kind."""
+    storage = pytestconfig.stash[SESSION].object_storage
+    space = Scratch(tmp_path_factory.mktemp("network-faults"), storage.open_bucket, storage.open_container)
     yield space
     space.remove()
 
@@ -66,17 +72,17 @@ def scratch(store_kind, tmp_path_factory, pytestconfig):
 def stored(store_kind, scratch):
     """An array of reference values in 16 chunks, which the read tests share (no test writes it),
     and those values."""
-    store = scratch.bucket.store(store_kind, scratch.new_name(), IMPATIENT)
+    store = scratch.prefix_for(store_kind).store(store_kind, scratch.new_name(), IMPATIENT)
     values = reference_array(SHAPE, DTYPE)
     zarr.create_array(store, shape=SHAPE, chunks=CHUNKS, dtype=DTYPE, zarr_format=3)[...] = values
     return store, values
 
 
 @pytest.fixture
-def wire(scratch):
+def wire(store_kind, scratch):
     """The run's wire proxy; whatever fault a test sets is cleared after it, pass or fail, since
     every later test shares the proxy, and what the test's zarr calls left running is stopped."""
-    wire = scratch.bucket.wire
+    wire = scratch.prefix_for(store_kind).wire
     if wire is None:
         pytest.skip("no wire proxy to inject faults: the S3 endpoint is https")
     yield wire
@@ -100,7 +106,7 @@ def readable(stored, wire):
 def writable(store_kind, scratch, wire):
     """A store of its own holding an array of reference values (to overwrite), and those values;
     the wire counts are reset."""
-    store = scratch.bucket.store(store_kind, scratch.new_name(), IMPATIENT)
+    store = scratch.prefix_for(store_kind).store(store_kind, scratch.new_name(), IMPATIENT)
     values = reference_array(SHAPE, DTYPE)
     zarr.create_array(store, shape=SHAPE, chunks=CHUNKS, dtype=DTYPE, zarr_format=3)[...] = values
     wire.reset()

@@ -1,5 +1,6 @@
 """Object storage: round trips, partial writes, hierarchies, consolidated metadata and deletes on
-every client over a real S3 server, and request-count contracts held at the wire.
+every client over a real server (an S3 server, or Azurite for Azure), and request-count contracts
+held at the wire.
 
 The contracts count the HTTP requests that reached the server (zarrgauge's wire proxy sees them),
 not the requests zarr made of the store: a client may add its own.
@@ -20,6 +21,10 @@ pytestmark = pytest.mark.parametrize("store_kind", REMOTE_STORES, indirect=True)
 HEAD_BEFORE_GET = upstream_bug(
     "fsspec/s3fs#1027", None, "with its default max_concurrency, s3fs sends a HEAD before every whole-object GET "
     "(and HEADs and LISTs where a GET of a missing key would do)")
+# An inner chunk of a shard costs its index, then the chunk, each a ranged GET. S3 reads the index
+# with a suffix range (the shard's last bytes); Azure's API has none: obstore asks for the shard's
+# size first, with a HEAD.
+INNER_CHUNK_REQUESTS = {"azure-obstore": {"head": 1, "get_range": 2}}
 
 
 def client_bug(store_kind: str, bug):
@@ -76,8 +81,8 @@ def test_deleting_an_array_removes_its_objects_and_nothing_else(store, zarr_form
 
 
 @pytest.fixture
-def wire(fresh_scratch):
-    return fresh_scratch.bucket.wire
+def wire(store_kind, fresh_scratch):
+    return fresh_scratch.prefix_for(store_kind).wire
 
 
 def requests(wire) -> dict[str, int]:
@@ -102,10 +107,11 @@ def test_a_whole_chunk_costs_one_get(request, store_kind, fresh_scratch, wire):
 
 
 def test_an_inner_chunk_of_a_shard_costs_the_index_and_one_ranged_get(store_kind, fresh_scratch, wire):
+    """On Azure, a HEAD first (INNER_CHUNK_REQUESTS)."""
     array = written(store_kind, fresh_scratch, chunks=(5, 5), shards=(10, 10))
     wire.reset()
     array[:5, :5]
-    assert requests(wire) == {"get_range": 2}
+    assert requests(wire) == INNER_CHUNK_REQUESTS.get(store_kind, {"get_range": 2})
 
 
 def test_opening_an_array_costs_three_gets(request, store_kind, fresh_scratch, wire, zarr_format):

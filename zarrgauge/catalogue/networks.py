@@ -1,4 +1,4 @@
-"""Networks between the object-storage clients and the S3 server, by name: the latency and
+"""Networks between the object-storage clients and their server, by name: the latency and
 bandwidth zarrgauge's wire proxy (zarrgauge.harness.wire) puts on every request; and the
 `async.concurrency` values a remote read is swept over."""
 

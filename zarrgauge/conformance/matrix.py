@@ -120,7 +120,8 @@ def _fault_table(faults: dict[str, dict[str, list[str]]]) -> list[str]:
     """Fault x store, rows and columns in the order the tests ran."""
     stores = list(dict.fromkeys(store for by_store in faults.values() for store in by_store))
     lines = ["", "## Network faults", "",
-             "What each client did when zarrgauge's wire proxy injected a fault between it and the S3 server.", "",
+             "What each client did when zarrgauge's wire proxy injected a fault between it and its server "
+             "(the S3 server, or Azurite for Azure).", "",
              "| fault | " + " | ".join(stores) + " |", "|---|" + "---|" * len(stores)]
     for fault, by_store in faults.items():
         cells = ("; ".join(by_store.get(store, [])).replace("|", "\\|") for store in stores)

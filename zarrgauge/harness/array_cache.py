@@ -24,7 +24,7 @@ class ArrayCache:
             if not case.source.fits_in_memory:
                 self._evict_large()
             store = new_store(case.store, self.scratch)
-            array = arrays.fill(case, arrays.create(case, counted(store, self.scratch)))
+            array = arrays.fill(case, arrays.create(case, counted(store, case.store, self.scratch)))
             self._arrays[case.stored_id] = (store, array)
         return self._arrays[case.stored_id][1]
 

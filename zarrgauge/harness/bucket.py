@@ -19,7 +19,7 @@ from zarrgauge.harness.s3_clients import Patience, obstore_store, s3fs_filesyste
 from zarrgauge.harness.servers import CREDENTIALS
 
 
-def _fresh_prefix(parent: str) -> str:
+def fresh_prefix(parent: str) -> str:
     return f"{parent}zarrgauge-{uuid.uuid4().hex[:12]}/"
 
 
@@ -50,13 +50,13 @@ class Bucket:
         unsigned request, and answers one for a bucket it already has with 200); clients reach it
         through `proxy` when given."""
         urllib.request.urlopen(urllib.request.Request(f"{server}/{name}", method="PUT")).close()
-        return cls(proxy or server, name, _fresh_prefix(""), server, wire)
+        return cls(proxy or server, name, fresh_prefix(""), server, wire)
 
     @classmethod
     def under(cls, server: str, name: str, prefix: str, credentials: dict[str, str], proxy: str | None = None,
               wire=None) -> Bucket:
         """A fresh prefix below `prefix` in a bucket the user owns: checked first, never created."""
-        bucket = cls(proxy or server, name, _fresh_prefix(prefix), server, wire, credentials)
+        bucket = cls(proxy or server, name, fresh_prefix(prefix), server, wire, credentials)
         bucket.check()
         return bucket
 

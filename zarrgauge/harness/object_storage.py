@@ -1,20 +1,25 @@
-"""The S3 side of a run: the servers it starts (or the user's), the wire proxy, and bucket prefixes."""
+"""The object storage of a run: the servers it starts (or the user's S3 server), the wire proxies,
+and bucket and container prefixes."""
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 
+import pytest
+
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
 from zarrgauge.errors import usage_error
+from zarrgauge.harness.azure import Container
 from zarrgauge.harness.bucket import Bucket, UserBucket
-from zarrgauge.harness.servers import Wire, start_moto, start_wire
+from zarrgauge.harness.servers import ServerMissing, Wire, start_azurite, start_moto, start_wire
 
 
 class ObjectStorage:
-    """The S3 side of a run: moto started here, or the user's server; the wire proxy in front of a
-    plain-HTTP one, adding no latency until a benchmark asks for a network; a fresh prefix per
-    scratch space. What it starts or writes is undone by the caller's `undo` stack: prefixes
-    emptied first, then the proxy and the server stopped."""
+    """The object storage of a run: for S3, moto started here or the user's server; for Azure,
+    Azurite started here (--zarr-s3-endpoint is S3's alone). Each plain-HTTP server has a wire proxy
+    in front, adding no latency until a benchmark asks for a network; each scratch space a fresh
+    prefix. What it starts or writes is undone by the caller's `undo` stack: prefixes emptied
+    first, then the proxies and servers stopped."""
 
     def __init__(self, networks: tuple[str, ...], user: UserBucket | None, undo: ExitStack) -> None:
         if user is not None and user.endpoint.startswith("https://") and set(networks) != {DEFAULT_NETWORK}:
@@ -22,6 +27,7 @@ class ObjectStorage:
                               f"only the network {DEFAULT_NETWORK!r} applies")
         self.user, self.undo = user, undo
         self._started: tuple[str, str, Wire | None] | None = None  # server URL, client endpoint, wire
+        self._azurite: tuple[str, str, Wire] | None = None  # the same, for Azurite
 
     def check(self) -> None:
         """Before any test runs: the user's server answers, its bucket exists, the credentials work."""
@@ -32,6 +38,9 @@ class ObjectStorage:
         server = self.user.endpoint if self.user else self.undo.enter_context(start_moto()).url
         if server.startswith("https://"):
             return server, server, None
+        return self._behind_wire(server)
+
+    def _behind_wire(self, server: str) -> tuple[str, str, Wire]:
         # Data is written at full speed; each benchmark sets its own network while it is timed
         proxy, wire = start_wire(server, DEFAULT_NETWORK)
         return server, self.undo.enter_context(proxy).url, wire
@@ -49,3 +58,17 @@ class ObjectStorage:
         # After an interrupt pytest skips fixture teardown: empty the prefix before the server stops
         self.undo.callback(bucket.close)
         return bucket
+
+    def open_container(self) -> Container:
+        """Starts Azurite with the first Azure store, as `open_bucket` starts moto; skips the test
+        that asked when Azurite cannot run here."""
+        if self._azurite is None:
+            try:
+                server = self.undo.enter_context(start_azurite()).url
+            except ServerMissing as missing:
+                pytest.skip(str(missing))
+            self._azurite = self._behind_wire(server)
+        server, endpoint, wire = self._azurite
+        container = Container.created(server, proxy=endpoint, wire=wire)
+        self.undo.callback(container.close)
+        return container

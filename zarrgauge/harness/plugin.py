@@ -190,7 +190,8 @@ def _check_free_space(cases: list[ArrayCase], parent: Path | None) -> None:
 @pytest.fixture(scope="session")
 def scratch(pytestconfig: pytest.Config):
     session = pytestconfig.stash[SESSION]
-    space = Scratch(session.scratch_parent, session.object_storage.open_bucket)
+    storage = session.object_storage
+    space = Scratch(session.scratch_parent, storage.open_bucket, storage.open_container)
     yield space
     space.remove()
 

@@ -40,13 +40,13 @@ def obstore_store(bucket: Bucket, key: str, patience: Patience | None = None) ->
 
     options = {"client_options": {"allow_http": "true"}}
     if patience is not None:
-        options = _obstore_patience(patience)
+        options = obstore_patience(patience)
     client = S3Store(bucket.name, prefix=bucket.prefix + key, endpoint=bucket.endpoint,
                      virtual_hosted_style_request=False, **options, **bucket.credentials)
     return zarr.storage.ObjectStore(client)
 
 
-def _obstore_patience(patience: Patience) -> dict:
+def obstore_patience(patience: Patience) -> dict:
     timeout, backoff = timedelta(seconds=patience.timeout), timedelta(seconds=patience.backoff)
     longest_backoff = backoff * 2**patience.retries
     return {"client_options": {"allow_http": "true", "timeout": timeout, "connect_timeout": timeout},

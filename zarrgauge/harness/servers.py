@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import typing
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
 
@@ -83,25 +85,60 @@ def _wait_until_ready(server: Server) -> None:
         try:
             urllib.request.urlopen(server.url, timeout=1).close()
             return
+        except urllib.error.HTTPError as answer:  # any answer will do: Azurite's to `/` is 400
+            answer.close()
+            return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.05)
     server.stop()
     raise ZarrgaugeError(f"{server.name} did not answer on {server.url} within {READY_SECONDS:.0f} s")
 
 
+def _started(name: str, command: list[str], port: int) -> Server:
+    log = tempfile.TemporaryFile()  # a pipe nobody reads would fill with the server's log and stall it
+    # A session of its own: Ctrl-C in a terminal signals the whole foreground group, and the server
+    # must outlive zarrgauge's cleanup, which empties the bucket or container and then stops it.
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                               preexec_fn=_die_with_parent, start_new_session=True)
+    server = Server(name, process, f"http://127.0.0.1:{port}", log)
+    _wait_until_ready(server)
+    return server
+
+
 def start_moto() -> Server:
     """moto's S3 server (`python -m moto.server`), as a process of its own: in-process it would
     share the client's interpreter lock and serve a third fewer requests."""
     port = free_port()
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    log = tempfile.TemporaryFile()  # a pipe nobody reads would fill with moto's request log and stall it
-    # A session of its own: Ctrl-C in a terminal signals the whole foreground group, and the server
-    # must outlive zarrgauge's cleanup, which empties the bucket and then stops it.
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                               preexec_fn=_die_with_parent, start_new_session=True)
-    server = Server("moto S3 server", process, f"http://127.0.0.1:{port}", log)
-    _wait_until_ready(server)
-    return server
+    return _started("moto S3 server", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port)
+
+
+class ServerMissing(ZarrgaugeError):
+    """A server that cannot run on this machine; the message says what to install."""
+
+
+def azurite_executable() -> str:
+    """Azurite's blob server as `make venv` installs it (under the venv), else one on PATH."""
+    install = f"npm install --prefix {Path(sys.prefix, 'node')} azurite@3"
+    if shutil.which("node") is None:
+        raise ServerMissing(f"the Azure stores need Azurite, which runs on Node.js: install node and npm, then "
+                            f"`{install}` (make venv does it when npm is on PATH)")
+    installed = Path(sys.prefix, "node", "node_modules", ".bin", "azurite-blob")
+    found = str(installed) if installed.exists() else shutil.which("azurite-blob")
+    if found is None:
+        raise ServerMissing(f"the Azure stores need Azurite: no azurite-blob in {installed.parent} or on PATH; "
+                            f"install it with `{install}`")
+    return found
+
+
+def start_azurite() -> Server:
+    """Azurite's blob service (Azure Storage's emulator, from npm), keeping its blobs in memory.
+    Its telemetry is off; the API version check and strict header checks too, as obstore may be
+    newer than the emulator."""
+    executable = azurite_executable()
+    port = free_port()
+    command = [executable, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence",
+               "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose"]
+    return _started("Azurite blob server", command, port)
 
 
 class Wire:
@@ -118,6 +155,10 @@ class Wire:
 
     def counts(self) -> dict[str, int]:
         return self._ask("counts")
+
+    def timings(self) -> dict[str, float | None]:
+        """The median time to first byte since the last reset (`first_byte_ms`)."""
+        return self._ask("timings")
 
     def reset(self) -> None:
         self._ask("reset")

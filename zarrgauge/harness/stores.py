@@ -1,5 +1,5 @@
 """Stores under test, and the scratch space that holds them: a directory for the on-disk ones and,
-for the remote ones, a prefix in a bucket on an S3 server."""
+for the remote ones, a prefix in a bucket on an S3 server or in a container on Azurite."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import zarr
 import zarr.storage
 
-from zarrgauge.catalogue.stores import REMOTE_STORES, STORE_KINDS
+from zarrgauge.catalogue.stores import AZURE_STORES, REMOTE_STORES, STORE_KINDS
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.harness.azure import Container
 from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.s3_clients import discard_remote, is_remote
@@ -23,12 +24,14 @@ from zarrgauge.harness.s3_clients import discard_remote, is_remote
 
 class Scratch:
     """A temporary directory that zarrgauge owns and removes at exit, also after failure or Ctrl-C;
-    and, once a remote store asks for it, a bucket prefix from `open_bucket`, emptied likewise."""
+    and, once a remote store asks for it, a bucket prefix from `open_bucket` (S3) or a container
+    prefix from `open_container` (Azure), emptied likewise."""
 
-    def __init__(self, parent: str | Path | None = None, open_bucket: Callable[[], Bucket] | None = None) -> None:
+    def __init__(self, parent: str | Path | None = None, open_bucket: Callable[[], Bucket] | None = None,
+                 open_container: Callable[[], Container] | None = None) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="zarrgauge-", dir=parent))
         self._names = itertools.count()
-        self._open_bucket = open_bucket
+        self._open_bucket, self._open_container = open_bucket, open_container
         atexit.register(self.remove)
 
     def new_path(self, suffix: str = ".zarr") -> Path:
@@ -43,11 +46,21 @@ class Scratch:
             raise ZarrgaugeError("remote stores need an S3 server: run them under zarrgauge's pytest plugin")
         return self._open_bucket()
 
+    @functools.cached_property
+    def container(self) -> Container:
+        if self._open_container is None:
+            raise ZarrgaugeError("Azure stores need the Azurite server: run them under zarrgauge's pytest plugin")
+        return self._open_container()
+
+    def prefix_for(self, kind: str) -> Bucket | Container:
+        """Where stores of this remote kind go."""
+        return self.container if kind in AZURE_STORES else self.bucket
+
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-        if "bucket" in self.__dict__:  # opened: empty our prefix, and only it
-            self.bucket.close()
-            del self.bucket
+        for opened in ("bucket", "container"):
+            if opened in self.__dict__:  # empty our prefix, and only it
+                self.__dict__.pop(opened).close()
 
 
 def new_store(kind: str, scratch: Scratch) -> zarr.abc.store.Store:
@@ -59,7 +72,7 @@ def new_store(kind: str, scratch: Scratch) -> zarr.abc.store.Store:
     if kind == "zip":
         return zarr.storage.ZipStore(scratch.new_path(".zip"), mode="w")
     if kind in REMOTE_STORES:
-        return scratch.bucket.store(kind, scratch.new_name())
+        return scratch.prefix_for(kind).store(kind, scratch.new_name())
     raise ValueError(f"unknown store {kind!r}; choose from: {', '.join((*STORE_KINDS, *REMOTE_STORES))}")
 
 
@@ -79,9 +92,9 @@ def discard(store: zarr.abc.store.Store) -> None:
 
 def wire_of(kind: str, scratch: Scratch):
     """The wire proxy (zarrgauge.harness.servers.Wire) that stores of this kind are reached through, if any."""
-    return scratch.bucket.wire if kind in REMOTE_STORES else None
+    return scratch.prefix_for(kind).wire if kind in REMOTE_STORES else None
 
 
-def counted(store: zarr.abc.store.Store, scratch: Scratch) -> CountingStore:
-    """The store behind a CountingStore; a remote one is counted at the wire too."""
-    return CountingStore(store, scratch.bucket.wire if is_remote(store) else None)
+def counted(store: zarr.abc.store.Store, kind: str, scratch: Scratch) -> CountingStore:
+    """The store, of this kind, behind a CountingStore; a remote one is counted at the wire too."""
+    return CountingStore(store, wire_of(kind, scratch))

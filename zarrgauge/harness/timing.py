@@ -57,12 +57,14 @@ def records_metrics(benchmark) -> bool:
 
 def _timed(benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], object]):
     """`run`'s result, timed under the case's network and concurrency; for a remote store, the peak
-    of requests in flight while it was timed (not deterministic: it depends on scheduling)."""
+    of requests in flight while it was timed and their median time to first byte (neither is
+    deterministic: they depend on scheduling)."""
     store.reset()
     with timed_conditions(case, store.wire):
         result = run()
     if store.wire is not None:
-        benchmark.extra_info["timed_peak_in_flight"] = store.wire.counts()["wire_peak_in_flight"]
+        benchmark.extra_info.update(timed_peak_in_flight=store.wire.counts()["wire_peak_in_flight"],
+                                    timed_first_byte_ms=store.wire.timings()["first_byte_ms"])
     return result
 
 
@@ -101,7 +103,7 @@ class _WritePasses:
         if self.next_region == 0:
             self.close()
             self.store = new_store(self.case.store, self.scratch)
-            self.array = arrays.create(self.case, counted(self.store, self.scratch))
+            self.array = arrays.create(self.case, counted(self.store, self.case.store, self.scratch))
         region = self.regions[self.next_region]
         self.next_region = (self.next_region + 1) % len(self.regions)
         return self.array, region, self.case.source.read(region)

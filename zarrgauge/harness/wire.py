@@ -1,21 +1,24 @@
-"""The network between the object-storage clients and the S3 server: an HTTP/1.1 proxy in its own
+"""The network between the object-storage clients and their server: an HTTP/1.1 proxy in its own
 process on 127.0.0.1 that delays each request, throttles each connection's bytes, and counts what
 really crosses the wire, which a store-level delay cannot see (a client's extra HEAD requests, its
 connection pool, bandwidth).
 
     python -m zarrgauge.harness.wire UPSTREAM_HOST:PORT PROFILE
 
-prints "PORTS <proxy> <control>" once it listens. The control port takes one line per connection,
-`counts`, `reset` (the counts only: a fault stays until `fault none`, so that a test may reset the
-counts between setting a fault and the operation it faults), `profile NAME` or
-`fault KIND COUNT SKIP METHODS` (zarrgauge.harness.wire_faults.Fault), and answers one line of JSON.
+prints "PORTS <proxy> <control>" once it listens. The control port takes one line per
+connection and answers one line of JSON: `counts`; `timings` (the median time to first byte);
+`reset` (counts and timings only: a fault stays until `fault none`, so that a test may reset the
+counts between setting a fault and the operation it faults); `profile NAME`; or
+`fault KIND COUNT SKIP METHODS` (zarrgauge.harness.wire_faults.Fault).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import sys
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -37,6 +40,7 @@ class WireCounts:
     in_flight: int = 0
     peak_in_flight: int = 0
     faults: int = 0  # requests that met an injected fault (counted above too, by kind)
+    first_bytes: list[float] = field(default_factory=list)  # seconds from each request to its answer's head
 
     def as_dict(self) -> dict[str, int]:
         return {**{f"wire_{kind}": self.requests[kind] for kind in WIRE_REQUESTS},
@@ -44,13 +48,22 @@ class WireCounts:
                 "wire_bytes_down": self.bytes_down, "wire_connections": self.connections,
                 "wire_peak_in_flight": self.peak_in_flight, "wire_faults": self.faults}
 
+    def timings(self) -> dict[str, float | None]:
+        """What depends on timing, apart from the counts: the median time to first byte, in ms,
+        as the client sees it (the network's latency included)."""
+        return {"first_byte_ms": round(statistics.median(self.first_bytes) * 1e3, 3) if self.first_bytes else None}
+
 
 def request_kind(method: str, target: str, headers: dict[str, str]) -> str:
+    """S3's and Azure's requests: S3 lists with `GET /bucket` (`list-type=2` in version 2), Azure with
+    `comp=list`; Azure's ranges may come as `x-ms-range`."""
     path, _, query = target.partition("?")
-    if method == "GET" and ("list-type" in query or path.strip("/").count("/") == 0):
+    parameters = urllib.parse.parse_qs(query, keep_blank_values=True)
+    if method == "GET" and ("list-type" in parameters or parameters.get("comp") == ["list"]
+                            or path.strip("/").count("/") == 0):
         return "list"
     if method == "GET":
-        return "get_range" if "range" in headers else "get"
+        return "get_range" if "range" in headers or "x-ms-range" in headers else "get"
     return method.lower()
 
 
@@ -90,7 +103,8 @@ async def _trailers(reader: asyncio.StreamReader) -> bytes:
 
 class _Upstream:
     """The server side of one client connection, opened again whenever the server closes it after
-    a response (moto answers in HTTP/1.0): the client keeps its connection, as it would with S3."""
+    a response (moto answers in HTTP/1.0) or while it is idle (Azurite, after 5 s): the client keeps
+    its connection, as it would with S3, and never sees a request fail on a connection gone stale."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
@@ -98,6 +112,8 @@ class _Upstream:
         self.writer: asyncio.StreamWriter | None = None
 
     async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.writer is not None and self.reader.at_eof():
+            self.close()
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         return self.reader, self.writer
@@ -176,12 +192,13 @@ class Proxy:
         counts.faults += fault is not None
         counts.in_flight += 1
         counts.peak_in_flight = max(counts.peak_in_flight, counts.in_flight)
+        arrived = asyncio.get_running_loop().time()
         try:
             await asyncio.sleep(self.profile.latency)
             if fault is None:
-                response = await self._ask_server(head + body, method, upstream)
+                response = await self._ask_server(head + body, method, upstream, arrived)
             else:
-                response = await self._faulted(fault, head + body, method, upstream)
+                response = await self._faulted(fault, head + body, method, upstream, arrived)
             await self._send(to_client, response)
             counts.bytes_down += len(response)
         finally:
@@ -190,23 +207,23 @@ class Proxy:
         whole = fault in (None, *S3_ERRORS)
         return whole and "close" not in headers.get("connection", "").lower() and response.startswith(b"HTTP/1.1")
 
-    async def _ask_server(self, request: bytes, method: str, upstream: _Upstream) -> bytes:
+    async def _ask_server(self, request: bytes, method: str, upstream: _Upstream, arrived: float) -> bytes:
         server, to_server = await upstream.open()
         await self._send(to_server, request)
         self.counts.bytes_up += len(request)
-        response, keep_alive = await self._response(server, method)
+        response, keep_alive = await self._response(server, method, arrived)
         if not keep_alive:
             upstream.close()
         return response
 
-    async def _faulted(self, fault: str, request: bytes, method: str, upstream: _Upstream) -> bytes:
+    async def _faulted(self, fault: str, request: bytes, method: str, upstream: _Upstream, arrived: float) -> bytes:
         """What the client gets instead of the server's answer (the connection is closed after it
         unless it is a 5xx)."""
         if fault in S3_ERRORS:
             self.counts.server_errors += 1
             return s3_error(fault, method)
         if fault == "truncate":
-            response = await self._ask_server(request, method, upstream)
+            response = await self._ask_server(request, method, upstream, arrived)
             body_start = response.index(b"\r\n\r\n") + 4
             return response[:body_start + (len(response) - body_start) // 2]
         if fault == "stall":
@@ -215,10 +232,11 @@ class Proxy:
             self.go_down()
         return b""  # a stall, a drop, or the server gone: no answer
 
-    async def _response(self, server: asyncio.StreamReader, method: str) -> tuple[bytes, bool]:
+    async def _response(self, server: asyncio.StreamReader, method: str, arrived: float) -> tuple[bytes, bool]:
         """The response to pass on, and whether the server keeps its connection open. A response of
         known length from a closing server is passed on as HTTP/1.1, so the client keeps its own."""
         head = await server.readuntil(b"\r\n\r\n")
+        self.counts.first_bytes.append(asyncio.get_running_loop().time() - arrived)
         status_line, headers = _headers(head)
         status = int(status_line.split(" ")[1])
         self.counts.not_found += status == 404
@@ -243,7 +261,8 @@ class Proxy:
                 await self.set_fault(Fault.parse(args))
             except ValueError as error:  # answered, so that the caller sees it
                 mistake = f"fault {' '.join(args)}: {error}"
-        reply = {"error": mistake} if mistake else self.counts.as_dict()
+        reply = ({"error": mistake} if mistake else self.counts.timings() if command == "timings"
+                 else self.counts.as_dict())
         writer.write((json.dumps(reply) + "\n").encode())
         await writer.drain()
         writer.close()

@@ -125,9 +125,10 @@ def _hierarchy_blocks(run: Run) -> list[Block]:
 def remote_section(run: Run) -> list[Block]:
     blocks: list[Block] = [
         Heading("Object storage"),
-        Paragraph("Median time and store requests of each client over an S3 server on loopback (moto, about 300 "
-                  "requests a second, which bounds every client once latency is low), beside the local store on "
-                  "the same layout and codec. zarrgauge's wire proxy adds each network's latency and bandwidth. "
+        Paragraph("Median time and store requests of each client over a server on loopback (moto for the S3 "
+                  "clients, about 300 requests a second, which bounds every client once latency is low; Azurite, "
+                  "Azure's emulator, for `azure-obstore`), beside the local store on the same layout and codec. "
+                  "zarrgauge's wire proxy adds each network's latency and bandwidth. "
                   "`s3-fsspec` is s3fs with its defaults, `s3-fsspec-tuned` adds `max_concurrency=1` and a "
                   "connection pool as large as zarr's concurrency. Requests are counted twice: those zarr made of "
                   "the store, and the HTTP requests that reached the server, which include what a client adds "

@@ -13,7 +13,7 @@ from zarrgauge.report.load import Record, operations
 from zarrgauge.report.style import DPI, format_seconds, scale_axis, time_axis
 
 PANEL_COLUMNS = 3
-CLIENT_COLOURS = dict(zip(REMOTE_STORES, ("C0", "C3", "C1")))
+CLIENT_COLOURS = dict(zip(REMOTE_STORES, ("C0", "C3", "C1", "C2")))
 
 
 def _clients(records: list[Record]) -> list[str]:
