@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from zarrgauge.catalogue.cases import TIERS, array_cases, node_cases
+from zarrgauge.catalogue.cases import NODE_OPERATIONS, REMOTE_NODE_OPERATIONS, TIERS, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS, get_codec
 from zarrgauge.catalogue.families import FAMILIES, get_family
 from zarrgauge.catalogue.layouts import LAYOUTS, Layout, default_layout, parse_shape
@@ -98,6 +98,12 @@ def test_full_series_is_never_read_whole():
 def test_node_cases_cover_formats_and_stores():
     expected = {(2, "memory"), (2, "local"), (3, "memory"), (3, "local"), *((3, kind) for kind in REMOTE_STORES)}
     assert {(c.zarr_format, c.store) for c in node_cases()} == expected
+
+
+def test_remote_node_cases_open_and_list_only():
+    remote = [case for case in node_cases() if case.store in REMOTE_STORES]
+    assert remote and {case.operations for case in remote} == {frozenset(REMOTE_NODE_OPERATIONS)}
+    assert {case.operations for case in node_cases() if case not in remote} == {frozenset(NODE_OPERATIONS)}
 
 
 def test_remote_cases_are_swept_over_networks_and_concurrencies_under_their_own_ids():

@@ -47,14 +47,18 @@ def test_the_operation_fixture_is_the_benchmarks_name(tmp_path):
     assert "1 passed" in result.stdout
 
 
-def test_a_case_benchmark_not_named_after_an_operation_is_a_collection_error(tmp_path):
-    where = benchmark_file(tmp_path, """
-        def test_read_sideways(benchmark, case):
+@pytest.mark.parametrize(("fixture", "message"), [
+    ("case", "test_open_sideways takes a `case` but 'open_sideways' is no catalogue operation"),
+    ("node_case", "test_open_sideways takes a `node_case` but 'open_sideways' is no node operation"),
+])
+def test_a_benchmark_not_named_after_an_operation_is_a_collection_error(tmp_path, fixture, message):
+    where = benchmark_file(tmp_path, f"""
+        def test_open_sideways(benchmark, {fixture}):
             pass
     """)
     result = run_in(where, "--co")
     assert result.returncode == pytest.ExitCode.INTERRUPTED
-    assert "test_read_sideways takes a `case` but 'read_sideways' is no catalogue operation" in result.stdout
+    assert message in result.stdout
     assert "Traceback" not in result.stdout and "plugin.py" not in result.stdout
 
 

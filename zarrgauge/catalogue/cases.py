@@ -43,6 +43,11 @@ STORAGE_OPERATIONS = ("write", "read_full")
 REMOTE_LAYOUTS = {"seasonal-series": ("balanced", "sharded"), "camera-frames": ("balanced",),
                   "blob-volume": ("balanced",)}
 REMOTE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
+# Hierarchy and attribute workloads, each a benchmark named test_<operation>; on object storage,
+# what the reader of a remote data set does: open it and list it.
+NODE_OPERATIONS = ("create_hierarchy", "list_hierarchy", "open_hierarchy", "open_consolidated", "write_attributes",
+                   "read_attributes")
+REMOTE_NODE_OPERATIONS = ("list_hierarchy", "open_hierarchy", "open_consolidated")
 CONCURRENCY_FAMILY, CONCURRENCY_LAYOUT, CONCURRENCY_OPERATION = "seasonal-series", "balanced", "read_full"
 CONCURRENCY_MARK = "/concurrency="  # in the id of every case of the concurrency sweep
 
@@ -93,6 +98,7 @@ class NodeCase:
     store: str
     tier: str
     network: str = DEFAULT_NETWORK
+    operations: frozenset[str] = field(default=frozenset(NODE_OPERATIONS), compare=False)
 
     @property
     def id(self) -> str:
@@ -169,6 +175,7 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
 
 
 def node_cases(tier: str = "quick", networks: tuple[str, ...] = (DEFAULT_NETWORK,)) -> list[NodeCase]:
-    """Both formats on the local stores; zarr v3 on every object-storage client and network."""
+    """Both formats on the local stores; zarr v3 on every object-storage client and network, opened and listed."""
     local = [NodeCase(fmt, store, tier) for fmt in ZARR_FORMATS for store in LOCAL_STORES]
-    return local + [NodeCase(3, store, tier, network) for store in REMOTE_STORES for network in networks]
+    remote_ops = frozenset(REMOTE_NODE_OPERATIONS)
+    return local + [NodeCase(3, store, tier, network, remote_ops) for store in REMOTE_STORES for network in networks]

@@ -116,9 +116,11 @@ class Selection:
     def unfiltered_array_cases(self) -> list[ArrayCase]:
         return array_cases(self.tier, self.layouts, self.networks, self.concurrencies)
 
-    def node_cases(self) -> list[NodeCase]:
-        """Hierarchy and attribute cases belong to no data family: a family filter leaves none."""
-        return [] if self.families else [case for case in node_cases(self.tier, self.networks) if self.wants(case)]
+    def node_cases(self, operation: str | None = None) -> list[NodeCase]:
+        """Hierarchy and attribute cases, those that time `operation` when one is named; they belong
+        to no data family, so a family filter leaves none."""
+        return [] if self.families else [case for case in node_cases(self.tier, self.networks) if self.wants(case)
+                                         and (operation is None or operation in case.operations)]
 
 
 def _choices(option: Option, text: str | None) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from zarrgauge import compat
-from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.cases import NODE_OPERATIONS, ArrayCase
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
@@ -60,6 +60,15 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[SESSION] = session
     config.pluginmanager.register(session, "zarrgauge-session")
+
+
+def node_operation_of(function) -> str:
+    """The hierarchy or attribute operation a benchmark times, from its name."""
+    name = function.__name__.removeprefix("test_")
+    if name not in NODE_OPERATIONS:
+        raise usage_error(f"{function.__name__} takes a `node_case` but {name!r} is no node operation; "
+                          f"name it test_OPERATION, one of: {', '.join(NODE_OPERATIONS)}")
+    return name
 
 
 def operation_of(function) -> str:
@@ -124,7 +133,10 @@ class Session:
                 raise pytest.Collector.CollectError(str(error)) from None
             metafunc.parametrize("case", cases, ids=[case.id for case in cases])
         if "node_case" in metafunc.fixturenames:
-            cases = self.selection.node_cases()
+            try:
+                cases = self.selection.node_cases(node_operation_of(metafunc.function))
+            except ZarrgaugeError as error:
+                raise pytest.Collector.CollectError(str(error)) from None
             metafunc.parametrize("node_case", cases, ids=[case.id for case in cases])
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
