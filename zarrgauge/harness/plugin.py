@@ -62,22 +62,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(session, "zarrgauge-session")
 
 
-def node_operation_of(function) -> str:
-    """The hierarchy or attribute operation a benchmark times, from its name."""
+def _named_operation(function, fixture: str, operations: tuple[str, ...], kind: str) -> str:
     name = function.__name__.removeprefix("test_")
-    if name not in NODE_OPERATIONS:
-        raise usage_error(f"{function.__name__} takes a `node_case` but {name!r} is no node operation; "
-                          f"name it test_OPERATION, one of: {', '.join(NODE_OPERATIONS)}")
+    if name not in operations:
+        raise usage_error(f"{function.__name__} takes a `{fixture}` but {name!r} is no {kind}; "
+                          f"name it test_OPERATION, one of: {', '.join(operations)}")
     return name
 
 
 def operation_of(function) -> str:
-    """The operation a benchmark times, from its name: test_read_time -> read_time."""
-    name = function.__name__.removeprefix("test_")
-    if name not in TIMED_OPERATIONS:
-        raise usage_error(f"{function.__name__} takes a `case` but {name!r} is no catalogue operation; "
-                          f"name it test_OPERATION, one of: {', '.join(TIMED_OPERATIONS)}")
-    return name
+    """The operation a benchmark of array cases times, from its name: test_read_time -> read_time."""
+    return _named_operation(function, "case", TIMED_OPERATIONS, "catalogue operation")
+
+
+def node_operation_of(function) -> str:
+    """The hierarchy or attribute operation a benchmark of node cases times, from its name."""
+    return _named_operation(function, "node_case", NODE_OPERATIONS, "node operation")
 
 
 def _user_bucket(config: pytest.Config):
