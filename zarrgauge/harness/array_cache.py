@@ -11,7 +11,8 @@ from zarrgauge.harness.stores import Scratch, counted, discard, new_store
 
 
 class ArrayCache:
-    """Keeps every small case's filled array; at most one array too big for memory at a time.
+    """Keeps every small case's filled array; at most one array too big for memory at a time. Cases
+    that differ only in network or concurrency share one (ArrayCase.stored_id).
 
     Arrays sit behind a CountingStore so that benchmarks can record their store requests."""
 
