@@ -2,6 +2,7 @@
 # make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
+# make findings: run each docs/findings/*.py reproducer against this zarr and print which bugs it has.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
 PYTHON ?= $(shell scripts/find-python)
@@ -15,7 +16,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network test conformance venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network test conformance findings venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -36,6 +37,10 @@ test: $(STAMP)
 conformance: $(STAMP)
 	@mkdir -p results
 	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md $(ARGS)
+
+# The unreported upstream bugs (docs/findings.md), one script each: a table, never a failure.
+findings: $(STAMP)
+	$(PY) scripts/findings
 
 # asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
 ASV := $(VENV)/bin/asv
