@@ -77,6 +77,11 @@ class Run:
     records: list[Record]
 
 
+def wire_requests(info: dict) -> int:
+    """The HTTP requests of every kind that reached the server, from a benchmark's extra_info."""
+    return sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS)
+
+
 def _record(bench: dict) -> Record | None:
     info = bench.get("extra_info", {})
     if "family" not in info or "operation" not in info or "median" not in bench.get("stats", {}):
@@ -86,7 +91,7 @@ def _record(bench: dict) -> Record | None:
         tuple(info["shards"]) if info.get("shards") else None, info["codec"], info["zarr_format"], info["store"],
         info["tier"], bench["stats"]["median"], info["compression_ratio"],
         sum(value for key, value in info.items() if key.startswith("store_")),
-        sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS), info.get("network", DEFAULT_NETWORK),
+        wire_requests(info), info.get("network", DEFAULT_NETWORK),
         info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"])
 
 

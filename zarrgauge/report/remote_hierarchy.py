@@ -4,7 +4,8 @@ since hierarchy cases belong to no data family."""
 from __future__ import annotations
 
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK, PROFILES
-from zarrgauge.catalogue.stores import REMOTE_STORES, WIRE_REQUESTS
+from zarrgauge.catalogue.stores import REMOTE_STORES
+from zarrgauge.report.load import wire_requests
 from zarrgauge.report.style import format_seconds
 
 # benchmark group -> column
@@ -13,9 +14,7 @@ HIERARCHY_GROUPS = {"hierarchy open": "open, per node", "hierarchy open (consoli
 
 
 def _cell(bench: dict) -> str:
-    info = bench["extra_info"]
-    wire = sum(info.get(f"wire_{kind}", 0) for kind in WIRE_REQUESTS)
-    return f"{format_seconds(bench['stats']['median'])} ({wire} req)"
+    return f"{format_seconds(bench['stats']['median'])} ({wire_requests(bench['extra_info'])} req)"
 
 
 def hierarchy_rows(benchmarks: list[dict]) -> tuple[list[str], list[list[str]]]:
@@ -27,8 +26,7 @@ def hierarchy_rows(benchmarks: list[dict]) -> tuple[list[str], list[list[str]]]:
         info = bench["extra_info"]
         place = (info["store"], f"v{info['zarr_format']}", info.get("network", DEFAULT_NETWORK))
         cells.setdefault(place, {})[HIERARCHY_GROUPS[bench["group"]]] = _cell(bench)
-    order = {name: rank for rank, name in enumerate((*REMOTE_STORES, *PROFILES))}
-    places = sorted(cells, key=lambda p: (order[p[0]], p[1], order[p[2]]))
+    places = sorted(cells, key=lambda p: (REMOTE_STORES.index(p[0]), p[1], list(PROFILES).index(p[2])))
     columns = list(HIERARCHY_GROUPS.values())
     return (["client", "format", "network", *columns],
             [[*place, *(cells[place].get(column, "") for column in columns)] for place in places])
