@@ -1,0 +1,57 @@
+"""Engines: the Zarr implementations zarrgauge writes and reads with, and what each can do.
+
+An engine's capabilities are the features it lacks, each with the reason; a feature is a tag of
+an interoperability case (catalogue/interop.py: `format:2`, `dtype:float16`, `codec:crc32c`,
+`sharding`, `index:start`, `endian:big`, `order:F`, `separator:.`, `fill:hex`). A case that
+needs a feature an engine lacks is declared unsupported for that engine, never run. The adapters
+that do the writing and reading live in zarrgauge/engines/, one module per engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_ENGINE = "zarr-python"
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    name: str
+    description: str
+    lacks: dict[str, str] = field(default_factory=dict)
+    # Run in a subprocess, in batches (a crash loses one batch, not the run); else in this process.
+    out_of_process: bool = False
+    # Timed by the benchmarks (--zarr-engine) as well as checked by the interoperability matrix.
+    benchmarked: bool = True
+    install_hint: str = ""
+
+    def unsupported(self, features: frozenset[str]) -> str | None:
+        """Why this engine cannot run a case with these features, or None when it can."""
+        reasons = [f"{feature}: {self.lacks[feature]}" for feature in sorted(features) if feature in self.lacks]
+        return "; ".join(reasons) or None
+
+
+ENGINES = {spec.name: spec for spec in (
+    EngineSpec("zarr-python", "zarr-python with its default codec pipeline"),
+    EngineSpec("zarrs", "zarr-python with the zarrs codec pipeline (Rust), codec_pipeline.strict",
+               {"dtype:float16": "zarrs-python has no float16 data type",
+                "dtype:string": "not compared: strings take zarr-python's own path"},
+               install_hint="pip install zarrs"),
+    EngineSpec("tensorstore", "Google's tensorstore, zarr3 and zarr drivers, cache pool off",
+               {"dtype:string": "no variable-length string data type in the zarr3 driver"},
+               install_hint="pip install tensorstore"),
+    EngineSpec("zarr2", "zarr-python 2.18 in its own virtual environment (v2 only)",
+               {"format:3": "zarr-python 2 writes and reads zarr v2 only"},
+               out_of_process=True, benchmarked=False,
+               install_hint="make interop builds it in .venv/engines/zarr2"),
+    EngineSpec("zarrita.js", "zarrita (JavaScript) under node",
+               {"dtype:float16": "no Float16Array in node 20",
+                "dtype:complex64": "no complex data types", "dtype:complex128": "no complex data types",
+                "dtype:string": "not compared"},
+               out_of_process=True, benchmarked=False,
+               install_hint="needs node and npm; make interop installs zarrita into .venv/node"),
+)}
+
+
+def engine_names(benchmarked: bool = False) -> tuple[str, ...]:
+    return tuple(name for name, spec in ENGINES.items() if spec.benchmarked or not benchmarked)

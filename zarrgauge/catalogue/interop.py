@@ -1,0 +1,267 @@
+"""The interoperability matrix's cases: one small array each, declared as the metadata document a
+writer must produce (zarr.json for v3, .zarray for v2), the region it writes, and the values.
+
+Every case is ragged (7x5 in 3x2 chunks) and writes rows 0-4 and columns 0-2 only, so each one
+has partial edge chunks, a chunk only partly written and chunks never written, which read as the
+fill value. The grid is a union of sweeps around a plain array, as the benchmark catalogue's is:
+dtypes, codecs, sharding, fill values, key separators and memory order, and corrupted copies a
+reader must refuse. Expected values come from the case alone, so any reader is checked against
+numpy, bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+SHAPE, CHUNKS, SHARD = (7, 5), (3, 2), (6, 4)
+WRITTEN = ((0, 5), (0, 3))
+DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+          "float16", "float32", "float64", "complex64", "complex128")
+# Quiet NaNs with a payload and with the sign bit set, by float size: a reader that canonicalises NaN shows.
+NAN_PAYLOADS = {2: (0x7E01, 0xFE00), 4: (0x7FC00001, 0xFFC00000), 8: (0x7FF8000000000001, 0xFFF8000000000000)}
+HEX_NAN = "0x7ff8000000000001"
+CORRUPTIONS = ("chunk", "shard-index")
+
+
+def _blosc(cname: str, shuffle: str, typesize: int = 8) -> dict:
+    return {"name": "blosc", "configuration": {"cname": cname, "clevel": 5, "shuffle": shuffle,
+                                                "typesize": typesize, "blocksize": 0}}
+
+
+def _zstd(checksum: bool = False) -> dict:
+    return {"name": "zstd", "configuration": {"level": 3, "checksum": checksum}}
+
+
+BYTES = {"name": "bytes", "configuration": {"endian": "little"}}
+CRC32C = {"name": "crc32c"}
+GZIP = {"name": "gzip", "configuration": {"level": 5}}
+TRANSPOSE = {"name": "transpose", "configuration": {"order": [1, 0]}}
+# v3 codec chains by label, all on float64 (blosc's typesize matches it).
+V3_CODECS = {
+    "bytes": [BYTES],
+    "bytes-big-endian": [{"name": "bytes", "configuration": {"endian": "big"}}],
+    **{f"blosc-{cname}-{shuffle}": [BYTES, _blosc(cname, shuffle)]
+       for cname in ("lz4", "zstd") for shuffle in ("noshuffle", "shuffle", "bitshuffle")},
+    "zstd": [BYTES, _zstd()],
+    "zstd-checksum": [BYTES, _zstd(checksum=True)],
+    "gzip": [BYTES, GZIP],
+    "crc32c": [BYTES, CRC32C],
+    "transpose": [TRANSPOSE, BYTES, _zstd()],
+}
+_V2_SHUFFLES = {"noshuffle": 0, "shuffle": 1, "bitshuffle": 2}
+V2_COMPRESSORS = {
+    "none": None,
+    **{f"blosc-{cname}-{shuffle}": {"id": "blosc", "cname": cname, "clevel": 5, "shuffle": number, "blocksize": 0}
+       for cname in ("lz4", "zstd") for shuffle, number in _V2_SHUFFLES.items()},
+    "zstd": {"id": "zstd", "level": 3},
+    "zstd-checksum": {"id": "zstd", "level": 3, "checksum": True},
+    "gzip": {"id": "gzip", "level": 5},
+}
+
+
+@dataclass(frozen=True)
+class InteropCase:
+    area: str
+    label: str
+    zarr_format: int
+    dtype: str = "float64"
+    codecs: tuple = (BYTES,)  # v3 codec chain, or for v2 the compressor (None, or one numcodecs config)
+    fill_value: object = 0
+    separator: str = "/"
+    order: str = "C"
+    shards: tuple[int, ...] | None = None
+    index_location: str = "end"
+    corruption: str | None = None  # a byte flipped after writing: in a chunk, or in a shard's index
+    features: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"v{self.zarr_format}/{self.area}/{self.label}"
+
+    @property
+    def written(self) -> tuple[slice, ...]:
+        """The region a writer writes: all of it when a corrupted chunk must hold data."""
+        if self.corruption:
+            return tuple(slice(0, n) for n in SHAPE)
+        return tuple(slice(lo, hi) for lo, hi in WRITTEN)
+
+    def metadata(self) -> dict:
+        """The document the writer must produce, as the spec spells it (fill values in JSON form)."""
+        return _v3_metadata(self) if self.zarr_format == 3 else _v2_metadata(self)
+
+    def values(self) -> np.ndarray:
+        """What the writer writes into `written`."""
+        region = self.written
+        return interop_values(self.dtype, tuple(s.stop - s.start for s in region))
+
+    def expected(self) -> np.ndarray:
+        """The whole array as every reader must return it."""
+        out = np.full(SHAPE, fill_scalar(self.dtype, self.fill_value), dtype=self.dtype)
+        out[self.written] = self.values()
+        return out
+
+
+def _v3_metadata(case: InteropCase) -> dict:
+    codecs = list(case.codecs)
+    chunks = CHUNKS
+    if case.shards is not None:
+        codecs = [{"name": "sharding_indexed", "configuration": {
+            "chunk_shape": list(CHUNKS), "codecs": codecs, "index_codecs": [BYTES, CRC32C],
+            "index_location": case.index_location}}]
+        chunks = case.shards
+    return {"zarr_format": 3, "node_type": "array", "shape": list(SHAPE), "data_type": case.dtype,
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": list(chunks)}},
+            "chunk_key_encoding": {"name": "default", "configuration": {"separator": case.separator}},
+            "fill_value": case.fill_value, "codecs": codecs, "attributes": {}}
+
+
+def _v2_metadata(case: InteropCase) -> dict:
+    return {"zarr_format": 2, "shape": list(SHAPE), "chunks": list(CHUNKS), "dtype": np.dtype(case.dtype).str,
+            "compressor": case.codecs[0], "fill_value": case.fill_value, "order": case.order, "filters": None,
+            "dimension_separator": case.separator}
+
+
+def interop_values(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Distinct values with each type's extremes: integer minimum and maximum, and for floats -0.0,
+    infinities and NaNs with payloads and sign bits; complex numbers pair two such arrays offset."""
+    dt = np.dtype(dtype)
+    rng = np.random.default_rng(7)
+    if dt.kind == "c":
+        part = f"float{dt.itemsize * 4}"
+        out = np.empty(shape, dt)
+        out.real = interop_values(part, shape)
+        out.imag = np.roll(interop_values(part, shape), 3)
+        return out
+    if dt.kind == "b":
+        return rng.random(shape) < 0.5
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        flat = rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dt).reshape(-1)
+        flat[:3] = (info.min, info.max, 0)
+        return flat.reshape(shape)
+    flat = (rng.standard_normal(int(np.prod(shape))) * 100).astype(dt)
+    bits = flat.view(f"u{dt.itemsize}")
+    flat[:4] = (-0.0, np.inf, -np.inf, np.nan)
+    bits[4:6] = NAN_PAYLOADS[dt.itemsize]
+    return flat.reshape(shape)
+
+
+def fill_scalar(dtype: str, fill_value):
+    """The numpy scalar of a fill value in its JSON form ("NaN", "-Infinity", "0x7ff8...")."""
+    dt = np.dtype(dtype)
+    if isinstance(fill_value, str) and fill_value.startswith("0x"):
+        raw = int(fill_value, 16).to_bytes(dt.itemsize, "little")
+        return np.frombuffer(raw, dt)[0]
+    if isinstance(fill_value, list):
+        return dt.type(complex(*(fill_scalar(f"float{dt.itemsize * 4}", part) for part in fill_value)))
+    named = {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}
+    return dt.type(named.get(fill_value, fill_value))
+
+
+def _case(area: str, label: str, zarr_format: int, **fields) -> InteropCase:
+    case = InteropCase(area, label, zarr_format, **fields)
+    return replace(case, features=_features(case))
+
+
+def _codec_names(codecs) -> set[str]:
+    names = set()
+    for codec in codecs:
+        if codec is None:
+            continue
+        names.add(codec.get("name") or codec["id"])
+        names |= _codec_names(codec.get("configuration", {}).get("codecs", ()))
+    return names
+
+
+def _features(case: InteropCase) -> frozenset[str]:
+    """The tags an engine's capabilities are matched against (catalogue/engines.py)."""
+    tags = {f"format:{case.zarr_format}", f"dtype:{case.dtype}", f"separator:{case.separator}"}
+    tags |= {f"codec:{name}" for name in _codec_names(case.codecs) if name != "bytes"}
+    if any(codec and codec.get("configuration", {}).get("endian") == "big" for codec in case.codecs):
+        tags.add("endian:big")
+    if case.shards is not None:
+        tags |= {"sharding", f"index:{case.index_location}"}
+    if case.order == "F":
+        tags.add("order:F")
+    if isinstance(case.fill_value, str) and case.fill_value.startswith("0x"):
+        tags.add("fill:hex")
+    if case.corruption:
+        tags.add(f"corrupt:{case.corruption}")
+    return frozenset(tags)
+
+
+def _dtype_cases():
+    for zarr_format in (3, 2):
+        codecs = (BYTES,) if zarr_format == 3 else (None,)
+        for dtype in DTYPES:
+            yield _case("dtype", dtype, zarr_format, dtype=dtype, codecs=codecs, fill_value=_zero(dtype))
+
+
+def _zero(dtype: str):
+    kind = np.dtype(dtype).kind
+    return False if kind == "b" else [0.0, 0.0] if kind == "c" else 0.0 if kind == "f" else 0
+
+
+def _codec_cases():
+    for label, codecs in V3_CODECS.items():
+        yield _case("codec", label, 3, codecs=tuple(codecs))
+    for label, compressor in V2_COMPRESSORS.items():
+        yield _case("codec", label, 2, codecs=(compressor,))
+
+
+def _sharding_cases():
+    for location in ("end", "start"):
+        for inner, codecs in (("zstd", (BYTES, _zstd())), ("zstd-crc32c", (BYTES, _zstd(), CRC32C))):
+            yield _case("sharding", f"index-{location}/{inner}", 3, codecs=codecs, shards=SHARD,
+                        index_location=location)
+
+
+V3_FILLS = {"nan": "NaN", "infinity": "Infinity", "-infinity": "-Infinity", "-0.0": -0.0, "hex-nan": HEX_NAN}
+V2_FILLS = {"nan": "NaN", "infinity": "Infinity", "-infinity": "-Infinity", "-0.0": -0.0}
+INT_FILLS = {"int64-min": ("int64", -(2**63)), "int64-max": ("int64", 2**63 - 1), "uint64-max": ("uint64", 2**64 - 1)}
+
+
+def _fill_cases():
+    for zarr_format, fills in ((3, V3_FILLS), (2, V2_FILLS)):
+        codecs = (BYTES,) if zarr_format == 3 else (None,)
+        for label, fill in fills.items():
+            yield _case("fill", label, zarr_format, codecs=codecs, fill_value=fill)
+        for label, (dtype, fill) in INT_FILLS.items():
+            yield _case("fill", label, zarr_format, dtype=dtype, codecs=codecs, fill_value=fill)
+
+
+def _layout_cases():
+    yield _case("separator", "dot", 3, separator=".")
+    yield _case("separator", "slash", 2, codecs=(None,), separator="/")
+    yield _case("order", "F", 2, codecs=(V2_COMPRESSORS["zstd"],), order="F")
+
+
+def _corrupt_cases():
+    yield _case("corrupt", "chunk-under-crc32c", 3, codecs=(BYTES, CRC32C), corruption="chunk")
+    for location in ("end", "start"):
+        yield _case("corrupt", f"shard-index-{location}", 3, codecs=(BYTES, _zstd()), shards=SHARD,
+                    index_location=location, corruption="shard-index")
+
+
+def interop_cases() -> list[InteropCase]:
+    return [*_dtype_cases(), *_codec_cases(), *_sharding_cases(), *_fill_cases(), *_layout_cases(),
+            *_corrupt_cases()]
+
+
+def _cover(case: InteropCase) -> set[str]:
+    """What a case shows: its features, and its codecs once per format."""
+    codecs = {f"v{case.zarr_format}/{tag}" for tag in case.features if tag.startswith("codec:")}
+    return set(case.features) | codecs
+
+
+def representative(cases: list[InteropCase]) -> list[InteropCase]:
+    """A few cases that together show every feature of `cases` at least once, every codec once in
+    each format (greedy set cover): make test's part of the matrix, without the whole grid."""
+    left, chosen = set().union(*(_cover(case) for case in cases)), []
+    while left:
+        best = max(cases, key=lambda case: len(_cover(case) & left))
+        chosen.append(best)
+        left -= _cover(best)
+    return chosen

@@ -1,0 +1,25 @@
+"""Engine adapters: write and read a case's array with one Zarr implementation each.
+
+Declarations (names, capabilities) are in zarrgauge/catalogue/engines.py; an adapter here is
+loaded only when its engine is used, so a missing package costs nothing until then.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from zarrgauge.catalogue.engines import ENGINES
+from zarrgauge.engines.base import Engine
+
+_ADAPTERS = {
+    "zarr-python": "zarrgauge.engines.zarr_python:ZarrPython",
+    "zarrs": "zarrgauge.engines.zarr_python:Zarrs",
+    "tensorstore": "zarrgauge.engines.tensorstore:TensorStore",
+    "zarr2": "zarrgauge.engines.zarr2:Zarr2",
+    "zarrita.js": "zarrgauge.engines.zarrita:Zarrita",
+}
+
+
+def engine(name: str) -> Engine:
+    module, _, attribute = _ADAPTERS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)(ENGINES[name])

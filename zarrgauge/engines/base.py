@@ -1,0 +1,80 @@
+"""What every engine adapter offers, and the batch protocol the interoperability runner drives.
+
+A task is one write (the case's values into its region of a new array at `path`) or one read
+(the whole array at `path`). An in-process engine runs a batch one task at a time; an
+out-of-process engine sends the whole batch to a worker and, when the worker dies, reports the
+tasks it never answered as crashes, so one crash costs one batch.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from zarrgauge.catalogue.engines import EngineSpec
+from zarrgauge.catalogue.interop import InteropCase
+
+MESSAGE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Task:
+    op: str  # "write" or "read"
+    path: Path
+    case: InteropCase
+
+
+@dataclass(frozen=True)
+class Result:
+    status: str  # "done", "error" or "crash"
+    values: np.ndarray | None = None
+    message: str = ""
+
+
+def error_result(error: BaseException) -> Result:
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return Result("error", message=text[:MESSAGE_CHARS])
+
+
+class Engine:
+    """An adapter. Subclasses name the Python package they need and implement write and read."""
+
+    package = ""
+
+    def __init__(self, spec: EngineSpec) -> None:
+        self.spec = spec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def missing(self) -> str | None:
+        """Why this engine cannot run here, or None."""
+        if importlib.util.find_spec(self.package) is None:
+            return f"{self.package} is not installed ({self.spec.install_hint})"
+        return None
+
+    def version(self) -> str:
+        return importlib.metadata.version(self.package)
+
+    def write(self, path: Path, case: InteropCase) -> None:
+        raise NotImplementedError
+
+    def read(self, path: Path, case: InteropCase) -> np.ndarray:
+        raise NotImplementedError
+
+    def run_batch(self, tasks: list[Task]) -> list[Result]:
+        return [self._run(task) for task in tasks]
+
+    def _run(self, task: Task) -> Result:
+        try:
+            if task.op == "write":
+                self.write(task.path, task.case)
+                return Result("done")
+            return Result("done", values=np.asarray(self.read(task.path, task.case)))
+        except Exception as error:  # every failure of the engine is a result of the matrix
+            return error_result(error)

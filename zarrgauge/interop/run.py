@@ -1,0 +1,122 @@
+"""Running the matrix: all writes of an engine in one batch, then all reads of an engine in one
+batch, in a scratch directory of our own that is removed afterwards."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from zarrgauge.catalogue.interop import InteropCase
+from zarrgauge.engines import Engine
+from zarrgauge.engines.base import Result, Task
+from zarrgauge.harness import oracle, progress
+from zarrgauge.interop.corrupt import corrupt
+
+OUTCOMES = ("ok", "mismatch", "error", "unsupported", "crash")
+
+
+@dataclass(frozen=True)
+class Cell:
+    case: InteropCase
+    writer: str
+    reader: str
+    outcome: str
+    message: str = ""
+
+
+@contextmanager
+def scratch_directory() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="zarrgauge-interop-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _copy_path(root: Path, writer: str, case: InteropCase) -> Path:
+    return root / writer / case.id.replace("/", "_")
+
+
+def _unsupported(engine: Engine, role: str, case: InteropCase) -> str | None:
+    reason = engine.spec.unsupported(case.features)
+    return None if reason is None else f"{role} {engine.name}: {reason}"
+
+
+def mismatch(actual: np.ndarray, case: InteropCase) -> str | None:
+    """How what a reader returned differs from the case's values, bit for bit; None if it does not.
+    Byte order is the reader's business: values are compared in native order."""
+    actual = np.asarray(actual)
+    if actual.dtype.byteorder not in "=|":
+        actual = actual.astype(actual.dtype.newbyteorder("="))
+    try:
+        oracle.assert_identical(actual, case.expected())
+    except AssertionError as error:
+        return str(error)
+    return None
+
+
+def _read_cell(case: InteropCase, writer: str, reader: str, result: Result) -> Cell:
+    if result.status == "crash":
+        return Cell(case, writer, reader, "crash", result.message)
+    if case.corruption:
+        if result.status == "error":
+            return Cell(case, writer, reader, "ok", f"refused: {result.message}")
+        return Cell(case, writer, reader, "mismatch", "returned values from corrupted data without an error")
+    if result.status == "error":
+        return Cell(case, writer, reader, "error", f"read: {result.message}")
+    difference = mismatch(result.values, case)
+    return Cell(case, writer, reader, "ok" if difference is None else "mismatch", difference or "")
+
+
+def _write_all(writer: Engine, cases: list[InteropCase], root: Path) -> dict[str, Result]:
+    todo = [case for case in cases if _unsupported(writer, "writer", case) is None]
+    results = writer.run_batch([Task("write", _copy_path(root, writer.name, case), case) for case in todo])
+    for case, result in zip(todo, results):
+        if result.status == "done" and case.corruption:
+            corrupt(_copy_path(root, writer.name, case), case)
+    return {case.id: result for case, result in zip(todo, results)}
+
+
+def _read_all(reader: Engine, pending: list[tuple[InteropCase, str]], root: Path) -> list[Cell]:
+    tasks = [Task("read", _copy_path(root, writer, case), case) for case, writer in pending]
+    results = reader.run_batch(tasks)
+    return [_read_cell(case, writer, reader.name, result) for (case, writer), result in zip(pending, results)]
+
+
+def _cells_without_read(case: InteropCase, writer: Engine, reader: Engine, written: dict[str, Result]) -> Cell | None:
+    """The cell when the reader has nothing to read: unsupported on either side, or a failed write."""
+    reason = _unsupported(writer, "writer", case) or _unsupported(reader, "reader", case)
+    if reason:
+        return Cell(case, writer.name, reader.name, "unsupported", reason)
+    result = written[case.id]
+    if result.status != "done":
+        return Cell(case, writer.name, reader.name, result.status, f"write: {result.message}")
+    return None
+
+
+def run_matrix(cases: list[InteropCase], engines: list[Engine], root: Path, show: bool = True) -> list[Cell]:
+    """Every (case, writer, reader) cell: each writer writes its cases once, each reader reads them all."""
+    cells, written = [], {}
+    with progress.bar("interop: writing", len(engines), "engine", show=show) as bar:
+        for writer in engines:
+            written[writer.name] = _write_all(writer, cases, root)
+            bar.update()
+    with progress.bar("interop: reading", len(engines), "engine", show=show) as bar:
+        for reader in engines:
+            pending = []
+            for writer in engines:
+                for case in cases:
+                    cell = _cells_without_read(case, writer, reader, written[writer.name])
+                    if cell is None:
+                        pending.append((case, writer.name))
+                    else:
+                        cells.append(cell)
+            cells += _read_all(reader, pending, root)
+            bar.update()
+    return cells
