@@ -13,17 +13,20 @@ MAY_IMPORT = {
     "errors": set(),
     "compat": set(),
     "catalogue": {"errors", "compat"},
-    "harness": {"catalogue", "errors", "compat"},
+    "engines": {"catalogue", "errors", "compat"},
+    "harness": {"catalogue", "engines", "errors", "compat"},
     "conformance": {"catalogue", "harness", "errors", "compat"},
+    "interop": {"catalogue", "engines", "harness", "errors", "compat"},
     "testing": set(),
     "gate": {"catalogue", "errors"},
     "asv": {"gate", "catalogue", "errors"},
     "report": {"gate", "catalogue", "errors", "compat"},
-    "cli": {"gate", "asv", "report", "errors"},
+    "cli": {"gate", "asv", "report", "interop", "errors"},
 }
 ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.commands", "zarrgauge.gate.compare", "zarrgauge.report",
              "zarrgauge.report.write", "zarrgauge.asv.commands", "zarrgauge.catalogue.selection",
-             "zarrgauge.catalogue.experiment")
+             "zarrgauge.catalogue.experiment", "zarrgauge.catalogue.engines",
+             "zarrgauge.catalogue.interop", "zarrgauge.interop.command")
 
 
 def _part(path: Path) -> str:

@@ -13,6 +13,7 @@ import sys
 from zarrgauge.asv.commands import add_asv_commands
 from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_USAGE, ZarrgaugeError
 from zarrgauge.gate.commands import add_commands
+from zarrgauge.interop.command import add_interop_command
 from zarrgauge.report.command import add_report_command
 
 
@@ -31,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     add_commands(subparsers)
     add_asv_commands(subparsers)
     add_report_command(subparsers)
+    add_interop_command(subparsers)
     return top
 
 

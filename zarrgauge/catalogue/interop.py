@@ -181,6 +181,8 @@ def _features(case: InteropCase) -> frozenset[str]:
     tags |= {f"codec:{name}" for name in _codec_names(case.codecs) if name != "bytes"}
     if any(codec and codec.get("configuration", {}).get("endian") == "big" for codec in case.codecs):
         tags.add("endian:big")
+    if any(codec and (codec.get("configuration") or codec).get("checksum") for codec in case.codecs):
+        tags.add("zstd-checksum")
     if case.shards is not None:
         tags |= {"sharding", f"index:{case.index_location}"}
     if case.order == "F":

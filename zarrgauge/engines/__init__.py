@@ -20,6 +20,21 @@ _ADAPTERS = {
 }
 
 
+class Unavailable(Engine):
+    """An engine whose adapter cannot load here, and why."""
+
+    def __init__(self, spec, reason: str) -> None:
+        super().__init__(spec)
+        self.reason = reason
+
+    def missing(self) -> str:
+        return self.reason
+
+
 def engine(name: str) -> Engine:
     module, _, attribute = _ADAPTERS[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)(ENGINES[name])
+    try:
+        adapter = getattr(importlib.import_module(module), attribute)
+    except ImportError as error:
+        return Unavailable(ENGINES[name], f"{error.name or error} is not installed ({ENGINES[name].install_hint})")
+    return adapter(ENGINES[name])

@@ -7,10 +7,17 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def _shown(value) -> str:
+    """A value as a message shows it; floats with their bits, since NaNs differ only there."""
+    if np.asarray(value).dtype.kind in "fc":
+        return f"{value!r} (bits {np.asarray(value).tobytes()[::-1].hex()})"
+    return repr(value)
+
+
 def _describe_first_mismatch(actual: np.ndarray, expected: np.ndarray, differs: np.ndarray) -> str:
     where = tuple(int(i) for i in np.argwhere(differs)[0]) if differs.ndim else ()
     return (f"{int(differs.sum())} of {differs.size} elements differ; first at {where}: "
-            f"got {actual[where]!r}, expected {expected[where]!r}")
+            f"got {_shown(actual[where])}, expected {_shown(expected[where])}")
 
 
 def _bits(values: np.ndarray) -> np.ndarray:

@@ -100,17 +100,18 @@ def _cells_without_read(case: InteropCase, writer: Engine, reader: Engine, writt
     return None
 
 
-def run_matrix(cases: list[InteropCase], engines: list[Engine], root: Path, show: bool = True) -> list[Cell]:
+def run_matrix(cases: list[InteropCase], writers: list[Engine], readers: list[Engine], root: Path,
+               show: bool = True) -> list[Cell]:
     """Every (case, writer, reader) cell: each writer writes its cases once, each reader reads them all."""
     cells, written = [], {}
-    with progress.bar("interop: writing", len(engines), "engine", show=show) as bar:
-        for writer in engines:
+    with progress.bar("interop: writing", len(writers), "engine", show=show) as bar:
+        for writer in writers:
             written[writer.name] = _write_all(writer, cases, root)
             bar.update()
-    with progress.bar("interop: reading", len(engines), "engine", show=show) as bar:
-        for reader in engines:
+    with progress.bar("interop: reading", len(readers), "engine", show=show) as bar:
+        for reader in readers:
             pending = []
-            for writer in engines:
+            for writer in writers:
                 for case in cases:
                     cell = _cells_without_read(case, writer, reader, written[writer.name])
                     if cell is None:

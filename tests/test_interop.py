@@ -1,0 +1,141 @@
+"""The interoperability matrix's own machinery: cases, capabilities, classification of cells,
+out-of-process crashes, the report and the command line."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from zarrgauge.catalogue.engines import ENGINES, EngineSpec
+from zarrgauge.catalogue.interop import _cover, fill_scalar, interop_cases, representative
+from zarrgauge.cli import main
+from zarrgauge.engines import engine
+from zarrgauge.engines.outofprocess import OutOfProcessEngine
+from zarrgauge.engines.zarr_python import ZarrPython
+from zarrgauge.errors import EXIT_USAGE
+from zarrgauge.interop.report import as_json, as_markdown
+from zarrgauge.interop.run import run_matrix, scratch_directory
+
+CASES = {case.id: case for case in interop_cases()}
+
+
+class ReturnsExpected(ZarrPython):
+    """Reads nothing: answers with the case's expected values, as a reader that skips checksums might."""
+
+    def read(self, path, case):
+        return case.expected()
+
+
+class FlipsOneValue(ZarrPython):
+    def read(self, path, case):
+        values = super().read(path, case)
+        values.reshape(-1)[-1] = values.reshape(-1)[0]
+        return values
+
+
+def _cells(reader_class, case_ids):
+    writer = engine("zarr-python")
+    reader = reader_class(EngineSpec("broken", "a deliberately broken reader"))
+    with scratch_directory() as root:
+        return {cell.case.id: cell for cell in run_matrix([CASES[i] for i in case_ids], [writer], [reader], root,
+                                                          show=False)}
+
+
+def test_a_reader_that_accepts_corrupted_data_is_a_silent_mismatch():
+    cells = _cells(ReturnsExpected, ["v3/corrupt/chunk-under-crc32c", "v3/codec/gzip"])
+    assert cells["v3/corrupt/chunk-under-crc32c"].outcome == "mismatch"
+    assert cells["v3/codec/gzip"].outcome == "ok"
+
+
+def test_a_reader_that_refuses_corrupted_data_is_ok():
+    cells = _cells(ZarrPython, ["v3/corrupt/chunk-under-crc32c", "v3/corrupt/shard-index-start",
+                                "v3/corrupt/shard-index-end"])
+    assert {cell.outcome for cell in cells.values()} == {"ok"}
+    assert all(cell.message.startswith("refused") for cell in cells.values())
+
+
+def test_one_wrong_element_is_a_mismatch_naming_it():
+    cell = _cells(FlipsOneValue, ["v3/dtype/int32"])["v3/dtype/int32"]
+    assert cell.outcome == "mismatch" and "(6, 4)" in cell.message
+
+
+def test_capabilities_match_single_features_and_combinations():
+    spec = EngineSpec("x", "", {"dtype:float16": "none", "format:2+zstd-checksum": "no"})
+    assert spec.unsupported(frozenset({"dtype:float16", "format:3"})) == "dtype:float16: none"
+    assert spec.unsupported(frozenset({"format:3", "zstd-checksum"})) is None
+    assert "format:2+zstd-checksum" in spec.unsupported(frozenset({"format:2", "zstd-checksum"}))
+
+
+def test_the_representative_cases_show_every_feature_and_codec_of_the_grid():
+    every = set().union(*(_cover(case) for case in CASES.values()))
+    assert set().union(*(_cover(case) for case in representative(list(CASES.values())))) == every
+    assert len(representative(list(CASES.values()))) < len(CASES) / 2
+
+
+def test_every_case_reads_back_partly_fill_and_the_fill_keeps_its_bits():
+    case = CASES["v3/fill/hex-nan"]
+    expected = case.expected()
+    assert expected.view("u8")[6, 0] == 0x7FF8000000000001
+    assert fill_scalar("complex64", ["NaN", -0.0]).imag.tobytes() == np.float32(-0.0).tobytes()
+
+
+CRASHES_ON_SECOND = textwrap.dedent("""
+    import json, os, sys
+    for number, task in enumerate(json.load(open(sys.argv[1]))):
+        if task["path"].endswith("crash"):
+            os._exit(3)
+        print(json.dumps({"status": "error", "message": "worker saw " + task["op"]}), flush=True)
+""")
+
+
+class CrashingWorker(OutOfProcessEngine):
+    def __init__(self, spec, script):
+        super().__init__(spec)
+        self.script = script
+
+    def command(self):
+        return [sys.executable, str(self.script)]
+
+
+def test_a_worker_that_dies_costs_one_task_and_the_rest_still_run(tmp_path):
+    script = tmp_path / "worker.py"
+    script.write_text(CRASHES_ON_SECOND)
+    from zarrgauge.engines.base import Task
+
+    case = CASES["v3/codec/gzip"]
+    tasks = [Task("read", tmp_path / name, case) for name in ("a", "crash", "b")]
+    results = CrashingWorker(EngineSpec("crashy", ""), script).run_batch(tasks)
+    assert [result.status for result in results] == ["error", "crash", "error"]
+    assert "exited with status 3" in results[1].message
+
+
+def test_the_report_groups_problems_by_reader_with_a_reproduction():
+    cells = _cells(FlipsOneValue, ["v3/dtype/int32", "v3/dtype/int16"])
+    document = as_json(list(cells.values()), {"zarr-python": {"description": "", "missing": None,
+                                                               "version": "3.4.2"}}, 1.0)
+    text = as_markdown(json.loads(json.dumps(document)))
+    assert "broken reading: mismatch, 2 cell(s)" in text
+    assert "zarrgauge interop --case v3/dtype/int32 --writers zarr-python --readers broken" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--writers", "zarr-js"], "unknown engine zarr-js"),
+    (["--case", "v9/nothing"], "no case id contains"),
+])
+def test_bad_options_are_one_line_and_exit_4(args, message, capsys, tmp_path):
+    assert main(["interop", "-o", str(tmp_path), *args]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_one_cell_from_the_command_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "zarrgauge.cli", "interop", "--case", "v3/codec/gzip",
+                             "--writers", "zarr-python", "--readers", "tensorstore", "-o", str(tmp_path)],
+                            capture_output=True, text=True, check=True)
+    document = json.loads((tmp_path / "interop.json").read_text())
+    assert [cell["outcome"] for cell in document["cells"]] == ["ok"], result.stdout
+    assert set(document["engines"]) == {"zarr-python", "tensorstore"}
+    assert ENGINES["tensorstore"].description in (tmp_path / "interop.md").read_text()
