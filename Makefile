@@ -101,7 +101,7 @@ venv: $(STAMP)
 AZURITE_INSTALL := npm install --no-audit --no-fund --silent --prefix $(VENV)/node azurite@3
 $(STAMP): pyproject.toml
 	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,engines]'
 	@if command -v npm >/dev/null; then \
 		echo "$(AZURITE_INSTALL)"; $(AZURITE_INSTALL) || echo "zarrgauge: npm failed: the Azure cases will be skipped"; \
 	else echo "zarrgauge: no npm on PATH: the Azure cases will be skipped"; fi

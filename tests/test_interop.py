@@ -63,10 +63,12 @@ def test_one_wrong_element_is_a_mismatch_naming_it():
 
 
 def test_capabilities_match_single_features_and_combinations():
-    spec = EngineSpec("x", "", {"dtype:float16": "none", "format:2+zstd-checksum": "no"})
-    assert spec.unsupported(frozenset({"dtype:float16", "format:3"})) == "dtype:float16: none"
-    assert spec.unsupported(frozenset({"format:3", "zstd-checksum"})) is None
-    assert "format:2+zstd-checksum" in spec.unsupported(frozenset({"format:2", "zstd-checksum"}))
+    spec = EngineSpec("x", "", {"dtype:float16": "none", "format:2+zstd-checksum": "no", "write@sharding": "r/o"})
+    assert spec.unsupported(frozenset({"dtype:float16", "format:3"}), "read") == "dtype:float16: none"
+    assert spec.unsupported(frozenset({"format:3", "zstd-checksum"}), "write") is None
+    assert "format:2+zstd-checksum" in spec.unsupported(frozenset({"format:2", "zstd-checksum"}), "read")
+    assert spec.unsupported(frozenset({"sharding"}), "read") is None
+    assert spec.unsupported(frozenset({"sharding"}), "write") == "write@sharding: r/o"
 
 
 def test_the_representative_cases_show_every_feature_and_codec_of_the_grid():

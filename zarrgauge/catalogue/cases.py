@@ -12,9 +12,12 @@ defaults and timing the operations that the varied thing affects:
            pattern and the write (arrays that fit in memory only: the S3 server keeps objects in memory).
 - concurrency (only when values are selected): the series' many-chunk full read on every client
            and network, at each `async.concurrency`.
+- engines (only when other engines are selected): every family's default layout and sharded
+           layout, v3 on the local store, read by each engine (the same stored bytes zarr-python
+           reads) and written by it.
 
 A remote case's id names its network unless it is `none`, and its concurrency when it sets one,
-so the ids of a run at the defaults never change.
+and any case names its engine unless it is zarr-python, so the ids of a run at the defaults never change.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
@@ -50,6 +54,9 @@ NODE_OPERATIONS = ("create_hierarchy", "list_hierarchy", "open_hierarchy", "open
 REMOTE_NODE_OPERATIONS = ("list_hierarchy", "open_hierarchy", "open_consolidated")
 CONCURRENCY_FAMILY, CONCURRENCY_LAYOUT, CONCURRENCY_OPERATION = "seasonal-series", "balanced", "read_full"
 CONCURRENCY_MARK = "/concurrency="  # in the id of every case of the concurrency sweep
+ENGINE_MARK = "/engine="  # in the id of every case another engine than zarr-python runs
+ENGINE_LAYOUTS = ("balanced", "sharded")
+ENGINE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
 
 
 def _remote_suffix(network: str, concurrency: int | None) -> str:
@@ -68,15 +75,17 @@ class ArrayCase:
     operations: frozenset[str] = field(compare=False)
     network: str = DEFAULT_NETWORK  # between client and server, for remote stores
     concurrency: int | None = None  # zarr's async.concurrency while timed; None: zarr's default
+    engine: str = DEFAULT_ENGINE  # the implementation that reads and writes (catalogue/engines.py)
 
     @property
     def stored_id(self) -> str:
-        """What the case stores: cases that differ only in network or concurrency share one array."""
+        """What the case stores: cases that differ only in network, concurrency or engine share one array."""
         return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
 
     @property
     def id(self) -> str:
-        return self.stored_id + _remote_suffix(self.network, self.concurrency)
+        engine = "" if self.engine == DEFAULT_ENGINE else f"{ENGINE_MARK}{self.engine}"
+        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine
 
     @property
     def source(self) -> Source:
@@ -157,12 +166,25 @@ def _remote_sweeps(family: Family, tier: str, networks: tuple[str, ...], concurr
                                         network, concurrency)
 
 
+def _engine_sweeps(family: Family, tier: str, engines: tuple[str, ...]):
+    """ArrayCases of the engine sweep of one family: the engines other than zarr-python."""
+    source = Source(family, family.shapes[tier], SEED)
+    if not source.fits_in_memory:
+        return
+    ops = frozenset(family_operations(family, source) & set(ENGINE_OPERATIONS))
+    codec = CODECS[DEFAULT_CODEC]
+    for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in ENGINE_LAYOUTS):
+        for engine in engines:
+            if engine != DEFAULT_ENGINE:
+                yield ArrayCase(family, layout, codec, 3, "local", tier, ops, engine=engine)
+
+
 def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: tuple[str, ...] = (DEFAULT_NETWORK,),
-                concurrencies: tuple[int, ...] = ()) -> list[ArrayCase]:
+                concurrencies: tuple[int, ...] = (), engines: tuple[str, ...] = ()) -> list[ArrayCase]:
     """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
 
     `custom` layouts join the layout sweep of every family of the same rank; remote cases are
-    swept over `networks`, and the concurrency sweep takes `concurrencies`."""
+    swept over `networks`, the concurrency sweep takes `concurrencies`, and the engine sweep `engines`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
         for layout, codec, zarr_format, store, ops in _sweeps(family, tier, custom):
@@ -171,6 +193,7 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
                 case = replace(case, operations=merged[case.id].operations | case.operations)
             merged[case.id] = case
         merged.update((case.id, case) for case in _remote_sweeps(family, tier, networks, concurrencies))
+        merged.update((case.id, case) for case in _engine_sweeps(family, tier, engines))
     return list(merged.values())
 
 

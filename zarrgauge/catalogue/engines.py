@@ -3,7 +3,8 @@
 An engine's capabilities are the features it lacks, each with the reason; a feature is a tag of
 an interoperability case (catalogue/interop.py: `format:2`, `dtype:float16`, `codec:crc32c`,
 `sharding`, `index:start`, `endian:big`, `order:F`, `separator:.`, `fill:hex`), or several joined
-by `+` when only their combination is lacking (`format:2+zstd-checksum`). A case that
+by `+` when only their combination is lacking (`format:2+zstd-checksum`), and prefixed `write@` or
+`read@` when only one direction is (`write@sharding`: reads shards, cannot write them). A case that
 needs a feature an engine lacks is declared unsupported for that engine, never run. The adapters
 that do the writing and reading live in zarrgauge/engines/, one module per engine.
 """
@@ -26,10 +27,13 @@ class EngineSpec:
     benchmarked: bool = True
     install_hint: str = ""
 
-    def unsupported(self, features: frozenset[str]) -> str | None:
-        """Why this engine cannot run a case with these features, or None when it can."""
-        reasons = [f"{lacked}: {reason}" for lacked, reason in self.lacks.items()
-                   if set(lacked.split("+")) <= features]
+    def unsupported(self, features: frozenset[str], role: str) -> str | None:
+        """Why this engine cannot `role` ("write" or "read") a case with these features, or None."""
+        reasons = []
+        for lacked, reason in self.lacks.items():
+            only, _, tags = lacked.rpartition("@")
+            if only in ("", role) and set(tags.split("+")) <= features:
+                reasons.append(f"{lacked}: {reason}")
         return "; ".join(reasons) or None
 
 
@@ -48,10 +52,12 @@ ENGINES = {spec.name: spec for spec in (
                {"format:3": "zarr-python 2 writes and reads zarr v2 only"},
                out_of_process=True, benchmarked=False,
                install_hint="make interop builds it in .venv/engines/zarr2"),
-    EngineSpec("zarrita.js", "zarrita (JavaScript) under node",
+    EngineSpec("zarrita.js", "zarrita (JavaScript) under node, @zarrita/storage's FileSystemStore",
                {"dtype:float16": "no Float16Array in node 20",
                 "dtype:complex64": "no complex data types", "dtype:complex128": "no complex data types",
-                "dtype:string": "not compared"},
+                "dtype:string": "not compared",
+                "write@format:2": "create() writes v3 only", "write@sharding": "no writes to sharded arrays",
+                "write@codec:gzip": "no gzip encoder", "write@codec:crc32c": "no crc32c encoder"},
                out_of_process=True, benchmarked=False,
                install_hint="needs node and npm; make interop installs zarrita into .venv/node"),
 )}

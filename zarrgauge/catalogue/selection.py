@@ -1,4 +1,4 @@
-"""Which cases a run takes: tier, families, codecs, formats, stores, networks, concurrencies,
+"""Which cases a run takes: tier, families, codecs, formats, stores, networks, engines, concurrencies,
 case-id globs and extra chunk layouts, parsed and validated here for both runners (pytest's options, asv's environment).
 
 Every value comes from an option or, when the option is not given, from its ZARRGAUGE_
@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE, engine_names
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
@@ -49,6 +50,9 @@ CHOICE_OPTIONS = (
            "which run only when named)", BENCHMARK_STORES),
     Option("zarr_network", "ZARRGAUGE_NETWORK", "comma-separated networks between the object-storage clients "
            f"and their server, each a latency and bandwidth (default {DEFAULT_NETWORK})", tuple(PROFILES)),
+    Option("zarr_engine", "ZARRGAUGE_ENGINE", "comma-separated engines that read and write: each other engine "
+           f"runs the default and sharded layouts of every family, v3, local store (default {DEFAULT_ENGINE})",
+           engine_names(benchmarked=True)),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
                      "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")
@@ -79,6 +83,7 @@ class Selection:
     layouts: tuple[Layout, ...] = ()  # extra layouts from --zarr-chunks
     networks: tuple[str, ...] = (DEFAULT_NETWORK,)
     concurrencies: tuple[int, ...] = ()  # the concurrency sweep's values; none: no sweep
+    engines: tuple[str, ...] = (DEFAULT_ENGINE,)
 
     @classmethod
     def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
@@ -90,6 +95,7 @@ class Selection:
         selection = cls((chosen["zarr_tier"] or ("quick",))[0], chosen["zarr_family"], chosen["zarr_codec"],
                         chosen["zarr_format"], chosen["zarr_store"],
                         networks=chosen["zarr_network"] or (DEFAULT_NETWORK,),
+                        engines=chosen["zarr_engine"] or (DEFAULT_ENGINE,),
                         concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
         selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
         return _with_globs(selection, _items(raw["zarr_case"]))
@@ -105,7 +111,8 @@ class Selection:
             return False
         checks = [(self.formats, str(case.zarr_format)), (self.stores, case.store)]
         if isinstance(case, ArrayCase):
-            checks += [(self.families, case.family.name), (self.codecs, case.codec.name)]
+            checks += [(self.families, case.family.name), (self.codecs, case.codec.name),
+                       (self.engines, case.engine)]
         return all(not wanted or value in wanted for wanted, value in checks)
 
     def array_cases(self, operation: str | None = None) -> list[ArrayCase]:
@@ -114,13 +121,15 @@ class Selection:
                 if (operation is None or operation in case.operations) and self.wants(case)]
 
     def unfiltered_array_cases(self) -> list[ArrayCase]:
-        return array_cases(self.tier, self.layouts, self.networks, self.concurrencies)
+        return array_cases(self.tier, self.layouts, self.networks, self.concurrencies, self.engines)
 
     def node_cases(self, operation: str | None = None) -> list[NodeCase]:
         """Hierarchy and attribute cases, those that time `operation` when one is named; they belong
-        to no data family, so a family filter leaves none."""
-        return [] if self.families else [case for case in node_cases(self.tier, self.networks) if self.wants(case)
-                                         and (operation is None or operation in case.operations)]
+        to no data family, so a family filter leaves none; zarr-python alone runs them."""
+        if self.families or DEFAULT_ENGINE not in self.engines:
+            return []
+        return [case for case in node_cases(self.tier, self.networks) if self.wants(case)
+                and (operation is None or operation in case.operations)]
 
 
 def _choices(option: Option, text: str | None) -> tuple[str, ...]:

@@ -67,6 +67,14 @@ class Engine:
     def read(self, path: Path, case: InteropCase) -> np.ndarray:
         raise NotImplementedError
 
+    def bench_array(self, array):
+        """The stored zarr array as this engine reads and writes it, to time: indexed like numpy."""
+        raise NotImplementedError(f"{self.name} is not benchmarked")
+
+    def bench_info(self) -> dict:
+        """What the results need to interpret this engine's times: version, threads."""
+        return {"engine": self.name, "engine_version": self.version()}
+
     def run_batch(self, tasks: list[Task]) -> list[Result]:
         return [self._run(task) for task in tasks]
 

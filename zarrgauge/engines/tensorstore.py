@@ -3,6 +3,7 @@ the cache pool off so that every read reaches the files."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import tensorstore as ts
 
 from zarrgauge.catalogue.interop import InteropCase
 from zarrgauge.engines.base import Engine
+from zarrgauge.engines.zarr_python import local_root
 
 NO_CACHE = {"cache_pool": {"total_bytes_limit": 0}}
 
@@ -31,3 +33,25 @@ class TensorStore(Engine):
 
     def read(self, path: Path, case: InteropCase) -> np.ndarray:
         return ts.open(spec(path, case.zarr_format), open=True, read=True).result().read().result()
+
+    def bench_array(self, array) -> TensorStoreArray:
+        opened = ts.open(spec(local_root(array), array.metadata.zarr_format), open=True, read=True, write=True)
+        return TensorStoreArray(opened.result())
+
+    def bench_info(self) -> dict:
+        """tensorstore's default thread pools are as large as the machine has cores."""
+        return {**super().bench_info(), "engine_threads": os.cpu_count()}
+
+
+class TensorStoreArray:
+    """A TensorStore indexed as the timed operations index a zarr array: reads return numpy arrays
+    and writes finish before they return."""
+
+    def __init__(self, store: ts.TensorStore) -> None:
+        self.store = store
+
+    def __getitem__(self, selection) -> np.ndarray:
+        return self.store[selection].read().result()
+
+    def __setitem__(self, selection, values) -> None:
+        self.store[selection].write(values).result()

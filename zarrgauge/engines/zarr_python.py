@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import zarr
 import zarr.storage
+from zarr.storage import WrapperStore
 
 from zarrgauge.catalogue.interop import InteropCase, fill_scalar
 from zarrgauge.engines.base import Engine
@@ -32,9 +34,23 @@ def create_args(case: InteropCase) -> dict:
             "chunk_key_encoding": meta["chunk_key_encoding"]}
 
 
+def local_root(array: zarr.Array) -> Path:
+    """The directory of an array on a local store, under any wrappers (the counting store)."""
+    store = array.store
+    while isinstance(store, WrapperStore):
+        store = store._store
+    return Path(store.root)
+
+
 class ZarrPython(Engine):
     package = "zarr"
     config: dict = {}
+
+    def bench_array(self, array: zarr.Array) -> zarr.Array:
+        return array
+
+    def bench_info(self) -> dict:
+        return {**super().bench_info(), "engine_threads": zarr.config.get("threading.max_workers")}
 
     def write(self, path: Path, case: InteropCase) -> None:
         with zarr.config.set(self.config):
@@ -57,6 +73,17 @@ class Zarrs(ZarrPython):
 
     package = "zarrs"
     config = {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True}
+
+    def bench_array(self, array: zarr.Array) -> zarr.Array:
+        """Reopened on the bare local store: zarrs reads and writes the files itself, in Rust."""
+        with zarr.config.set(self.config):
+            opened = zarr.open_array(zarr.storage.LocalStore(local_root(array)), mode="r+")
+        self.check_pipeline(opened)
+        return opened
+
+    def bench_info(self) -> dict:
+        threads = zarr.config.get("threading.max_workers") or os.cpu_count()
+        return {"engine": self.name, "engine_version": self.version(), "engine_threads": threads}
 
     def check_pipeline(self, array: zarr.Array) -> None:
         pipeline = type(array._async_array.codec_pipeline)

@@ -21,6 +21,7 @@ import pytest
 
 from zarrgauge import compat
 from zarrgauge.catalogue.cases import NODE_OPERATIONS, ArrayCase
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
@@ -29,6 +30,7 @@ from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.bucket import user_bucket
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.timing import case_engine
 
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
@@ -149,6 +151,14 @@ class Session:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if self.selection.tier == "full" and not session.config.option.collectonly:
             _check_free_space(_cases(session.items), self.scratch_parent)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A case of an engine that is not installed here is skipped, with the reason."""
+        case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+        if case is not None and case.engine != DEFAULT_ENGINE:
+            missing = case_engine(case.engine).missing()
+            if missing:
+                pytest.skip(f"engine {case.engine}: {missing}")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):

@@ -5,6 +5,7 @@ Store creation, data generation and oracle checks stay outside the timed region.
 
 from __future__ import annotations
 
+import functools
 import tracemalloc
 from collections.abc import Callable
 
@@ -12,7 +13,9 @@ import numpy as np
 import zarr
 
 from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.engines import Engine, engine
 from zarrgauge.harness import arrays, oracle
 from zarrgauge.harness.conditions import timed_conditions
 from zarrgauge.harness.counting_store import CountingStore
@@ -32,15 +35,32 @@ def _returned_bytes(result) -> int:
     return sum(_returned_bytes(part) for part in result)
 
 
+@functools.cache
+def case_engine(name: str) -> Engine:
+    return engine(name)
+
+
+def engine_info(case: ArrayCase) -> dict:
+    """The engine, its version and threads; nothing for zarr-python, so its results stay as they were."""
+    return {} if case.engine == DEFAULT_ENGINE else case_engine(case.engine).bench_info()
+
+
+def engine_view(case: ArrayCase, array: zarr.Array):
+    """What the timed operation indexes: the zarr array itself, or the same stored array through another engine."""
+    return array if case.engine == DEFAULT_ENGINE else case_engine(case.engine).bench_array(array)
+
+
 def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> None:
-    """Time catalogue operation `name` on a filled array, then compare with the oracle."""
+    """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
+    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics."""
     op = OPERATIONS[name]
     args = op.prepare(case.source, case.layout)
     benchmark.group = case.group(name)
-    benchmark.extra_info.update(case_info(case, array), operation=name)
-    result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, array, args))
+    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case))
+    view = engine_view(case, array)
+    result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
     oracle.assert_matches(result, op.expect(case.source, args), case.atol)
-    if not records_metrics(benchmark):
+    if not records_metrics(benchmark) or case.engine != DEFAULT_ENGINE:
         return
     returned = _returned_bytes(result)
     metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
@@ -96,17 +116,19 @@ class _WritePasses:
 
     def __init__(self, case: ArrayCase, scratch: Scratch, regions: list) -> None:
         self.case, self.scratch, self.regions = case, scratch, regions
-        self.store, self.array, self.next_region = None, None, 0
+        self.store, self.array, self.view, self.next_region = None, None, None, 0
 
-    def next_write(self) -> tuple[zarr.Array, object, np.ndarray]:
-        """The array, region and values of the next round, the values generated here, untimed."""
+    def next_write(self) -> tuple[object, object, np.ndarray]:
+        """The array (through the case's engine), region and values of the next round, the values
+        generated here, untimed."""
         if self.next_region == 0:
             self.close()
             self.store = new_store(self.case.store, self.scratch)
             self.array = arrays.create(self.case, counted(self.store, self.case.store, self.scratch))
+            self.view = engine_view(self.case, self.array)
         region = self.regions[self.next_region]
         self.next_region = (self.next_region + 1) % len(self.regions)
-        return self.array, region, self.case.source.read(region)
+        return self.view, region, self.case.source.read(region)
 
     def setup(self) -> tuple[tuple, dict]:
         """pytest-benchmark's setup of one round: the arguments of _write_region."""
@@ -136,9 +158,9 @@ def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str) -> None:
         benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()
     arrays.check_contents(case, array)
-    benchmark.extra_info.update(case_info(case, array), operation=name,
+    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case),
                                 write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
-    if records_metrics(benchmark):
+    if records_metrics(benchmark) and case.engine == DEFAULT_ENGINE:
         benchmark.extra_info.update(_write_pass_metrics(passes))
     passes.close()
 
@@ -152,4 +174,4 @@ def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
         _write_region(*first)
         passes.complete_pass()
 
-    return deterministic_metrics(first[0].store, whole_pass)
+    return deterministic_metrics(passes.array.store, whole_pass)

@@ -44,8 +44,8 @@ def _copy_path(root: Path, writer: str, case: InteropCase) -> Path:
 
 
 def _unsupported(engine: Engine, role: str, case: InteropCase) -> str | None:
-    reason = engine.spec.unsupported(case.features)
-    return None if reason is None else f"{role} {engine.name}: {reason}"
+    reason = engine.spec.unsupported(case.features, role)
+    return None if reason is None else f"{role}r {engine.name}: {reason}"
 
 
 def mismatch(actual: np.ndarray, case: InteropCase) -> str | None:
@@ -75,7 +75,7 @@ def _read_cell(case: InteropCase, writer: str, reader: str, result: Result) -> C
 
 
 def _write_all(writer: Engine, cases: list[InteropCase], root: Path) -> dict[str, Result]:
-    todo = [case for case in cases if _unsupported(writer, "writer", case) is None]
+    todo = [case for case in cases if _unsupported(writer, "write", case) is None]
     results = writer.run_batch([Task("write", _copy_path(root, writer.name, case), case) for case in todo])
     for case, result in zip(todo, results):
         if result.status == "done" and case.corruption:
@@ -91,7 +91,7 @@ def _read_all(reader: Engine, pending: list[tuple[InteropCase, str]], root: Path
 
 def _cells_without_read(case: InteropCase, writer: Engine, reader: Engine, written: dict[str, Result]) -> Cell | None:
     """The cell when the reader has nothing to read: unsupported on either side, or a failed write."""
-    reason = _unsupported(writer, "writer", case) or _unsupported(reader, "reader", case)
+    reason = _unsupported(writer, "write", case) or _unsupported(reader, "read", case)
     if reason:
         return Cell(case, writer.name, reader.name, "unsupported", reason)
     result = written[case.id]

@@ -1,0 +1,76 @@
+"""The zarr2 engine's worker: run by the Python of the zarr 2 environment, never importing zarrgauge.
+
+    python zarr2_worker.py TASKS_FILE    # one JSON answer line per task, in order, on stdout
+    python zarr2_worker.py --version     # the zarr version of this environment
+
+The protocol is zarrgauge/engines/outofprocess.py's: a write creates the array with zarr 2's own
+API from the .zarray document in "metadata" and writes the values file into "region"; a read
+writes the whole array to "out". Values travel as raw little-endian C-order bytes, bool as uint8.
+"""
+
+import json
+import sys
+
+import numcodecs
+import numpy as np
+import zarr
+
+NAMED_FLOATS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+def exchange_dtype(dtype):
+    dt = np.dtype(dtype)
+    return np.dtype("u1") if dt.kind == "b" else dt.newbyteorder("<")
+
+
+def fill_value(value):
+    """A .zarray fill value from its JSON form: "NaN", "Infinity", "-Infinity", a number, or [re, im]."""
+    if isinstance(value, list):
+        return complex(*(fill_value(part) for part in value))
+    return NAMED_FLOATS.get(value, value) if isinstance(value, str) else value
+
+
+def write(task):
+    meta = task["metadata"]
+    compressor = meta["compressor"]
+    array = zarr.open_array(
+        task["path"], mode="w-", shape=tuple(meta["shape"]), chunks=tuple(meta["chunks"]), dtype=meta["dtype"],
+        compressor=None if compressor is None else numcodecs.get_codec(dict(compressor)),
+        fill_value=fill_value(meta["fill_value"]), order=meta["order"], filters=meta["filters"],
+        dimension_separator=meta["dimension_separator"])
+    region = tuple(slice(start, stop) for start, stop in task["region"])
+    values = np.fromfile(task["values"], dtype=exchange_dtype(task["dtype"]))
+    if np.dtype(task["dtype"]).kind == "b":
+        values = values.astype(bool)
+    array[region] = values.reshape([stop - start for start, stop in task["region"]])
+
+
+def read(task):
+    array = zarr.open_array(task["path"], mode="r")
+    # The runner reads the out file as the case's dtype and shape: anything else must be an error here.
+    native = array.dtype.newbyteorder("=")
+    if native != np.dtype(task["dtype"]).newbyteorder("=") or list(array.shape) != task["shape"]:
+        raise TypeError(f"the array is {native} {list(array.shape)}, the case {task['dtype']} {task['shape']}")
+    np.ascontiguousarray(array[...]).astype(exchange_dtype(task["dtype"])).tofile(task["out"])
+
+
+def main():
+    if sys.argv[1:] == ["--version"]:
+        print(zarr.__version__)
+        return
+    answers = sys.stdout
+    sys.stdout = sys.stderr  # whatever zarr or numcodecs might print must not pass for an answer
+    with open(sys.argv[1]) as tasks_file:
+        tasks = json.load(tasks_file)
+    for task in tasks:
+        try:
+            (write if task["op"] == "write" else read)(task)
+            answer = {"status": "done"}
+        except Exception as error:  # one failed task is one error cell; the batch goes on
+            answer = {"status": "error", "message": f"{type(error).__name__}: {error}"}
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
+
+
+if __name__ == "__main__":
+    main()
