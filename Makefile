@@ -3,6 +3,7 @@
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # make findings: run each docs/findings/*.py reproducer against this zarr and print which bugs it has.
+# make interop: every engine writes, every engine reads: results/interop.md and results/interop.json.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
 PYTHON ?= $(shell scripts/find-python)
@@ -16,7 +17,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network test conformance findings venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network test conformance findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -41,6 +42,18 @@ conformance: $(STAMP)
 # The unreported upstream bugs (docs/findings.md), one script each: a table, never a failure.
 findings: $(STAMP)
 	$(PY) scripts/findings
+
+# The whole writer x reader matrix; engines that could not be installed are skipped and named.
+interop: $(STAMP) engines
+	@mkdir -p results
+	@start=$$(date +%s); $(PY) -m zarrgauge.cli interop -o results $(ARGS) && \
+	echo "zarrgauge: make interop took $$(( $$(date +%s) - start )) s"
+
+# The optional engines: zarr 2 in its own venv, zarrita.js from npm. Each says why when it cannot
+# install, and is then skipped; neither stops make.
+engines:
+	@scripts/install-engine-zarr2 $(VENV)
+	@scripts/install-engine-zarrita $(VENV)
 
 # asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
 ASV := $(VENV)/bin/asv
@@ -105,6 +118,7 @@ $(STAMP): pyproject.toml
 	@if command -v npm >/dev/null; then \
 		echo "$(AZURITE_INSTALL)"; $(AZURITE_INSTALL) || echo "zarrgauge: npm failed: the Azure cases will be skipped"; \
 	else echo "zarrgauge: no npm on PATH: the Azure cases will be skipped"; fi
+	@$(MAKE) --no-print-directory engines
 	@touch $(STAMP)
 
 clean-venv:

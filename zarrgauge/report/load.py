@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zarrgauge.catalogue.cases import CONCURRENCY_MARK
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import format_shape
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
@@ -36,6 +37,8 @@ class Record:
     concurrency: int | None = None  # zarr's async.concurrency while timed (None in older results)
     peak_in_flight: int | None = None  # requests in flight at the wire while timed, at most (remote stores)
     swept: bool = False  # a case of the concurrency sweep
+    engine: str = DEFAULT_ENGINE
+    samples: tuple[float, ...] = field(default=(), compare=False, repr=False)  # every round's seconds
 
     @property
     def layout_label(self) -> str:
@@ -68,13 +71,15 @@ def operations(records: list[Record], family: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Run:
-    """One results file: its label, tier, raw benchmarks (for the gate's comparison) and records."""
+    """One results file: its label, tier, raw benchmarks (for the gate's comparison) and records:
+    zarr-python's in `records`, which every section but the engines' reads, and every engine's."""
 
     path: Path
     label: str
     tier: str
     benchmarks: list[dict]
     records: list[Record]
+    engine_records: list[Record] = field(default_factory=list)
 
 
 def wire_requests(info: dict) -> int:
@@ -92,7 +97,8 @@ def _record(bench: dict) -> Record | None:
         info["tier"], bench["stats"]["median"], info["compression_ratio"],
         sum(value for key, value in info.items() if key.startswith("store_")),
         wire_requests(info), info.get("network", DEFAULT_NETWORK),
-        info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"])
+        info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"],
+        info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())))
 
 
 def _label(path: Path, machine_info: dict) -> str:
@@ -114,4 +120,5 @@ def load_run(path: str) -> Run:
     machine_info = json.loads(Path(path).read_text())["machine_info"]
     machine_info = machine_info if isinstance(machine_info, dict) else {}
     tier = machine_info.get("zarrgauge", {}).get("tier") or (records[0].tier if records else "quick")
-    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, records)
+    own = [record for record in records if record.engine == DEFAULT_ENGINE]
+    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, records)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zarrgauge.gate.compare import Comparison, compare_runs
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from zarrgauge.report.engines import engine_advice, engines_section
 from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
@@ -35,7 +36,9 @@ def recommendations(run: Run) -> list[Block]:
         return blocks + [Paragraph("These results time no family and access pattern with two or more choices.")]
     for family in dict.fromkeys(rec.family for rec in found):
         mine = [rec for rec in found if rec.family == family]
-        blocks += [Heading(family, 3), Bullets([sentence(rec) for rec in mine]), Table(TABLE_HEADER, table_rows(mine))]
+        advice = engine_advice(run.engine_records, family)
+        bullets = [sentence(rec) for rec in mine] + ([advice] if advice else [])
+        blocks += [Heading(family, 3), Bullets(bullets), Table(TABLE_HEADER, table_rows(mine))]
     return blocks
 
 
@@ -105,6 +108,6 @@ def _percent(base: float, head: float) -> str:
 
 def all_sections(runs: list[Run]) -> list[Block]:
     latest = runs[-1]
-    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + remote_section(latest)
-              + tutorial(latest))
+    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + engines_section(latest)
+              + remote_section(latest) + tutorial(latest))
     return blocks + (comparison(runs) if len(runs) > 1 else [])

@@ -1,0 +1,120 @@
+"""The engines section: each engine's time against zarr-python's on the same stored array, per
+family, layout and access pattern, as a speed-up with its 95% bootstrap interval (the gate's), and
+the engine to pick where one is clearly faster (the interval's low end above 1)."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE, ENGINES
+from zarrgauge.catalogue.operations import TIMED_OPERATIONS
+from zarrgauge.gate.stats import median_ratio_interval
+from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
+from zarrgauge.report.load import Record, Run, families
+from zarrgauge.report.style import DPI, format_factor, format_seconds, scale_axis
+
+Place = tuple[str, str, str]  # family, layout label, operation
+
+
+def engines_of(records: list[Record]) -> list[str]:
+    return [name for name in ENGINES if name != DEFAULT_ENGINE and any(r.engine == name for r in records)]
+
+
+def speedup(base: Record, other: Record) -> tuple[float, float, float]:
+    """How many times faster `other` is than `base`: the ratio of medians and its interval."""
+    factor = base.median / other.median
+    if not base.samples or not other.samples:
+        return factor, factor, factor
+    low, high = median_ratio_interval(other.samples, base.samples)
+    return factor, low, high
+
+
+def compared(records: list[Record]) -> dict[Place, dict[str, Record]]:
+    """Places that another engine timed, each with every engine's record there, zarr-python's included."""
+    by_place: dict[Place, dict[str, Record]] = {}
+    for r in records:
+        if r.store == "local" and r.zarr_format == 3 and r.codec == "zarr-default":
+            by_place.setdefault((r.family, r.layout_label, r.operation), {})[r.engine] = r
+    family_rank = {family: rank for rank, family in enumerate(families(records))}
+    chosen = {place: found for place, found in by_place.items() if DEFAULT_ENGINE in found and len(found) > 1}
+    return dict(sorted(chosen.items(), key=lambda item: (family_rank[item[0][0]], item[0][1],
+                                                         TIMED_OPERATIONS.index(item[0][2]))))
+
+
+def _cell(base: Record, other: Record | None) -> str:
+    if other is None:
+        return ""
+    factor, low, high = speedup(base, other)
+    return f"{format_seconds(other.median)}, {format_factor(factor)} ({low:.2g}–{high:.2g})"
+
+
+def fastest(found: dict[str, Record]) -> tuple[str, tuple[float, float, float]] | None:
+    """The fastest other engine when its interval clears 1, else None (zarr-python is as good)."""
+    base = found[DEFAULT_ENGINE]
+    others = {name: speedup(base, record) for name, record in found.items() if name != DEFAULT_ENGINE}
+    name, best = max(others.items(), key=lambda item: item[1][0])
+    return (name, best) if best[1] > 1 else None
+
+
+def _choice(place: Place, found: dict[str, Record]) -> str:
+    family, layout, operation = place
+    pick = fastest(found)
+    if pick is None:
+        return f"{family}, {operation}, {layout}: no engine is clearly faster than zarr-python"
+    name, (factor, low, high) = pick
+    return f"{family}, {operation}, {layout}: **{name}**, {format_factor(factor)} zarr-python ({low:.2g}–{high:.2g})"
+
+
+def engine_advice(records: list[Record], family: str) -> str | None:
+    """One sentence for the recommendation: which engine to use for this family, where one is clearly faster."""
+    picks: dict[str, list[str]] = {}
+    for place, found in compared(records).items():
+        pick = fastest(found) if place[0] == family else None
+        if pick is not None:
+            picks.setdefault(pick[0], []).append(f"{place[2]} ({place[1]}, {format_factor(pick[1][0])})")
+    if not picks:
+        return None
+    named = "; ".join(f"**{name}** for {', '.join(where)}" for name, where in picks.items())
+    return f"Engine: faster than zarr-python beyond doubt (see Engines): {named}."
+
+
+def engine_figure(places: dict[Place, dict[str, Record]], names: list[str]) -> Figure:
+    """A horizontal bar per place and engine: speed-up over zarr-python, with its interval."""
+    fig = Figure(figsize=(8, 0.32 * len(places) * len(names) + 1.6), dpi=DPI, layout="constrained")
+    ax = fig.subplots()
+    labels, position, factors = [], 0, []
+    for place, found in places.items():
+        for offset, name in enumerate(names):
+            if name in found:
+                factor, low, high = speedup(found[DEFAULT_ENGINE], found[name])
+                ax.barh(position + offset * 0.8 / len(names), factor, height=0.8 / len(names), color=f"C{offset}",
+                        xerr=[[factor - low], [high - factor]], label=name if position == 0 else None)
+                factors += [low, high]
+        labels.append(" · ".join(place))
+        position += 1
+    ax.set_yticks([i + 0.4 - 0.4 / len(names) for i in range(len(labels))], labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(1, color="black", lw=1)
+    scale_axis(ax, factors + [1], "x", label=lambda value: f"×{value:g}")
+    ax.set_xlabel("speed-up over zarr-python (ratio of medians, 95% interval)")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def engines_section(run: Run) -> list[Block]:
+    places = compared(run.engine_records)
+    if not places:
+        return []
+    names = engines_of(run.engine_records)
+    header = ["family", "layout", "operation", "zarr-python", *names]
+    rows = [[*place[:2], place[2], format_seconds(found[DEFAULT_ENGINE].median),
+             *(_cell(found[DEFAULT_ENGINE], found.get(name)) for name in names)] for place, found in places.items()]
+    return [Heading("Engines"),
+            Paragraph("The same stored array (v3, zarr's default codec, local store) read and written by each "
+                      "engine: its median time and its speed-up over zarr-python, with the 95% bootstrap interval of "
+                      "the ratio of medians. zarr-python reads through zarrgauge's counting store, a thin wrapper; "
+                      "zarrs and tensorstore read the files themselves."),
+            Table(header, rows),
+            Image("engines.png", engine_figure(places, names), "Speed-up of each engine over zarr-python"),
+            Heading("Which engine", 3),
+            Bullets([_choice(place, found) for place, found in places.items()])]
