@@ -36,6 +36,18 @@ def test_networks_and_concurrencies_come_from_options_or_the_environment():
     assert [case.id for case in selection.node_cases()] == ["experiment/v3/s3-obstore@cross-region"]
 
 
+def test_other_engines_add_cases_that_name_them_and_keep_zarr_python_ids():
+    default = {case.id for case in Selection.parse({}, {}).array_cases()}
+    both = Selection.parse({"zarr_engine": "zarr-python,tensorstore"}, {})
+    added = [case for case in both.array_cases() if case.id not in default]
+    assert added and all(case.id.endswith("/engine=tensorstore") and case.store == "local" for case in added)
+    assert {case.layout.role for case in added} == {"balanced", "sharded"}
+    assert {case.stored_id for case in added} <= {case.stored_id for case in both.array_cases()
+                                                  if case.engine == "zarr-python"}
+    alone = Selection.parse({"zarr_engine": "zarrs"}, {})
+    assert {case.engine for case in alone.array_cases()} == {"zarrs"} and alone.node_cases() == []
+
+
 def test_a_family_filter_leaves_no_node_cases():
     assert Selection(families=("basic-2d",)).node_cases() == []
 
@@ -57,6 +69,7 @@ def test_custom_chunks_join_only_families_of_their_rank():
     ({"zarr_store": "zip"}, "unknown value 'zip'; choose from: memory, local"),
     ({"zarr_case": "nothing/*"}, r"no quick case matches 'nothing/\*'"),
     ({"zarr_network": "moon"}, "--zarr-network .* unknown value 'moon'; choose from: none, same-region"),
+    ({"zarr_engine": "zarrita.js"}, "--zarr-engine .* unknown value 'zarrita.js'; choose from: zarr-python"),
     ({"zarr_concurrency": "8,0"}, r"--zarr-concurrency .* '0' is not a positive whole number; write e.g. 1,10,64"),
 ])
 def test_bad_values_are_usage_errors(given, message):

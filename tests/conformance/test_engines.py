@@ -4,14 +4,14 @@ and codec once), every engine reads every copy back, bit for bit, and refuses co
 
 import pytest
 
-from zarrgauge.catalogue.engines import ENGINES
+from zarrgauge.catalogue.engines import ZARR_ENGINES
 from zarrgauge.catalogue.interop import interop_cases, representative
 from zarrgauge.interop.known_bugs import known_bug
 from zarrgauge.interop.run import run_matrix, scratch_directory
 from zarrgauge.interop.session import engine_table
 
 CASES = representative(interop_cases())
-NAMES = list(ENGINES)
+NAMES = list(ZARR_ENGINES)
 
 
 @pytest.fixture(scope="module")

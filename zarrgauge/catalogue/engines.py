@@ -26,6 +26,8 @@ class EngineSpec:
     # Timed by the benchmarks (--zarr-engine) as well as checked by the interoperability matrix.
     benchmarked: bool = True
     install_hint: str = ""
+    # Reads and writes Zarr, and so takes part in the interoperability matrix; else a baseline.
+    zarr: bool = True
 
     def unsupported(self, features: frozenset[str], role: str) -> str | None:
         """Why this engine cannot `role` ("write" or "read") a case with these features, or None."""
@@ -60,8 +62,13 @@ ENGINES = {spec.name: spec for spec in (
                 "write@codec:gzip": "no gzip encoder", "write@codec:crc32c": "no crc32c encoder"},
                out_of_process=True, benchmarked=False,
                install_hint="needs node and npm; make interop installs zarrita into .venv/node"),
+    EngineSpec("h5py", "HDF5 through h5py, zstd from hdf5plugin, chunk cache off: the baseline, not Zarr",
+               install_hint="pip install h5py hdf5plugin", zarr=False),
 )}
 
 
 def engine_names(benchmarked: bool = False) -> tuple[str, ...]:
     return tuple(name for name, spec in ENGINES.items() if spec.benchmarked or not benchmarked)
+
+
+ZARR_ENGINES = tuple(name for name, spec in ENGINES.items() if spec.zarr)

@@ -17,6 +17,7 @@ _ADAPTERS = {
     "tensorstore": "zarrgauge.engines.tensorstore:TensorStore",
     "zarr2": "zarrgauge.engines.zarr2:Zarr2",
     "zarrita.js": "zarrgauge.engines.zarrita:Zarrita",
+    "h5py": "zarrgauge.engines.hdf5:H5py",
 }
 
 

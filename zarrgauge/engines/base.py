@@ -75,6 +75,10 @@ class Engine:
         """What the results need to interpret this engine's times: version, threads."""
         return {"engine": self.name, "engine_version": self.version()}
 
+    def stored_bytes(self, view) -> int | None:
+        """Bytes the engine's copy takes when it is not the zarr array's (another format); else None."""
+        return None
+
     def run_batch(self, tasks: list[Task]) -> list[Result]:
         return [self._run(task) for task in tasks]
 

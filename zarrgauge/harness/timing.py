@@ -50,6 +50,12 @@ def engine_view(case: ArrayCase, array: zarr.Array):
     return array if case.engine == DEFAULT_ENGINE else case_engine(case.engine).bench_array(array)
 
 
+def engine_storage(case: ArrayCase, view, info: dict) -> dict:
+    """Stored bytes and compression ratio of an engine's own copy, when it is not the zarr array (HDF5)."""
+    stored = None if case.engine == DEFAULT_ENGINE else case_engine(case.engine).stored_bytes(view)
+    return {} if stored is None else {"stored_bytes": stored, "compression_ratio": round(info["nbytes"] / stored, 4)}
+
+
 def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> None:
     """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
     engine than zarr-python does its own I/O, past the counting store: it gets no store metrics."""
@@ -58,6 +64,7 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     benchmark.group = case.group(name)
     benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case))
     view = engine_view(case, array)
+    benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
     result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
     oracle.assert_matches(result, op.expect(case.source, args), case.atol)
     if not records_metrics(benchmark) or case.engine != DEFAULT_ENGINE:
@@ -157,8 +164,9 @@ def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str) -> None:
     with timed_conditions(case, wire_of(case.store, scratch)):
         benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()
-    arrays.check_contents(case, array)
-    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case),
+    own_format = engine_storage(case, passes.view, case_info(case, array))
+    arrays.check_contents(case, passes.view if own_format else array)
+    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case), **own_format,
                                 write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
     if records_metrics(benchmark) and case.engine == DEFAULT_ENGINE:
         benchmark.extra_info.update(_write_pass_metrics(passes))

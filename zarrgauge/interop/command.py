@@ -8,7 +8,7 @@ import argparse
 import time
 from pathlib import Path
 
-from zarrgauge.catalogue.engines import ENGINES
+from zarrgauge.catalogue.engines import ZARR_ENGINES
 from zarrgauge.errors import usage_error
 
 DESCRIPTION = ("Every engine installed here writes every case it supports; every engine reads every copy. A cell "
@@ -19,7 +19,7 @@ DESCRIPTION = ("Every engine installed here writes every case it supports; every
 def add_interop_command(subparsers) -> None:
     command = subparsers.add_parser("interop", help="the writer x reader interoperability matrix",
                                     description=DESCRIPTION)
-    names = ", ".join(ENGINES)
+    names = ", ".join(ZARR_ENGINES)
     command.add_argument("--writers", metavar="NAMES", help=f"engines that write, comma-separated (default: all of "
                                                             f"{names} that are installed)")
     command.add_argument("--readers", metavar="NAMES", help="engines that read (default: as for --writers)")
@@ -33,11 +33,12 @@ def add_interop_command(subparsers) -> None:
 
 def _names(given: str | None) -> list[str]:
     if given is None:
-        return list(ENGINES)
+        return list(ZARR_ENGINES)
     names = [name.strip() for name in given.split(",") if name.strip()]
-    unknown = [name for name in names if name not in ENGINES]
+    unknown = [name for name in names if name not in ZARR_ENGINES]
     if unknown or not names:
-        raise usage_error(f"unknown engine {', '.join(unknown) or '(none given)'}; choose from {', '.join(ENGINES)}")
+        raise usage_error(f"unknown engine {', '.join(unknown) or '(none given)'}; "
+                          f"choose from {', '.join(ZARR_ENGINES)}")
     return names
 
 

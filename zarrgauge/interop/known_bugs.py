@@ -14,6 +14,7 @@ from zarrgauge.catalogue.interop import InteropCase
 
 @dataclass(frozen=True)
 class InteropBug:
+    name: str  # for docs/findings: the reproducer of an unreported bug cites it
     issue: str  # 'owner/repo#N', or 'unreported' (docs/findings.md has its reproduction)
     engine: str  # whose releases have it
     summary: str
@@ -33,22 +34,22 @@ class InteropBug:
 
 INTEROP_BUGS = (
     InteropBug(
-        "unreported", "zarr-python",
+        "nan-payload-fill", "unreported", "zarr-python",
         "a NaN fill value with a payload is written to zarr.json as \"NaN\", not in the spec's hex form, so "
         "never-written chunks read back as the canonical NaN; zarrs, which gets the fill value from zarr-python's "
         "metadata, loses the payload of a hex fill value written by others the same way",
         lambda case, writer, reader: "fill:hex" in case.features and (writer in ("zarr-python", "zarrs")
                                                                       or reader == "zarrs")),
     InteropBug(
-        "unreported", "zarrs",
+        "zarrs-order-f", "unreported", "zarrs",
         "zarrs' codec pipeline cannot read a v2 array in F order: 'input array must be a C contiguous array'",
         lambda case, writer, reader: reader == "zarrs" and "order:F" in case.features),
     InteropBug(
-        "unreported", "zarr2",
+        "zarr2-negative-zero-fill", "unreported", "zarr2",
         "zarr 2 writes a -0.0 fill value as 0.0: normalize_fill_value replaces any fill equal to 0 with zero",
         lambda case, writer, reader: writer == "zarr2" and case.area == "fill" and case.label == "-0.0"),
     InteropBug(
-        "zarr-developers/zarr-python#2647", "tensorstore",
+        "tensorstore-zstd-checksum", "zarr-developers/zarr-python#2647", "tensorstore",
         "tensorstore's zarr driver refuses the zstd compressor's \"checksum\" member, which zarr 2 (numcodecs >= "
         "0.13) writes for every zstd array",
         lambda case, writer, reader: writer == "zarr2" and reader == "tensorstore" and "format:2" in case.features
@@ -58,21 +59,25 @@ INTEROP_BUGS = (
 JS = "zarrita.js"
 _BIG_INT_FILLS = ("int64-max", "uint64-max")
 ZARRITA_BUGS = (
-    InteropBug("unreported", JS, "int64 and uint64 fill values beyond 2**53 are read through a double: uint64 max "
-               "reads as 0, int64 max as -2**63",
+    InteropBug("zarrita-big-int-fill-read", "unreported", JS,
+               "int64 and uint64 fill values beyond 2**53 are read through a double: uint64 max reads as 0, "
+               "int64 max as -2**63",
                lambda case, writer, reader: reader == JS and case.area == "fill" and case.label in _BIG_INT_FILLS),
-    InteropBug("unreported", JS, "create() cannot write an int64 or uint64 fill value: 'Do not know how to "
-               "serialize a BigInt'",
+    InteropBug("zarrita-big-int-fill-write", "unreported", JS,
+               "create() cannot write an int64 or uint64 fill value: 'Do not know how to serialize a BigInt'",
                lambda case, writer, reader: writer == JS and case.area == "fill" and case.dtype in ("int64", "uint64")),
-    InteropBug("unreported", JS, "a -0.0 fill value is written as 0 (JSON.stringify(-0) is '0')",
+    InteropBug("zarrita-negative-zero-fill", "unreported", JS,
+               "a -0.0 fill value is written as 0 (JSON.stringify(-0) is '0')",
                lambda case, writer, reader: writer == JS and case.area == "fill" and case.label == "-0.0"),
-    InteropBug("unreported", JS, "hex-encoded float fill values are not decoded: '0x7ff8000000000001' reads as "
-               "9.2e18, never-written chunks and the unwritten part of partly written ones included",
+    InteropBug("zarrita-hex-fill", "unreported", JS,
+               "hex-encoded float fill values are not decoded: '0x7ff8000000000001' reads as 9.2e18, never-written "
+               "chunks and the unwritten part of partly written ones included",
                lambda case, writer, reader: JS in (writer, reader) and "fill:hex" in case.features),
-    InteropBug("unreported", JS, "the sharding codec ignores index_location and always reads the index from the "
-               "end of the shard",
+    InteropBug("zarrita-index-start", "unreported", JS,
+               "the sharding codec ignores index_location and always reads the index from the end of the shard",
                lambda case, writer, reader: reader == JS and "index:start" in case.features and not case.corruption),
-    InteropBug("unreported", JS, "crc32c checksums are never checked: a corrupted chunk reads back silently",
+    InteropBug("zarrita-crc32c-unchecked", "unreported", JS,
+               "crc32c checksums are never checked: a corrupted chunk reads back silently",
                lambda case, writer, reader: reader == JS and case.corruption == "chunk"),
 )
 
