@@ -18,7 +18,8 @@ import numpy as np
 SHAPE, CHUNKS, SHARD = (7, 5), (3, 2), (6, 4)
 WRITTEN = ((0, 5), (0, 3))
 DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-          "float16", "float32", "float64", "complex64", "complex128")
+          "float16", "float32", "float64", "complex64", "complex128", "string")
+STRING = "string"  # variable-length UTF-8: v3's `string` data type, v2's object dtype with the vlen-utf8 filter
 # Quiet NaNs with a payload and with the sign bit set, by float size: a reader that canonicalises NaN shows.
 NAN_PAYLOADS = {2: (0x7E01, 0xFE00), 4: (0x7FC00001, 0xFFC00000), 8: (0x7FF8000000000001, 0xFFF8000000000000)}
 HEX_NAN = "0x7ff8000000000001"
@@ -35,6 +36,7 @@ def _zstd(checksum: bool = False) -> dict:
 
 
 BYTES = {"name": "bytes", "configuration": {"endian": "little"}}
+VLEN_UTF8 = {"name": "vlen-utf8", "configuration": {}}
 CRC32C = {"name": "crc32c"}
 GZIP = {"name": "gzip", "configuration": {"level": 5}}
 TRANSPOSE = {"name": "transpose", "configuration": {"order": [1, 0]}}
@@ -98,7 +100,7 @@ class InteropCase:
 
     def expected(self) -> np.ndarray:
         """The whole array as every reader must return it."""
-        out = np.full(SHAPE, fill_scalar(self.dtype, self.fill_value), dtype=self.dtype)
+        out = np.full(SHAPE, fill_scalar(self.dtype, self.fill_value), dtype=numpy_dtype(self.dtype))
         out[self.written] = self.values()
         return out
 
@@ -117,17 +119,28 @@ def _v3_metadata(case: InteropCase) -> dict:
             "fill_value": case.fill_value, "codecs": codecs, "attributes": {}}
 
 
+def numpy_dtype(dtype: str) -> np.dtype:
+    """The numpy dtype of a case's values: Python strings in an object array for `string`."""
+    return np.dtype(object) if dtype == STRING else np.dtype(dtype)
+
+
 def _v2_metadata(case: InteropCase) -> dict:
-    return {"zarr_format": 2, "shape": list(SHAPE), "chunks": list(CHUNKS), "dtype": np.dtype(case.dtype).str,
-            "compressor": case.codecs[0], "fill_value": case.fill_value, "order": case.order, "filters": None,
+    strings = case.dtype == STRING
+    return {"zarr_format": 2, "shape": list(SHAPE), "chunks": list(CHUNKS),
+            "dtype": "|O" if strings else np.dtype(case.dtype).str, "compressor": case.codecs[0],
+            "fill_value": case.fill_value, "order": case.order, "filters": [{"id": "vlen-utf8"}] if strings else None,
             "dimension_separator": case.separator}
 
 
 def interop_values(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
     """Distinct values with each type's extremes: integer minimum and maximum, and for floats -0.0,
     infinities and NaNs with payloads and sign bits; complex numbers pair two such arrays offset."""
-    dt = np.dtype(dtype)
     rng = np.random.default_rng(7)
+    if dtype == STRING:
+        words = ["", "a", "ünïcödé", "日本語", "tab\there", "x" * 300, "🦀", "nul\x00in"]
+        return np.array([words[i % len(words)] + str(i) * (i % 3) for i in range(int(np.prod(shape)))],
+                        dtype=object).reshape(shape)
+    dt = np.dtype(dtype)
     if dt.kind == "c":
         part = f"float{dt.itemsize * 4}"
         out = np.empty(shape, dt)
@@ -150,6 +163,8 @@ def interop_values(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
 
 def fill_scalar(dtype: str, fill_value):
     """The numpy scalar of a fill value in its JSON form ("NaN", "-Infinity", "0x7ff8...")."""
+    if dtype == STRING:
+        return fill_value
     dt = np.dtype(dtype)
     if isinstance(fill_value, str) and fill_value.startswith("0x"):
         raw = int(fill_value, 16).to_bytes(dt.itemsize, "little")
@@ -196,12 +211,15 @@ def _features(case: InteropCase) -> frozenset[str]:
 
 def _dtype_cases():
     for zarr_format in (3, 2):
-        codecs = (BYTES,) if zarr_format == 3 else (None,)
         for dtype in DTYPES:
+            serializer = VLEN_UTF8 if dtype == STRING else BYTES
+            codecs = (serializer,) if zarr_format == 3 else (None,)
             yield _case("dtype", dtype, zarr_format, dtype=dtype, codecs=codecs, fill_value=_zero(dtype))
 
 
 def _zero(dtype: str):
+    if dtype == STRING:
+        return ""
     kind = np.dtype(dtype).kind
     return False if kind == "b" else [0.0, 0.0] if kind == "c" else 0.0 if kind == "f" else 0
 

@@ -3,9 +3,9 @@ tasks as a JSON file and answers one JSON line per task, in order, on stdout.
 
 A task: {"op": "write", "path", "metadata", "region": [[start, stop], ...], "dtype", "values": FILE}
 or {"op": "read", "path", "dtype", "shape", "out": FILE}. Values travel as raw little-endian
-C-order bytes (bool as one byte each). An answer: {"status": "done"} or {"status": "error",
-"message": "..."}. When the worker dies or hangs, the task it was on is a crash and a new worker
-takes the rest, so one crash costs one cell.
+C-order bytes (bool as one byte each), strings as a JSON list in C order. An answer:
+{"status": "done"} or {"status": "error", "message": "..."}. When the worker dies or hangs, the
+task it was on is a crash and a new worker takes the rest, so one crash costs one cell.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zarrgauge.catalogue.interop import STRING
 from zarrgauge.engines.base import MESSAGE_CHARS, Engine, Result, Task
 
 TASK_TIMEOUT_SECONDS = 60
@@ -28,12 +29,26 @@ def exchange_dtype(dtype: str) -> np.dtype:
     return np.dtype("u1") if dt.kind == "b" else dt.newbyteorder("<")
 
 
+def _save(values: np.ndarray, dtype: str, path: Path) -> None:
+    if dtype == STRING:
+        path.write_text(json.dumps(values.ravel().tolist()))
+    else:
+        np.ascontiguousarray(values).astype(exchange_dtype(dtype)).tofile(path)
+
+
+def _load(path: Path, dtype: str, shape: list[int]) -> np.ndarray:
+    if dtype == STRING:
+        return np.array(json.loads(path.read_text()), dtype=object).reshape(shape)
+    raw = np.fromfile(path, dtype=exchange_dtype(dtype))
+    return (raw.astype(bool) if np.dtype(dtype).kind == "b" else raw).reshape(shape)
+
+
 def _task_json(task: Task, number: int, folder: Path) -> dict:
     case = task.case
     common = {"op": task.op, "path": str(task.path.resolve()), "dtype": case.dtype}
     if task.op == "write":
         values = folder / f"values-{number}.bin"
-        np.ascontiguousarray(case.values()).astype(exchange_dtype(case.dtype)).tofile(values)
+        _save(case.values(), case.dtype, values)
         region = [[s.start, s.stop] for s in case.written]
         return {**common, "metadata": case.metadata(), "region": region, "values": str(values)}
     return {**common, "shape": list(case.expected().shape), "out": str(folder / f"out-{number}.bin")}
@@ -44,9 +59,7 @@ def _result(task: Task, answer: dict, spec: dict) -> Result:
         return Result("error", message=str(answer.get("message", answer))[:MESSAGE_CHARS])
     if task.op == "write":
         return Result("done")
-    raw = np.fromfile(spec["out"], dtype=exchange_dtype(task.case.dtype))
-    values = raw.astype(bool) if np.dtype(task.case.dtype).kind == "b" else raw
-    return Result("done", values=values.reshape(spec["shape"]))
+    return Result("done", values=_load(Path(spec["out"]), task.case.dtype, spec["shape"]))
 
 
 class OutOfProcessEngine(Engine):

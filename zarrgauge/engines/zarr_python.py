@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numcodecs
 import numpy as np
 import zarr
 import zarr.storage
 from zarr.storage import WrapperStore
 
-from zarrgauge.catalogue.interop import InteropCase, fill_scalar
+from zarrgauge.catalogue.interop import STRING, InteropCase, fill_scalar
 from zarrgauge.engines.base import Engine
+
+SERIALIZERS = ("bytes", "vlen-utf8")
 
 
 def create_args(case: InteropCase) -> dict:
@@ -20,15 +23,17 @@ def create_args(case: InteropCase) -> dict:
     common = {"shape": tuple(meta["shape"]), "fill_value": fill_scalar(case.dtype, case.fill_value),
               "zarr_format": case.zarr_format}
     if case.zarr_format == 2:
-        return {**common, "dtype": np.dtype(meta["dtype"]), "chunks": tuple(meta["chunks"]),
-                "compressors": meta["compressor"], "filters": None, "order": meta["order"],
+        dtype = str if case.dtype == STRING else np.dtype(meta["dtype"])
+        return {**common, "dtype": dtype, "chunks": tuple(meta["chunks"]),
+                "compressors": meta["compressor"], "order": meta["order"],
+                "filters": None if meta["filters"] is None else [numcodecs.get_codec(f) for f in meta["filters"]],
                 "chunk_key_encoding": {"name": "v2", "separator": meta["dimension_separator"]}}
     codecs, chunks, shards = meta["codecs"], meta["chunk_grid"]["configuration"]["chunk_shape"], None
     if codecs[0]["name"] == "sharding_indexed":
         sharding = codecs[0]["configuration"]
         shards = {"shape": tuple(chunks), "index_location": sharding["index_location"]}
         codecs, chunks = sharding["codecs"], sharding["chunk_shape"]
-    serializer = next(i for i, codec in enumerate(codecs) if codec["name"] == "bytes")
+    serializer = next(i for i, codec in enumerate(codecs) if codec["name"] in SERIALIZERS)
     return {**common, "dtype": meta["data_type"], "chunks": tuple(chunks), "shards": shards,
             "filters": codecs[:serializer], "serializer": codecs[serializer], "compressors": codecs[serializer + 1:],
             "chunk_key_encoding": meta["chunk_key_encoding"]}

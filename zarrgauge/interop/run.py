@@ -12,13 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from zarrgauge.catalogue.interop import InteropCase
+from zarrgauge.catalogue.interop import STRING, InteropCase
 from zarrgauge.engines import Engine
 from zarrgauge.engines.base import Result, Task
 from zarrgauge.harness import oracle, progress
 from zarrgauge.interop.corrupt import corrupt
 
 OUTCOMES = ("ok", "mismatch", "error", "unsupported", "crash")
+ROLES = {"write": "writer", "read": "reader"}
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,16 @@ def _copy_path(root: Path, writer: str, case: InteropCase) -> Path:
 
 def _unsupported(engine: Engine, role: str, case: InteropCase) -> str | None:
     reason = engine.spec.unsupported(case.features, role)
-    return None if reason is None else f"{role}r {engine.name}: {reason}"
+    return None if reason is None else f"{ROLES[role]} {engine.name}: {reason}"
 
 
 def mismatch(actual: np.ndarray, case: InteropCase) -> str | None:
     """How what a reader returned differs from the case's values, bit for bit; None if it does not.
     Byte order is the reader's business: values are compared in native order."""
     actual = np.asarray(actual)
-    if actual.dtype.byteorder not in "=|":
+    if case.dtype == STRING and actual.dtype.kind in "TUO":
+        actual = actual.astype(object)  # numpy's StringDType, fixed-width unicode and objects hold the same strings
+    elif actual.dtype.byteorder not in "=|":
         actual = actual.astype(actual.dtype.newbyteorder("="))
     try:
         oracle.assert_identical(actual, case.expected())

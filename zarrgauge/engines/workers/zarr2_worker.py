@@ -5,7 +5,8 @@
 
 The protocol is zarrgauge/engines/outofprocess.py's: a write creates the array with zarr 2's own
 API from the .zarray document in "metadata" and writes the values file into "region"; a read
-writes the whole array to "out". Values travel as raw little-endian C-order bytes, bool as uint8.
+writes the whole array to "out". Values travel as raw little-endian C-order bytes, bool as uint8,
+strings (dtype "string": an object array with the vlen-utf8 filter) as a JSON list.
 """
 
 import json
@@ -16,6 +17,7 @@ import numpy as np
 import zarr
 
 NAMED_FLOATS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+STRING = "string"
 
 
 def exchange_dtype(dtype):
@@ -30,28 +32,39 @@ def fill_value(value):
     return NAMED_FLOATS.get(value, value) if isinstance(value, str) else value
 
 
+def load(path, dtype):
+    if dtype == STRING:
+        with open(path) as values:
+            return np.array(json.load(values), dtype=object)
+    values = np.fromfile(path, dtype=exchange_dtype(dtype))
+    return values.astype(bool) if np.dtype(dtype).kind == "b" else values
+
+
 def write(task):
     meta = task["metadata"]
-    compressor = meta["compressor"]
+    compressor, filters = meta["compressor"], meta["filters"]
     array = zarr.open_array(
         task["path"], mode="w-", shape=tuple(meta["shape"]), chunks=tuple(meta["chunks"]), dtype=meta["dtype"],
         compressor=None if compressor is None else numcodecs.get_codec(dict(compressor)),
-        fill_value=fill_value(meta["fill_value"]), order=meta["order"], filters=meta["filters"],
+        fill_value=fill_value(meta["fill_value"]), order=meta["order"],
+        filters=None if filters is None else [numcodecs.get_codec(dict(f)) for f in filters],
         dimension_separator=meta["dimension_separator"])
     region = tuple(slice(start, stop) for start, stop in task["region"])
-    values = np.fromfile(task["values"], dtype=exchange_dtype(task["dtype"]))
-    if np.dtype(task["dtype"]).kind == "b":
-        values = values.astype(bool)
-    array[region] = values.reshape([stop - start for start, stop in task["region"]])
+    array[region] = load(task["values"], task["dtype"]).reshape([stop - start for start, stop in task["region"]])
 
 
 def read(task):
     array = zarr.open_array(task["path"], mode="r")
     # The runner reads the out file as the case's dtype and shape: anything else must be an error here.
     native = array.dtype.newbyteorder("=")
-    if native != np.dtype(task["dtype"]).newbyteorder("=") or list(array.shape) != task["shape"]:
+    wanted = np.dtype(object) if task["dtype"] == STRING else np.dtype(task["dtype"]).newbyteorder("=")
+    if native != wanted or list(array.shape) != task["shape"]:
         raise TypeError(f"the array is {native} {list(array.shape)}, the case {task['dtype']} {task['shape']}")
-    np.ascontiguousarray(array[...]).astype(exchange_dtype(task["dtype"])).tofile(task["out"])
+    if task["dtype"] == STRING:
+        with open(task["out"], "w") as out:
+            json.dump(array[...].ravel().tolist(), out)
+    else:
+        np.ascontiguousarray(array[...]).astype(exchange_dtype(task["dtype"])).tofile(task["out"])
 
 
 def main():
