@@ -2,7 +2,7 @@
 # make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
-# make findings: run each docs/findings/*.py reproducer against this zarr and print which bugs it has.
+# make findings: run each docs/findings/ reproducer (zarr, zarrs, zarr 2, zarrita.js) and print which bugs are here.
 # make interop: every engine writes, every engine reads: results/interop.md and results/interop.json.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
