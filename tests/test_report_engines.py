@@ -59,3 +59,10 @@ def test_other_engines_stay_out_of_the_zarr_python_sections(results_with_an_engi
     assert sorted(r.engine for r in run.engine_records) == ["zarr-python", "zarrs"]
     table = next(block for block in engines_section(run) if hasattr(block, "rows"))
     assert table.header[-1] == "zarrs" and "×4" in table.rows[0][-1]
+
+
+def test_the_hdf5_baseline_is_shown_but_never_picked():
+    found = {"zarr-python": record("zarr-python", 4e-3), "h5py": record("h5py", 1e-3),
+             "zarrs": record("zarrs", 2e-3)}
+    assert fastest(found)[0] == "zarrs"
+    assert fastest({"zarr-python": record("zarr-python", 4e-3), "h5py": record("h5py", 1e-3)}) is None

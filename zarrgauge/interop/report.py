@@ -16,6 +16,9 @@ PROBLEMS = ("mismatch", "crash", "error")
 
 
 def _known(cell: Cell, versions: dict[str, str]) -> str | None:
+    """The known bug that explains a problem cell; None for the others."""
+    if cell.outcome not in PROBLEMS:
+        return None
     bug = known_bug(cell.case, cell.writer, cell.reader, versions)
     return None if bug is None else bug.reason
 
