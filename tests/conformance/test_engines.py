@@ -1,17 +1,26 @@
 """Engines: every engine installed here writes the matrix's representative cases (every feature
-and codec once), every engine reads every copy back, bit for bit, and refuses corrupted ones.
-`make interop` runs the whole grid; an engine that is not installed is skipped with the reason."""
+and codec once) and every case a known interop bug meets, every engine reads every copy back, bit
+for bit, and refuses corrupted ones: each known bug is a strict expected failure here. `make interop`
+runs the whole grid; an engine that is not installed is skipped with the reason."""
 
 import pytest
 
 from zarrgauge.catalogue.engines import ZARR_ENGINES
 from zarrgauge.catalogue.interop import interop_cases, representative
-from zarrgauge.interop.known_bugs import known_bug
+from zarrgauge.interop.known_bugs import INTEROP_BUGS, ZARRITA_BUGS, known_bug
 from zarrgauge.interop.run import run_matrix, scratch_directory
 from zarrgauge.interop.session import engine_table
 
-CASES = representative(interop_cases())
 NAMES = list(ZARR_ENGINES)
+
+
+def _met_by_a_known_bug(case) -> bool:
+    return any(bug.applies(case, writer, reader) for bug in (*INTEROP_BUGS, *ZARRITA_BUGS)
+               for writer in NAMES for reader in NAMES)
+
+
+CASES = list({case.id: case for case in representative(interop_cases())
+              + [case for case in interop_cases() if _met_by_a_known_bug(case)]}.values())
 
 
 @pytest.fixture(scope="module")
