@@ -110,15 +110,19 @@ venv: $(STAMP)
 
 # The venv is rebuilt in place when pyproject.toml is newer than the last install. Azurite (Azure's
 # storage emulator, for the azure-obstore store) comes from npm into the venv; without npm, or
-# should npm fail, the Azure cases are skipped, and nothing else.
+# should npm fail, the Azure cases are skipped, and nothing else. It and the optional engines
+# install while pip does (pip keeps one core busy compiling), their output shown after pip's.
 AZURITE_INSTALL := npm install --no-audit --no-fund --silent --prefix $(VENV)/node azurite@3
-$(STAMP): pyproject.toml
-	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,engines]'
-	@if command -v npm >/dev/null; then \
+AZURITE_STEP = if command -v npm >/dev/null; then \
 		echo "$(AZURITE_INSTALL)"; $(AZURITE_INSTALL) || echo "zarrgauge: npm failed: the Azure cases will be skipped"; \
 	else echo "zarrgauge: no npm on PATH: the Azure cases will be skipped"; fi
-	@$(MAKE) --no-print-directory engines
+$(STAMP): pyproject.toml
+	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@log=$(VENV)/.side-installs.log; \
+	{ $(AZURITE_STEP); $(MAKE) --no-print-directory engines; } > $$log 2>&1 & \
+	echo "$(PY) -m pip install -e '.[test,engines]' (Azurite and the optional engines beside it)"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,engines]'; status=$$?; \
+	wait $$!; cat $$log; rm -f $$log; exit $$status
 	@touch $(STAMP)
 
 clean-venv:

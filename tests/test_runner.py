@@ -22,19 +22,11 @@ from zarrgauge.testing.subprocesses import run_pytest
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
 
 
+# The plugin's handling of every option error is the same; each option's own messages are checked in
+# process (tests/test_selection.py). Here: an option, an environment variable and the scratch directory.
 @pytest.mark.parametrize("args, env, flag", [
     (["--zarr-tier=huge"], {}, "--zarr-tier"),
-    (["--zarr-format=4"], {}, "--zarr-format"),
     ([], {"ZARRGAUGE_CODEC": "lz5"}, "--zarr-codec (or ZARRGAUGE_CODEC)"),
-    (["--zarr-family=seasonal-series,nope"], {}, "--zarr-family"),
-    (["--zarr-case=nope/*"], {}, "--zarr-case"),
-    (["--zarr-chunks=30x0x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): malformed shape '30x0x5'"),
-    ([], {"ZARRGAUGE_CHUNKS": "4x4:6x8"}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=4x4,shards=6x8: each shard"),
-    (["--zarr-chunks=1x2x3x4x5"], {}, "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=1x2x3x4x5 has rank 5"),
-    (["--zarr-family=basic-2d", "--zarr-chunks=10x10x10"], {},
-     "--zarr-chunks (or ZARRGAUGE_CHUNKS): chunks=10x10x10 has rank 3, which no selected family has"),
-    (["--zarr-scratch=/nonexistent/zarrgauge"], {},
-     "--zarr-scratch (or ZARRGAUGE_SCRATCH): /nonexistent/zarrgauge does not exist"),
     ([], {"ZARRGAUGE_SCRATCH": "/etc/hostname"},
      "--zarr-scratch (or ZARRGAUGE_SCRATCH): /etc/hostname is not a directory"),
 ])

@@ -71,6 +71,13 @@ def test_custom_chunks_join_only_families_of_their_rank():
     ({"zarr_network": "moon"}, "--zarr-network .* unknown value 'moon'; choose from: none, same-region"),
     ({"zarr_engine": "zarrita.js"}, "--zarr-engine .* unknown value 'zarrita.js'; choose from: zarr-python"),
     ({"zarr_concurrency": "8,0"}, r"--zarr-concurrency .* '0' is not a positive whole number; write e.g. 1,10,64"),
+    ({"zarr_format": "4"}, r"--zarr-format \(or ZARRGAUGE_FORMAT\): unknown value '4'"),
+    ({"zarr_family": "seasonal-series,nope"}, "--zarr-family .* unknown value 'nope'"),
+    ({"zarr_chunks": "30x0x5"}, r"--zarr-chunks \(or ZARRGAUGE_CHUNKS\): malformed shape '30x0x5'"),
+    ({"zarr_chunks": "4x4:6x8"}, r"--zarr-chunks .*: chunks=4x4,shards=6x8: each shard"),
+    ({"zarr_chunks": "1x2x3x4x5"}, r"--zarr-chunks .*: chunks=1x2x3x4x5 has rank 5"),
+    ({"zarr_family": "basic-2d", "zarr_chunks": "10x10x10"},
+     r"--zarr-chunks .*: chunks=10x10x10 has rank 3, which no selected family has"),
 ])
 def test_bad_values_are_usage_errors(given, message):
     with pytest.raises(ZarrgaugeError, match=message) as raised:
