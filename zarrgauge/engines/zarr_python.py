@@ -87,8 +87,8 @@ class Zarrs(ZarrPython):
         return opened
 
     def bench_info(self) -> dict:
-        threads = zarr.config.get("threading.max_workers") or os.cpu_count()
-        return {"engine": self.name, "engine_version": self.version(), "engine_threads": threads}
+        """zarrs' thread pool is as large as the machine has cores unless threading.max_workers says."""
+        return {**super().bench_info(), "engine_threads": zarr.config.get("threading.max_workers") or os.cpu_count()}
 
     def check_pipeline(self, array: zarr.Array) -> None:
         pipeline = type(array._async_array.codec_pipeline)
