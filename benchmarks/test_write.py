@@ -3,9 +3,9 @@
 from zarrgauge.harness.timing import time_write
 
 
-def test_write(benchmark, case, operation, scratch):
-    time_write(benchmark, case, scratch, operation)
+def test_write(benchmark, case, operation, scratch, min_rounds):
+    time_write(benchmark, case, scratch, operation, min_rounds)
 
 
-def test_partial_write(benchmark, case, operation, scratch):
-    time_write(benchmark, case, scratch, operation)
+def test_partial_write(benchmark, case, operation, scratch, min_rounds):
+    time_write(benchmark, case, scratch, operation, min_rounds)

@@ -18,13 +18,14 @@ from matplotlib.patches import Rectangle
 
 from zarrgauge.cli import main
 from zarrgauge.gate.compare import compare_runs
+from zarrgauge.report import ties
 from zarrgauge.report.command import default_out
 from zarrgauge.report.document import Bullets, Heading, Table
 from zarrgauge.report.figures_compare import ratio_figure
 from zarrgauge.report.figures_results import layout_heatmap, pareto_figure
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import load_run
-from zarrgauge.report.pareto import choices, pareto_front
+from zarrgauge.report.pareto import choices
 from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence
 from zarrgauge.report.sections import all_sections
 
@@ -124,11 +125,13 @@ def test_pareto_figure_has_a_panel_per_read_pattern_with_every_choice_and_the_fr
     assert [ax.get_title().split(":")[0] for ax in panels] == ["read_full", "read_time", "read_space"]
     for ax, op in zip(panels, ["read_full", "read_time", "read_space"]):
         points = choices(run.records, "seasonal-series", op)
-        assert len([c for c in ax.collections if isinstance(c, PathCollection)]) == len(points)
+        markers = [c for c in ax.collections if isinstance(c, PathCollection)]
+        assert len(markers) == len(points) + 1  # every choice, and the rings of those tied for the fastest
+        assert len(markers[-1].get_offsets()) == len(ties.speed_ties(points))
         [front_line] = [line for line in ax.lines if line.get_label() == "Pareto front"]
-        assert list(front_line.get_xdata()) == [p.median for p in pareto_front(points)]
+        assert list(front_line.get_xdata()) == [p.median for p in ties.front(points)]
         assert {t.get_text().removesuffix(" (zarr default)") for t in ax.texts} == \
-            {p.label for p in pareto_front(points)}
+            {p.label for p in ties.front(points)}
         assert "median time" in ax.get_xlabel() and "compression ratio" in ax.get_ylabel()
     read_time = panels[1]  # 0.8 ms to 22 ms: a log scale, and the label says so
     assert read_time.get_xscale() == "log" and "log scale" in read_time.get_xlabel()
@@ -168,11 +171,11 @@ def test_tutorial_figure_has_the_six_panels_from_the_data_and_results(run):
 def test_front_keeps_only_choices_that_buy_over_one_percent_of_ratio_with_time(run):
     [base] = [r for r in run.records if r.operation == "read_time" and r.layout == "balanced"
               and r.family == "seasonal-series"]
-    fast = replace(base, name="fast", median=1.0, compression_ratio=2.0)
-    small = replace(base, name="small", median=2.0, compression_ratio=4.0)
-    hair = replace(base, name="hair", median=3.0, compression_ratio=4.02)
-    beaten = replace(base, name="beaten", median=2.5, compression_ratio=3.0)
-    assert [r.name for r in pareto_front([hair, beaten, small, fast])] == ["fast", "small"]
+    fast = replace(base, samples=(), name="fast", median=1.0, compression_ratio=2.0)
+    small = replace(base, samples=(), name="small", median=2.0, compression_ratio=4.0)
+    hair = replace(base, samples=(), name="hair", median=3.0, compression_ratio=4.02)
+    beaten = replace(base, samples=(), name="beaten", median=2.5, compression_ratio=3.0)
+    assert [r.name for r in ties.front([hair, beaten, small, fast])] == ["fast", "small"]
 
 
 def test_recommendation_compares_with_zarr_default(run):
@@ -201,13 +204,14 @@ def test_recommendation_section_tables_the_front_and_explains_it_against_zarr_de
     [table] = [b for b in section(recommendation, "seasonal-series", 3) if isinstance(b, Table)]
     assert table.header == TABLE_HEADER
     assert [row for row in table.rows if row[0] == "read_time"] == [
-        ["read_time", "time 48x16x16", "zarr-default", "770 µs", "1.14", "4x", "0.99x"],
-        ["read_time", "balanced 8x64x64", "zarr-default", "3.05 ms", "1.15", "1x", "1x"]]
-    assert ["write", "balanced 8x64x64", "fso-zstd", "226 ms", "1.67", "0.43x", "1.5x"] in table.rows
+        ["read_time", "time 48x16x16", "zarr-default", "770 µs", "1.14", "4x (3.4–4)", "0.99x", "speed"],
+        ["read_time", "balanced 8x64x64", "zarr-default", "3.05 ms", "1.15", "1x (1–1)", "1x", "size"]]
+    assert ["write", "balanced 8x64x64", "fso-zstd", "226 ms", "1.67", "0.43x (0.27–0.69)", "1.5x", "size"] \
+        in table.rows
     [read_time] = [item for item in bullets.items if item.startswith("**read_time**")]
     assert "for speed take `time 48x16x16 · zarr-default` (4x faster, compresses as well)" in read_time
-    assert "for size take zarr's default, `balanced 8x64x64 · zarr-default`" in read_time
-    assert read_time.endswith("zarr's default is on the front.")
+    assert "for size take zarr's default, `balanced 8x64x64 · zarr-default` — or any of the 5 tied" in read_time
+    assert read_time.endswith("zarr's default is tied for the smallest.")
 
 
 def test_default_directory_sits_beside_the_results():

@@ -237,5 +237,12 @@ def operation(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def min_rounds(pytestconfig: pytest.Config) -> int:
+    """pytest-benchmark's --benchmark-min-rounds, which the writes (timed round by round) follow too:
+    the one option that buys a sharper answer for every benchmark."""
+    return int(pytestconfig.getoption("benchmark_min_rounds", None) or 0)
+
+
+@pytest.fixture
 def tier(pytestconfig: pytest.Config) -> str:
     return pytestconfig.stash[SESSION].selection.tier

@@ -153,14 +153,14 @@ class _WritePasses:
             self.store = None
 
 
-def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str) -> None:
+def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str, min_rounds: int = WRITE_ROUNDS) -> None:
     """Time writes into a fresh array per round: the whole array (by slabs when large) for `write`,
-    the family's partial region for `partial_write`."""
+    the family's partial region for `partial_write`; at least `min_rounds` rounds, whole passes."""
     partial = name == "partial_write"
     regions = [case.family.partial_region(case.source.shape)] if partial else arrays.write_regions(case)
     passes = _WritePasses(case, scratch, regions)
     benchmark.group = case.group(name)
-    rounds = len(regions) * max(1, WRITE_ROUNDS // len(regions))
+    rounds = len(regions) * max(1, max(min_rounds, WRITE_ROUNDS) // len(regions))
     with timed_conditions(case, wire_of(case.store, scratch)):
         benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()

@@ -1,4 +1,5 @@
-"""The `report` subcommand: results files in, a directory with report.md, report.html and figures/ out.
+"""The `report` subcommand: results files in, a directory with report.md, report.html,
+recommendation.json and figures/ out.
 
 An existing non-empty directory is never written into.
 """
@@ -33,7 +34,9 @@ def run_report(args: argparse.Namespace) -> int:
 
     with sigterm_as_interrupt():
         written = build_report(args.results, out)
-    print(f"zarrgauge report: wrote {out / 'report.html'}, {out / 'report.md'} and {len(written) - 2} figures")
+    figures = [path for path in written if path.parent.name == "figures"]
+    print(f"zarrgauge report: wrote {out / 'report.html'}, {out / 'report.md'}, {out / 'recommendation.json'} "
+          f"and {len(figures)} figures")
     return 0
 
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE, ENGINES
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
-from zarrgauge.gate.stats import median_ratio_interval
+from zarrgauge.report import ties
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from zarrgauge.report.load import Record, Run, families
 from zarrgauge.report.style import DPI, format_factor, format_seconds, scale_axis
@@ -22,11 +22,8 @@ def engines_of(records: list[Record]) -> list[str]:
 
 def speedup(base: Record, other: Record) -> tuple[float, float, float]:
     """How many times faster `other` is than `base`: the ratio of medians and its interval."""
-    factor = base.median / other.median
-    if not base.samples or not other.samples:
-        return factor, factor, factor
-    low, high = median_ratio_interval(other.samples, base.samples)
-    return factor, low, high
+    found = ties.speedup(base, other)
+    return found.factor, found.low, found.high
 
 
 def compared(records: list[Record]) -> dict[Place, dict[str, Record]]:

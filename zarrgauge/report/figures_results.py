@@ -11,8 +11,9 @@ from matplotlib.lines import Line2D
 
 from zarrgauge.catalogue.cases import DEFAULT_CODEC
 from zarrgauge.catalogue.operations import WRITES
+from zarrgauge.report import ties
 from zarrgauge.report.load import Record, operations
-from zarrgauge.report.pareto import CHOICE_STORE, RATIO_STEP, choices, pareto_front, zarr_default
+from zarrgauge.report.pareto import CHOICE_STORE, choices, zarr_default
 from zarrgauge.report.style import (
     DPI,
     codec_colour,
@@ -41,8 +42,8 @@ def pareto_figure(records: list[Record], family: str, tier: str) -> Figure:
     rows = math.ceil(len(ops) / columns)
     fig = Figure(figsize=(6.2 * columns, 4.8 * rows + 1.6), dpi=DPI, layout="constrained")
     fig.suptitle(f"{family}: compression ratio against read time ({tier} tier, {CHOICE_STORE} store)\n"
-                 f"black line, labelled points: the Pareto front, where each choice compresses over {RATIO_STEP:.0%} "
-                 "better than every faster one", fontsize=12)
+                 "black line, labelled points: the Pareto front (no other choice is clearly faster and as small, or "
+                 "clearly smaller and as fast); green rings: tied for the fastest", fontsize=12)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     shown: list[Record] = []
     for ax, op in zip(axes, ops):
@@ -57,9 +58,12 @@ def _pareto_panel(ax, points: list[Record], operation: str) -> list[Record]:
     for point in points:
         ax.scatter(point.median, point.compression_ratio, s=46, marker=layout_marker(point.layout),
                    color=codec_colour(point.codec), label=point.label, zorder=3)
-    front = pareto_front(points)
+    front = ties.front(points)
     ax.plot([p.median for p in front], [p.compression_ratio for p in front], color="black", lw=1.2,
             marker="o", mfc="none", ms=13, label="Pareto front", zorder=2)
+    fastest = ties.speed_ties(points)
+    ax.scatter([p.median for p in fastest], [p.compression_ratio for p in fastest], s=330, facecolors="none",
+               edgecolors="tab:green", linewidths=1.6, label="tied for the fastest", zorder=2)
     default = zarr_default(points)
     middle = math.sqrt(min(p.median for p in points) * max(p.median for p in points))
     for i, point in enumerate(front):

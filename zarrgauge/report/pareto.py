@@ -1,4 +1,4 @@
-"""Which cases are worth choosing: the Pareto front of read time against compression ratio."""
+"""Which records are choices for one family and access pattern, and which of them is zarr's own."""
 
 from __future__ import annotations
 
@@ -10,19 +10,6 @@ from zarrgauge.report.load import Record
 
 # The layout and codec sweeps run on the local store; the store sweep compares stores, not choices.
 CHOICE_STORE = "local"
-# Chunk shape moves the ratio by fractions of a percent; a slower choice must save more than that.
-RATIO_STEP = 0.01
-
-
-def pareto_front(records: Iterable[Record], step: float = RATIO_STEP) -> list[Record]:
-    """Fastest first: each record compresses better, by more than `step`, than every faster one."""
-    front: list[Record] = []
-    for record in sorted(records, key=lambda r: (r.median, -r.compression_ratio)):
-        if not front or record.compression_ratio > front[-1].compression_ratio * (1 + step):
-            front.append(record)
-    return front
-
-
 def choices(records: Iterable[Record], family: str, operation: str) -> list[Record]:
     """The layouts, codecs and formats timed for one family and access pattern, on the local store."""
     return [r for r in records if r.family == family and r.operation == operation and r.store == CHOICE_STORE]

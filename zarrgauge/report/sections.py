@@ -9,9 +9,9 @@ from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
-from zarrgauge.report.pareto import RATIO_STEP
-from zarrgauge.report.recommend import TABLE_HEADER, recommend, sentence, table_rows
+from zarrgauge.report.recommend import TABLE_HEADER, cannot_separate, recommend, sentence, table_rows
 from zarrgauge.report.remote import remote_section
+from zarrgauge.report.ties import SIZE_MARGIN, SPEED_MARGIN
 
 
 def overview(runs: list[Run]) -> list[Block]:
@@ -26,14 +26,21 @@ def recommendations(run: Run) -> list[Block]:
     found = recommend(run.records)
     blocks: list[Block] = [
         Heading("Recommendation"),
-        Paragraph("For each data family and access pattern, the chunk layouts and codecs on the Pareto front of "
-                  f"median time against compression ratio (local store): each compresses more than {RATIO_STEP:.0%} "
-                  "better than every faster choice, so no other choice timed is both faster and smaller. Speeds "
-                  "and ratios are relative to zarr's default choice, the `zarr-default` codec with the family's "
-                  "`balanced` layout in format 3."),
+        Paragraph("For each data family and access pattern, from every round's time (local store): a choice is "
+                  f"**faster** than another only when the 95% bootstrap interval of its speed-up lies above "
+                  f"{SPEED_MARGIN:.2f}x (two runs of the same code here differ by up to 15%), and it **compresses "
+                  f"better** only by more than {SIZE_MARGIN:.0%}; otherwise the two are tied. The table is the "
+                  "Pareto front: no other choice timed is clearly faster and as small, or clearly smaller and as "
+                  "fast. Among choices tied for the fastest (or the smallest) the advice takes zarr's default when "
+                  "it is one of them. Speeds and ratios are relative to zarr's default choice, the `zarr-default` "
+                  "codec with the family's `balanced` layout in format 3. `recommendation.json` beside this report "
+                  "holds the same advice for tools."),
     ]
     if not found:
         return blocks + [Paragraph("These results time no family and access pattern with two or more choices.")]
+    separate = cannot_separate(found)
+    if separate:
+        blocks.append(Paragraph(separate))
     for family in dict.fromkeys(rec.family for rec in found):
         mine = [rec for rec in found if rec.family == family]
         advice = engine_advice(run.engine_records, family)
