@@ -96,3 +96,37 @@ def test_one_slow_round_cannot_carry_the_verdict():
     base, head = bench("t", noisy(1e-3, seed=1)), bench("t", noisy(1.3e-3, seed=2))
     base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3, 1e-3, 1e-3], [1.8e-3, 1.02e-3, 1.05e-3]
     assert compare_runs([base], [head])[0].verdict == "same"
+
+
+def test_false_discovery_rate_adjusts_p_values_as_benjamini_and_hochberg():
+    from zarrgauge.gate.stats import benjamini_hochberg
+
+    assert benjamini_hochberg([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    assert benjamini_hochberg([0.9, 0.95]) == pytest.approx([0.95, 0.95]) and benjamini_hochberg([]) == []
+
+
+def _weak_slowdown():
+    """1.3x slower, significant at 0.01 alone (p about 0.002) but not among a hundred comparisons."""
+    return noisy(1e-3, n=10, spread=0.25, seed=5), noisy(1.3e-3, n=10, spread=0.25, seed=6)
+
+
+def test_a_weak_slowdown_flagged_alone_is_not_flagged_among_many_unchanged_benchmarks():
+    base, head = _weak_slowdown()
+    alone = compare_runs([bench("weak", base)], [bench("weak", head)])[0]
+    assert alone.time.p_slower < 0.01 and alone.verdict == "regression"
+    others = [(bench(f"same{i}", noisy(1e-3, seed=i)), bench(f"same{i}", noisy(1e-3, seed=i + 500)))
+              for i in range(99)]
+    results = compare_runs([bench("weak", base), *(b for b, _ in others)],
+                           [bench("weak", head), *(h for _, h in others)])
+    weak = next(c for c in results if c.name.endswith("weak"))
+    assert weak.time.q_slower > 0.01 and weak.verdict == "same"
+    assert not any(c.verdict == "regression" for c in results)
+
+
+def test_a_clear_slowdown_stays_flagged_among_many_unchanged_benchmarks():
+    others = [(bench(f"same{i}", noisy(1e-3, seed=i)), bench(f"same{i}", noisy(1e-3, seed=i + 500)))
+              for i in range(99)]
+    base, head = noisy(1e-3, n=20, spread=0.02, seed=1), noisy(1.5e-3, n=20, spread=0.02, seed=2)
+    results = compare_runs([bench("clear", base), *(b for b, _ in others)],
+                           [bench("clear", head), *(h for _, h in others)])
+    assert [c.name for c in results if c.verdict == "regression"] == [results[0].name]

@@ -2,7 +2,10 @@
 
 Time: a regression only when the median ratio exceeds a factor, a one-sided Mann-Whitney U
 test is significant, and the absolute slowdown is above a floor; all three, so that neither
-noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Runs from `zarrgauge ab`
+noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Significance is judged on
+p-values adjusted for the false discovery rate over every benchmark of the comparison
+(Benjamini-Hochberg): at alpha 0.01 for each of 400 benchmarks, chance alone would otherwise
+flag about four on every A/A run that the factor and floor do not stop. Runs from `zarrgauge ab`
 are blocked by round: a machine that slows down for a while makes one round's samples all
 slower, which the pooled test would take for significance, so every round must also point the
 same way and the median of the per-round ratios must pass the factor too. Deterministic metrics:
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.gate.stats import TimeChange, time_change
+from zarrgauge.gate.stats import TimeChange, benjamini_hochberg, time_change
 
 # metric -> True when lower is better
 METRICS = {
@@ -88,11 +91,14 @@ def _rounds_agree(rounds: tuple[float, ...], slower: bool, factor: float) -> boo
 
 
 def judge_time(change: TimeChange, limits: Thresholds) -> str:
-    if (change.ratio > limits.factor and change.p_slower < limits.alpha
+    """On the adjusted p-values when the comparison has them (compare_runs), else the raw ones."""
+    p_slower = change.p_slower if change.q_slower is None else change.q_slower
+    p_faster = change.p_faster if change.q_faster is None else change.q_faster
+    if (change.ratio > limits.factor and p_slower < limits.alpha
             and change.seconds_added > limits.floor_seconds
             and _rounds_agree(change.round_ratios, True, limits.factor)):
         return "regression"
-    if (change.ratio < 1 / limits.factor and change.p_faster < limits.alpha
+    if (change.ratio < 1 / limits.factor and p_faster < limits.alpha
             and -change.seconds_added > limits.floor_seconds
             and _rounds_agree(change.round_ratios, False, limits.factor)):
         return "improvement"
@@ -122,21 +128,33 @@ def thresholds_for(bench: dict, default: Thresholds, overrides: dict[str, dict])
     return default
 
 
-def compare_pair(base: dict, head: dict, limits: Thresholds) -> Comparison:
+def _time_change(base: dict, head: dict) -> TimeChange:
     _check_same_case(base, head)
-    change = time_change(_timings(base, "base"), _timings(head, "head"), round_ratios=_round_ratios(base, head))
+    return time_change(_timings(base, "base"), _timings(head, "head"), round_ratios=_round_ratios(base, head))
+
+
+def _comparison(base: dict, head: dict, change: TimeChange, limits: Thresholds) -> Comparison:
     base_info, head_info = base.get("extra_info", {}), head.get("extra_info", {})
     metrics = tuple(judge_metric(name, base_info[name], head_info[name], limits)
                     for name in METRICS if name in base_info and name in head_info)
     return Comparison(base["fullname"], base.get("group") or "", change, metrics, judge_time(change, limits))
 
 
+def with_false_discovery_rate(changes: list[TimeChange]) -> list[TimeChange]:
+    """Each change with its p-values adjusted over all of them, both directions apart."""
+    q_slower = benjamini_hochberg([change.p_slower for change in changes])
+    q_faster = benjamini_hochberg([change.p_faster for change in changes])
+    return [replace(change, q_slower=slower, q_faster=faster)
+            for change, slower, faster in zip(changes, q_slower, q_faster)]
+
+
 def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thresholds(),
                  overrides: dict[str, dict] | None = None) -> list[Comparison]:
     """Compare every benchmark present in both runs; raise ZarrgaugeError if there is none."""
     head_by_name = {bench["fullname"]: bench for bench in head}
-    common = [bench for bench in base if bench["fullname"] in head_by_name]
-    if not common:
+    pairs = [(bench, head_by_name[bench["fullname"]]) for bench in base if bench["fullname"] in head_by_name]
+    if not pairs:
         raise ZarrgaugeError("no benchmarks in common between base and head")
-    return [compare_pair(bench, head_by_name[bench["fullname"]], thresholds_for(bench, default, overrides or {}))
-            for bench in common]
+    changes = with_false_discovery_rate([_time_change(b, h) for b, h in pairs])
+    return [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
+            for (b, h), change in zip(pairs, changes)]

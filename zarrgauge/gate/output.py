@@ -27,10 +27,15 @@ def rows(comparisons: list[Comparison]) -> list[tuple[str, ...]]:
     """Regressions first, then improvements, then the rest; by ratio within each."""
     order = {"regression": 0, "improvement": 1, "same": 2}
     ranked = sorted(comparisons, key=lambda c: (order[c.verdict], -c.time.ratio))
-    return [(_short(c.name), _time(c), f"{c.time.p_slower:.3g}", _metrics(c), SYMBOL[c.verdict]) for c in ranked]
+    return [(_short(c.name), _time(c), _p(c), _metrics(c), SYMBOL[c.verdict]) for c in ranked]
 
 
-HEADER = ("benchmark", "time ratio [95% CI]", "p (slower)", "deterministic metrics", "verdict")
+def _p(comparison: Comparison) -> str:
+    t = comparison.time
+    return f"{t.p_slower:.3g}" if t.q_slower is None else f"{t.p_slower:.3g} ({t.q_slower:.3g})"
+
+
+HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "deterministic metrics", "verdict")
 
 
 def summary_line(comparisons: list[Comparison]) -> str:
@@ -59,6 +64,7 @@ def as_json(comparisons: list[Comparison]) -> str:
     return json.dumps([{
         "benchmark": c.name, "group": c.group, "verdict": c.verdict, "time_verdict": c.time_verdict,
         "time": {"ratio": c.time.ratio, "low": c.time.low, "high": c.time.high, "p_slower": c.time.p_slower,
-                 "p_faster": c.time.p_faster, "base_median": c.time.base_median, "head_median": c.time.head_median},
+                 "p_faster": c.time.p_faster, "q_slower": c.time.q_slower, "q_faster": c.time.q_faster,
+                 "base_median": c.time.base_median, "head_median": c.time.head_median},
         "metrics": [{"name": m.name, "base": m.base, "head": m.head, "verdict": m.verdict} for m in c.metrics],
     } for c in comparisons], indent=2)

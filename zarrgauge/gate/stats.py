@@ -20,6 +20,9 @@ class TimeChange:
     p_slower: float  # Mann-Whitney U, alternative: head slower than base
     p_faster: float
     round_ratios: tuple[float, ...] = ()  # per A/B round, when both runs came from `zarrgauge ab`
+    # p adjusted for the false discovery rate over every benchmark of the comparison (Benjamini-Hochberg)
+    q_slower: float | None = None
+    q_faster: float | None = None
 
     @property
     def seconds_added(self) -> float:
@@ -35,6 +38,21 @@ def median_ratio_interval(base, head, confidence: float = 0.95, seed: int = 0) -
     tail = (1 - confidence) / 2
     low, high = np.quantile(head_medians / base_medians, [tail, 1 - tail])
     return float(low), float(high)
+
+
+def benjamini_hochberg(p_values) -> list[float]:
+    """Each p-value adjusted so that flagging those below alpha keeps the expected share of false
+    alarms among the flagged at alpha (Benjamini-Hochberg; valid for independent or positively
+    dependent tests, as benchmarks of one run are)."""
+    p = np.asarray(p_values, float)
+    if not p.size:
+        return []
+    order = np.argsort(p)
+    scaled = p[order] * p.size / np.arange(1, p.size + 1)
+    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return [float(q) for q in out]
 
 
 def time_change(base, head, confidence: float = 0.95, round_ratios: tuple[float, ...] = ()) -> TimeChange:
