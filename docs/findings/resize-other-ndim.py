@@ -2,7 +2,7 @@
 `python -O` no error at all.
 
 Expected: ValueError, and the array keeps its shape.
-Conformance: test_resize_to_another_number_of_dimensions_raises_and_changes_nothing (tests/conformance/test_shapes.py)
+Conformance: RESIZE_TO_OTHER_NDIM (tests/conformance/test_shapes.py, test_zero_d.py)
 """
 import sys
 

@@ -11,7 +11,7 @@ import pytest
 import zarr
 
 from zarrgauge.conformance.grid import filled_array, reference_array
-from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.conformance.known_bugs import RESIZE_TO_OTHER_NDIM, upstream_bug
 from zarrgauge.harness.oracle import assert_identical
 
 SHAPE = (7, 5)
@@ -88,8 +88,7 @@ def test_growing_after_shrink_does_not_resurrect_cut_off_values(filled, store):
     assert_identical(reopen(store)[...], expected)
 
 
-@upstream_bug("unreported", "3.4.1",
-              "a resize to another number of dimensions fails an assert (AssertionError; nothing under python -O)")
+@RESIZE_TO_OTHER_NDIM
 def test_resize_to_another_number_of_dimensions_raises_and_changes_nothing(filled, store):
     array, values = filled
     with pytest.raises(ValueError):

@@ -40,3 +40,6 @@ WRITES_AFTER_RAISING = upstream_bug(
     "unreported", None,
     "a write that raised goes on writing: zarr gathers its chunk writes with asyncio.gather, which cancels none "
     "when one fails, so the chunks still queued are written after the caller got the exception")
+RESIZE_TO_OTHER_NDIM = upstream_bug(
+    "unreported", "3.4.1",
+    "a resize to another number of dimensions fails an assert (AssertionError; nothing under python -O)")
