@@ -31,9 +31,12 @@ bench: $(STAMP)
 bench-network:
 	@$(MAKE) --no-print-directory bench RUN_NAME=bench-network REPORT_NAME=report-network ARGS="$(NETWORK_ARGS) $(ARGS)"
 
+# Two pytest workers, one per core (pytest-xdist; a module's tests stay together); TEST_JOBS=0 for one
+# process, which --pdb and -s need.
+TEST_JOBS ?= 2
 test: $(STAMP)
 	$(VENV)/bin/ruff check --quiet .
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadscope $(ARGS)
 
 conformance: $(STAMP)
 	@mkdir -p results

@@ -11,9 +11,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+# A pytest-xdist worker's marks: pytest-benchmark, seeing them, refuses to time in the child.
+FOREIGN_PREFIXES = ("ZARRGAUGE_", "AWS_", "PYTEST_XDIST_")
+
+
 def clean_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without the caller's ZARRGAUGE_ and AWS_ settings, plus `extra`."""
-    kept = {key: value for key, value in os.environ.items() if not key.startswith(("ZARRGAUGE_", "AWS_"))}
+    """This process's environment without the caller's ZARRGAUGE_ and AWS_ settings, or an xdist
+    worker's marks, plus `extra`."""
+    kept = {key: value for key, value in os.environ.items() if not key.startswith(FOREIGN_PREFIXES)}
     return {**kept, **extra}
 
 
