@@ -25,7 +25,9 @@ def test_a_remote_read_is_timed_on_its_network_and_concurrency_and_counted_alike
         infos.append(bench.extra_info)
     assert infos[1]["case"] == SERIES + "@same-region/concurrency=4"
     assert (infos[1]["network"], infos[1]["concurrency"]) == ("same-region", 4)
-    assert 1 < infos[1]["timed_peak_in_flight"] <= 4 < infos[0]["timed_peak_in_flight"]
+    # The proxy counts a request in flight until its response's last byte is out, by which time the client
+    # may have sent the next: one more than the concurrency can be seen on a loaded machine.
+    assert 1 < infos[1]["timed_peak_in_flight"] <= 4 + 1 < infos[0]["timed_peak_in_flight"]
     assert {k: v for k, v in infos[0].items() if k.startswith("wire_")} == \
            {k: v for k, v in infos[1].items() if k.startswith("wire_")}
     assert (infos[0]["chunks_read"], infos[0]["wire_get"], infos[0]["requests_per_chunk"]) == (48, 48, 1.0)
