@@ -54,9 +54,6 @@ class ZarrPython(Engine):
     def bench_array(self, array: zarr.Array) -> zarr.Array:
         return array
 
-    def bench_info(self) -> dict:
-        return {**super().bench_info(), "engine_threads": zarr.config.get("threading.max_workers")}
-
     def write(self, path: Path, case: InteropCase) -> None:
         with zarr.config.set(self.config):
             array = zarr.create_array(zarr.storage.LocalStore(path), **create_args(case))

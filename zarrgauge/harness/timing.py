@@ -164,9 +164,10 @@ def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str, min_roun
     with timed_conditions(case, wire_of(case.store, scratch)):
         benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()
-    own_format = engine_storage(case, passes.view, case_info(case, array))
+    info = case_info(case, array)
+    own_format = engine_storage(case, passes.view, info)
     arrays.check_contents(case, passes.view if own_format else array)
-    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case), **own_format,
+    benchmark.extra_info.update(info, operation=name, **engine_info(case), **own_format,
                                 write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
     if records_metrics(benchmark) and case.engine == DEFAULT_ENGINE:
         benchmark.extra_info.update(_write_pass_metrics(passes))

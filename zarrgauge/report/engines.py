@@ -4,26 +4,22 @@ the engine to pick where one is clearly faster (the interval's low end above 1).
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from matplotlib.figure import Figure
 
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE, ENGINES
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
-from zarrgauge.report import ties
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from zarrgauge.report.load import Record, Run, families
 from zarrgauge.report.style import DPI, format_factor, format_seconds, scale_axis
+from zarrgauge.report.ties import SpeedUp, speedup
 
 Place = tuple[str, str, str]  # family, layout label, operation
 
 
 def engines_of(records: list[Record]) -> list[str]:
     return [name for name in ENGINES if name != DEFAULT_ENGINE and any(r.engine == name for r in records)]
-
-
-def speedup(base: Record, other: Record) -> tuple[float, float, float]:
-    """How many times faster `other` is than `base`: the ratio of medians and its interval."""
-    found = ties.speedup(base, other)
-    return found.factor, found.low, found.high
 
 
 def compared(records: list[Record]) -> dict[Place, dict[str, Record]]:
@@ -41,11 +37,11 @@ def compared(records: list[Record]) -> dict[Place, dict[str, Record]]:
 def _cell(base: Record, other: Record | None) -> str:
     if other is None:
         return ""
-    factor, low, high = speedup(base, other)
+    factor, low, high = astuple(speedup(base, other))
     return f"{format_seconds(other.median)}, {format_factor(factor)} ({low:.2g}–{high:.2g})"
 
 
-def fastest(found: dict[str, Record]) -> tuple[str, tuple[float, float, float]] | None:
+def fastest(found: dict[str, Record]) -> tuple[str, SpeedUp] | None:
     """The fastest other Zarr engine when its interval clears 1, else None (zarr-python is as good).
     A baseline in another format (HDF5) is shown beside them, never picked: it does not read the data."""
     base = found[DEFAULT_ENGINE]
@@ -53,8 +49,8 @@ def fastest(found: dict[str, Record]) -> tuple[str, tuple[float, float, float]] 
               if name != DEFAULT_ENGINE and ENGINES[name].zarr}
     if not others:
         return None
-    name, best = max(others.items(), key=lambda item: item[1][0])
-    return (name, best) if best[1] > 1 else None
+    name, best = max(others.items(), key=lambda item: item[1].factor)
+    return (name, best) if best.low > 1 else None
 
 
 def _choice(place: Place, found: dict[str, Record]) -> str:
@@ -62,7 +58,8 @@ def _choice(place: Place, found: dict[str, Record]) -> str:
     pick = fastest(found)
     if pick is None:
         return f"{family}, {operation}, {layout}: no engine is clearly faster than zarr-python"
-    name, (factor, low, high) = pick
+    name, speed = pick
+    factor, low, high = astuple(speed)
     return f"{family}, {operation}, {layout}: **{name}**, {format_factor(factor)} zarr-python ({low:.2g}–{high:.2g})"
 
 
@@ -72,7 +69,7 @@ def engine_advice(records: list[Record], family: str) -> str | None:
     for place, found in compared(records).items():
         pick = fastest(found) if place[0] == family else None
         if pick is not None:
-            picks.setdefault(pick[0], []).append(f"{place[2]} ({place[1]}, {format_factor(pick[1][0])})")
+            picks.setdefault(pick[0], []).append(f"{place[2]} ({place[1]}, {format_factor(pick[1].factor)})")
     if not picks:
         return None
     named = "; ".join(f"**{name}** for {', '.join(where)}" for name, where in picks.items())
@@ -87,7 +84,7 @@ def engine_figure(places: dict[Place, dict[str, Record]], names: list[str]) -> F
     for place, found in places.items():
         for offset, name in enumerate(names):
             if name in found:
-                factor, low, high = speedup(found[DEFAULT_ENGINE], found[name])
+                factor, low, high = astuple(speedup(found[DEFAULT_ENGINE], found[name]))
                 ax.barh(position + offset * 0.8 / len(names), factor, height=0.8 / len(names), color=f"C{offset}",
                         xerr=[[factor - low], [high - factor]], label=name if position == 0 else None)
                 factors += [low, high]
