@@ -51,11 +51,24 @@ def sharded_layouts(shape: tuple[int, ...]) -> dict[str, tuple[tuple[int, ...], 
     }
 
 
-def reference_array(shape: tuple[int, ...], dtype: str = "float64", seed: int = 0) -> np.ndarray:
+def reference_array(shape: tuple[int, ...], dtype: str | np.dtype = "float64", seed: int = 0) -> np.ndarray:
     """Distinct, sign-mixed values with -0.0, NaN and infinities for floats: any misplaced element shows.
-    Complex values pair two such arrays whose specials do not line up."""
+    Complex values pair two such arrays whose specials do not line up; records fill each field so."""
     rng = np.random.default_rng(seed)
     dt = np.dtype(dtype)
+    if dt.names:
+        values = np.empty(shape, dt)
+        for offset, name in enumerate(dt.names, start=1):
+            values[name] = reference_array(shape, dt[name], seed=seed + offset)
+        return values
+    if dt.kind in "SU":
+        # Letters (beyond ASCII for str) of every length up to the width, the empty string included.
+        width = dt.itemsize // (4 if dt.kind == "U" else 1)
+        low, high = (ord("a"), ord("z")) if dt.kind == "S" else (0x3b1, 0x3c9)
+        letters = rng.integers(low, high, size=(*shape, width), endpoint=True,
+                               dtype=np.uint8 if dt.kind == "S" else np.uint32)
+        letters[np.arange(width) >= rng.integers(0, width, size=shape, endpoint=True)[..., None]] = 0
+        return letters.view(dt.newbyteorder("=")).reshape(shape).astype(dt)
     if dt.kind == "c":
         part = f"float{dt.itemsize * 4}"
         values = np.empty(shape, dt)

@@ -35,6 +35,11 @@ def assert_identical(actual, expected) -> None:
     actual, expected = np.asarray(actual), np.asarray(expected)
     assert actual.dtype == expected.dtype, f"dtype {actual.dtype} != expected {expected.dtype}"
     assert actual.shape == expected.shape, f"shape {actual.shape} != expected {expected.shape}"
+    if actual.dtype.names:
+        # Record equality would compare floats by value (-0.0 == 0.0, NaN != NaN): compare field by field.
+        for name in actual.dtype.names:
+            assert_identical(actual[name], expected[name])
+        return
     if actual.dtype.kind in "OUS" or actual.dtype.kind == "V":
         differs = actual != expected
     else:
