@@ -2,6 +2,7 @@
 # make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
+# make conformance-long: the hypothesis properties and state machines under the 'long' profile.
 # make findings: run each docs/findings/ reproducer (zarr, zarrs, zarr 2, zarrita.js) and print which bugs are here.
 # make interop: every engine writes, every engine reads: results/interop.md and results/interop.json.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
@@ -17,7 +18,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network test conformance findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network test conformance conformance-long findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -41,6 +42,12 @@ test: $(STAMP)
 conformance: $(STAMP)
 	@mkdir -p results
 	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md $(ARGS)
+
+# Hypothesis for real: the property tests and the state machines under the 'long' profile (2000 examples,
+# 50 steps each; an eighth of that on the object stores). Hours, not minutes.
+conformance-long: $(STAMP)
+	$(PY) -m pytest tests/conformance/test_property.py tests/conformance/test_stateful.py -n $(TEST_JOBS) \
+		--dist loadscope --hypothesis-profile=long $(ARGS)
 
 # The unreported upstream bugs (docs/findings.md), one script each: a table, never a failure.
 findings: $(STAMP)

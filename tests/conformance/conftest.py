@@ -46,11 +46,13 @@ def counting_store():
 
 
 def pytest_configure(config):
-    """Hypothesis profiles: 'ci' (default) is bounded and derandomized; 'long' searches for real.
+    """Hypothesis profiles: 'ci' (default) is bounded and derandomized (state machines take 12 steps);
+    'long' searches for real.
     Choose with --hypothesis-profile=long."""
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None, database=None,
+    settings.register_profile("ci", max_examples=40, stateful_step_count=12, derandomize=True, deadline=None,
+                              database=None,
                               suppress_health_check=[HealthCheck.too_slow])
     settings.register_profile("long", max_examples=2000, deadline=None,
                               suppress_health_check=[HealthCheck.too_slow])
