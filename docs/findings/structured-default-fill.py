@@ -13,9 +13,9 @@ import zarr
 warnings.simplefilter("ignore")  # zarr warns that v3 struct data types are an unstable extension
 dtype = np.dtype([("tag", "S3"), ("count", "<i4")])
 array = zarr.create_array(zarr.storage.MemoryStore(), shape=(2,), chunks=(2,), dtype=dtype)
-record = array[0]
-if record.tobytes() != np.zeros((), dtype).tobytes():
-    print(f"affected: a never-written record reads {record.item()}, numpy's zero record is {np.zeros((), dtype).item()}")
+record, zero = array[0], np.zeros((), dtype)
+if record.tobytes() != zero.tobytes():
+    print(f"affected: a never-written record reads {record.item()}, numpy's zero record is {zero.item()}")
     sys.exit(1)
 print("fixed: a never-written record reads numpy's zero record")
 sys.exit(0)

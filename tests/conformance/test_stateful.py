@@ -215,7 +215,10 @@ class ArrayMachine(RuleBasedStateMachine):
         self.shape, self.backing = shape, backing
 
     def _values(self, data, shape):
-        return data.draw(npst.arrays(self.backing.dtype, shape), label="values")
+        values = data.draw(npst.arrays(self.backing.dtype, shape), label="values")
+        # A complex -0.0 is taken for an empty chunk's 0 (SIGNED_ZERO_COMPLEX, test_dtypes.py): the 'long' profile
+        # finds that known bug within minutes, and would find nothing else.
+        return values + 0 if values.dtype.kind == "c" else values
 
     @rule(data=st.data())
     def write_basic(self, data) -> None:
