@@ -3,6 +3,7 @@
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # make conformance-long: the hypothesis properties and state machines under the 'long' profile.
+# make kill-rate: broken copies of zarr's indexing code, caught by the conformance suite and by zarr's own tests.
 # make findings: run each docs/findings/ reproducer (zarr, zarrs, zarr 2, zarrita.js) and print which bugs are here.
 # make interop: every engine writes, every engine reads: results/interop.md and results/interop.json.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
@@ -18,7 +19,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network test conformance conformance-long findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -48,6 +49,11 @@ conformance: $(STAMP)
 conformance-long: $(STAMP)
 	$(PY) -m pytest tests/conformance/test_property.py tests/conformance/test_stateful.py -n $(TEST_JOBS) \
 		--dist loadscope --hypothesis-profile=long $(ARGS)
+
+# How many broken copies of zarr/core/indexing.py the conformance suite catches, beside zarr's own
+# tests/test_indexing.py (from the installed release's sources): results/kill-rate.md. About 15 minutes.
+kill-rate: $(STAMP)
+	$(PY) scripts/kill-rate -o results $(ARGS)
 
 # The unreported upstream bugs (docs/findings.md), one script each: a table, never a failure.
 findings: $(STAMP)

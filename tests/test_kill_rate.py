@@ -1,0 +1,38 @@
+"""scripts/kill-rate: the mutants it draws from a module's source, and the table it makes of the verdicts
+(the run itself, minutes per mutant, is `make kill-rate`)."""
+
+import importlib.machinery
+import importlib.util
+from pathlib import Path
+
+_loader = importlib.machinery.SourceFileLoader(
+    "kill_rate", str(Path(__file__).resolve().parent.parent / "scripts" / "kill-rate"))
+kill_rate = importlib.util.module_from_spec(importlib.util.spec_from_loader(_loader.name, _loader))
+_loader.exec_module(kill_rate)
+
+SOURCE = "def f(a, b):\n    return a < b and b + 1 in (a, b)\n"
+
+
+def test_every_operator_and_integer_gives_one_mutant_in_a_fixed_order():
+    found = kill_rate.mutants(SOURCE)
+    bodies = [kill_rate.mutated_source(SOURCE, mutant).splitlines()[1].strip() for mutant in found]
+    assert sorted(bodies) == sorted([
+        "return a < b or b + 1 in (a, b)",
+        "return a <= b and b + 1 in (a, b)",
+        "return a < b and b + 1 not in (a, b)",
+        "return a < b and b - 1 in (a, b)",
+        "return a < b and b + 2 in (a, b)",
+    ])
+    assert kill_rate.mutants(SOURCE) == found
+    assert all(mutant.line == 2 for mutant in found)
+
+
+def test_the_table_counts_each_suite_and_either():
+    report = {"zarr": "3.4.2", "module": "core/indexing.py", "sites": 5, "seed": 0, "seconds": 1,
+              "suites": ["ours", "theirs"],
+              "mutants": [{"site": 0, "line": 2, "change": "a < b  ->  a <= b",
+                           "killed_by": {"ours": True, "theirs": False}},
+                          {"site": 1, "line": 2, "change": "1  ->  2", "killed_by": {"ours": False, "theirs": False}}]}
+    text = kill_rate.markdown(report)
+    assert "| ours | 1 | 50% |" in text and "| theirs | 0 | 0% |" in text and "| either | 1 | 50% |" in text
+    assert "| 2 | `1  ->  2` | **survived** | **survived** |" in text
