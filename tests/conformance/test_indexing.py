@@ -310,6 +310,9 @@ INVALID_READS = [
     pytest.param(lambda a: a.oindex[:, np.array([3, -11])], IndexError, id="orthogonal-ints-before-start"),
     pytest.param(lambda a: a.oindex[np.array([1.0, 2.0]), :], IndexError, id="orthogonal-floats"),
     pytest.param(lambda a: a.oindex[np.ones(6, dtype=bool), :], IndexError, id="orthogonal-bool-wrong-length"),
+    pytest.param(lambda a: a.oindex[np.zeros((2, 2), dtype=np.intp), :], IndexError, id="orthogonal-2d-ints"),
+    pytest.param(lambda a: a.oindex[np.ones((7, 1), dtype=bool), :], IndexError, id="orthogonal-2d-bools"),
+    pytest.param(lambda a: a.oindex[_as_zarr(np.array([0.0, 1.0]))], IndexError, id="zarr-array-of-floats"),
     pytest.param(lambda a: a.oindex[::-2, :], IndexError, id="orthogonal-negative-step"),
     pytest.param(lambda a: a.vindex[np.array([0, 7]), np.array([0, 0])], IndexError, id="coordinates-past-end"),
     pytest.param(lambda a: a.vindex[np.array([0]), np.array([-11])], IndexError, id="coordinates-before-start"),
@@ -349,6 +352,59 @@ INVALID_WRITES = [
     pytest.param(_write("block", (slice(0, 2), 0), np.ones((6, 6))), ValueError, id="block-wrong-shape",
                  marks=UNCHECKED_WRITE_SHAPE),
 ]
+
+
+def _as_zarr(values: np.ndarray) -> zarr.Array:
+    index = zarr.create_array(zarr.storage.MemoryStore(), shape=values.shape, chunks=values.shape or None,
+                              dtype=values.dtype)
+    index[...] = values
+    return index
+
+
+# Found by scripts/kill-rate's survivors: the setters keep a zarr array given as the selection and read it from
+# inside zarr's event loop, where reading a zarr array is refused.
+ZARR_BOOL_INDEX_IN_OINDEX_SETTER = upstream_bug(
+    "unreported", None,
+    "array.oindex[zarr_bool_array] = values raises SyncError (the boolean zarr array is read inside the event loop)")
+ZARR_INT_INDEX_IN_VINDEX_SETTER = upstream_bug(
+    "unreported", "3.4.0",
+    "array.vindex[zarr_int_array] = values raises TypeError or SyncError (the setter uses the zarr array as it is)")
+# zarr arrays as whole selections: oindex and vindex read them into numpy first (zarr-python#2133).
+ZARR_INDEX_SELECTIONS = {
+    "orthogonal-ints": ("orthogonal", "1d", np.array([13, 2, 7, -1]), []),
+    "orthogonal-bools": ("orthogonal", "1d", _mask((18,), 0.4), [ZARR_BOOL_INDEX_IN_OINDEX_SETTER]),
+    "coordinate-ints": ("coordinate", "1d", np.array([17, 3, 12, 0]), [ZARR_INT_INDEX_IN_VINDEX_SETTER]),
+    "mask": ("mask", "2d", _mask((7, 10), 0.5), []),
+}
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("name", [pytest.param(name, marks=marks)
+                                  for name, (*_, marks) in ZARR_INDEX_SELECTIONS.items()])
+def test_a_zarr_array_as_the_selection_reads_and_writes_as_its_values(store, store_kind, zarr_format, name):
+    mode, ndim, index, _ = ZARR_INDEX_SELECTIONS[name]
+    array, expected = filled_reference(store, zarr_format, SHAPES[ndim])
+    numpy_index = MODES[mode].numpy_index(SHAPES[ndim], chunkings(SHAPES[ndim])["ragged"], index)
+    assert_identical(MODES[mode].syntax(array)[_as_zarr(index)], expected[numpy_index])
+    MODES[mode].syntax(array)[_as_zarr(index)] = replacement(expected[numpy_index])
+    expected[numpy_index] = replacement(expected[numpy_index])
+    assert_identical(array[...], expected)
+
+
+# array[...] with index arrays means what it means to numpy: several integer arrays select points,
+# a boolean array of the array's shape is a mask.
+GETITEM_ARRAYS = {
+    "two-int-lists": ([6, 0, 3, 0], [9, 1, 1, -1]),
+    "two-int-arrays-2d": (np.array([[0, 6], [3, 4]]), np.array([[9, 1], [5, 0]])),
+    "full-mask": _mask((7, 10), 0.3),
+}
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("name", list(GETITEM_ARRAYS))
+def test_getitem_with_index_arrays_follows_numpy(filled_arrays, store_kind, zarr_format, name):
+    array, expected = filled_arrays(store_kind, zarr_format, "2d", "ragged")
+    assert_identical(array[GETITEM_ARRAYS[name]], expected[GETITEM_ARRAYS[name]])
 
 
 @MEMORY_ONLY
