@@ -408,6 +408,19 @@ def test_getitem_with_index_arrays_follows_numpy(filled_arrays, store_kind, zarr
 
 
 @MEMORY_ONLY
+def test_getitem_with_two_index_arrays_and_a_slice_answers_as_numpy_or_refuses(filled_arrays, store_kind,
+                                                                              zarr_format):
+    """zarr's `array[...]` does not take every mix numpy does; where it refuses, it says so (IndexError)."""
+    array, expected = filled_arrays(store_kind, zarr_format, "3d", "ragged")
+    selection = ([0, 2, 4], [1, 3, 0], slice(None))
+    try:
+        got = array[selection]
+    except IndexError:
+        return
+    assert_identical(got, expected[selection])
+
+
+@MEMORY_ONLY
 @pytest.mark.parametrize("read, error", INVALID_READS)
 def test_invalid_read_raises(filled_arrays, store_kind, zarr_format, read, error):
     array, _ = filled_arrays(store_kind, zarr_format, "2d", "ragged")
