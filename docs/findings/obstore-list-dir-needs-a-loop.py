@@ -9,7 +9,6 @@ import sys
 
 import obstore
 import zarr
-from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
 
@@ -17,8 +16,8 @@ async def collect(listing):
     return [key async for key in listing]
 
 
+# An empty store is enough, and starts no obstore runtime that the interpreter's exit would have to stop.
 store = zarr.storage.ObjectStore(obstore.store.MemoryStore())
-sync(store.set("g/zarr.json", default_buffer_prototype().buffer.from_bytes(b"{}")))
 try:
     listing = store.list_dir("g")
 except RuntimeError as error:

@@ -83,6 +83,10 @@ def machine_settings(store_kind: str, expected_to_fail: bool = False) -> setting
                     phases=phases)
 
 
+def _expected_to_fail(request) -> bool:
+    return any(mark.name == "xfail" for mark in request.node.iter_markers())
+
+
 @pytest.fixture(autouse=True)
 def rectilinear_chunks_allowed():
     """zarr's strategies may draw rectilinear chunk grids where the installed zarr has them (3.2 on)."""
@@ -105,9 +109,8 @@ def _hierarchy_stores():
 @pytest.mark.parametrize("store_kind", list(_hierarchy_stores()), indirect=True)
 def test_zarrs_hierarchy_machine(store, store_kind, request):
     zarr.open_group(store, mode="w")  # the machine clears the store first, which a local store's absent root refuses
-    expected_to_fail = any(mark.name == "xfail" for mark in request.node.iter_markers())
     run_state_machine_as_test(lambda: ZarrHierarchyStateMachine(store),
-                              settings=machine_settings(store_kind, expected_to_fail))
+                              settings=machine_settings(store_kind, _expected_to_fail(request)))
 
 
 def _store_machine_stores():
@@ -127,9 +130,8 @@ def _store_machine_stores():
 
 @pytest.mark.parametrize("store_kind", list(_store_machine_stores()), indirect=True)
 def test_zarrs_store_machine(store, store_kind, request):
-    expected_to_fail = any(mark.name == "xfail" for mark in request.node.iter_markers())
-    run_state_machine_as_test(lambda: ZarrStoreStateMachine(store), settings=machine_settings(store_kind,
-                                                                                            expected_to_fail))
+    run_state_machine_as_test(lambda: ZarrStoreStateMachine(store),
+                              settings=machine_settings(store_kind, _expected_to_fail(request)))
 
 
 @pytest.mark.parametrize("store_kind", MACHINE_STORES, indirect=True)
