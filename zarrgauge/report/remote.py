@@ -12,12 +12,10 @@ from zarrgauge.report.load import Record, Run, families
 from zarrgauge.report.remote_figures import concurrency_figure, concurrency_rows, network_figure
 from zarrgauge.report.remote_hierarchy import hierarchy_rows
 from zarrgauge.report.style import format_seconds
+from zarrgauge.report.ties import clearly_faster, speed_ties, speedup
 
 REFERENCE_STORE = "local"
 DEFAULT_CLIENT = "s3-fsspec"  # what a user who installs s3fs and opens an s3:// URL gets
-# Ratios of medians below this are within what one run's noise moves them (an A/A comparison of
-# quick-tier reads here spreads from 0.80 to 1.15): no client is said to be faster by them.
-SAME_TIME = 1.15
 
 
 def _cell(record: Record | None) -> str:
@@ -60,27 +58,27 @@ def remote_rows(records: list[Record], network: str = DEFAULT_NETWORK) -> tuple[
 
 
 def fastest_remote(records: list[Record], network: str) -> list[str]:
-    """Per family and read pattern at `network`: the fastest client and layout, and how much longer
-    s3fs with its defaults takes on the same layout."""
+    """Per family and read pattern at `network`: the fastest client and layout, the others this run cannot
+    tell from it (the recommendation's rule, report/ties.py), and how much longer s3fs with its defaults
+    takes on the same layout."""
     remote = [r for r in remote_records(records, network) if r.operation not in WRITES]
     sentences = []
     for family, operation in dict.fromkeys((family, operation) for family, _, operation, _ in _places(remote)):
-        mine = [r for r in remote if (r.family, r.operation) == (family, operation)]
-        best = min(mine, key=lambda r: r.median)
-        default = next((r for r in mine if r.store == DEFAULT_CLIENT and r.layout == best.layout), None)
-        versus = _against_default(best, default)
+        best, *tied = speed_ties(r for r in remote if (r.family, r.operation) == (family, operation))
+        default = next((r for r in remote if (r.family, r.operation, r.store, r.layout) ==
+                        (family, operation, DEFAULT_CLIENT, best.layout)), None)
+        also = f" (as fast: {', '.join(f'{r.store} with {r.layout_label}' for r in tied)})" if tied else ""
         sentences.append(f"{family}, {operation}: **{best.store}** with {best.layout_label}, "
-                         f"{format_seconds(best.median)}{versus}")
+                         f"{format_seconds(best.median)}{also}{_against_default(best, default)}")
     return sentences
 
 
 def _against_default(best: Record, default: Record | None) -> str:
     if default is None or default is best:
         return ""
-    ratio = default.median / best.median
-    if ratio < SAME_TIME:
-        return "; s3fs with its defaults is as fast within the noise of one run"
-    return f"; s3fs with its defaults takes {ratio:.1f}x as long"
+    if not clearly_faster(best, default):
+        return "; s3fs with its defaults is as fast as far as this run can tell"
+    return f"; s3fs with its defaults takes {speedup(default, best).text()} as long"
 
 
 def _network_blocks(run: Run) -> list[Block]:
