@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance.grid import chunkings, filled_array, reference_array
+from zarrgauge.conformance.grid import block_region, chunkings, filled_array, numpy_orthogonal, reference_array
 from zarrgauge.conformance.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
 from zarrgauge.harness.oracle import assert_identical
 from zarrgauge.harness.stores import Scratch, discard, new_store
@@ -43,49 +43,6 @@ def replacement(current) -> np.ndarray:
     """Values to write over `current`: negating flips every sign bit (of -0.0, NaN and inf too),
     so each written element differs bitwise from the one it replaces and a lost write shows."""
     return np.negative(current)
-
-
-def per_axis_selection(selection, ndim: int) -> tuple:
-    """One selection item per axis: the Ellipsis and the missing trailing axes become full slices."""
-    selection = selection if isinstance(selection, tuple) else (selection,)
-    if any(item is Ellipsis for item in selection):
-        at = next(i for i, item in enumerate(selection) if item is Ellipsis)
-        selection = selection[:at] + (slice(None),) * (ndim - len(selection) + 1) + selection[at + 1:]
-    return selection + (slice(None),) * (ndim - len(selection))
-
-
-def numpy_orthogonal(shape: tuple[int, ...], chunks, selection) -> tuple[np.ndarray, ...]:
-    """numpy's equivalent of an orthogonal selection: one integer array per axis, broadcast
-    against each other (np.ix_ style); an integer becomes a 0-d array and drops its axis."""
-    per_axis = []
-    for size, sel in zip(shape, per_axis_selection(selection, len(shape))):
-        if isinstance(sel, slice):
-            per_axis.append(np.arange(size)[sel])
-        elif np.ndim(sel) == 0:
-            per_axis.append(np.asarray(sel))
-        else:
-            sel = np.asarray(sel)
-            per_axis.append(np.flatnonzero(sel) if sel.dtype == bool else sel)
-    kept = [axis for axis, ix in enumerate(per_axis) if ix.ndim]
-    for position, axis in enumerate(kept):
-        broadcast_shape = [1] * len(kept)
-        broadcast_shape[position] = -1
-        per_axis[axis] = per_axis[axis].reshape(broadcast_shape)
-    return tuple(per_axis)
-
-
-def block_region(shape: tuple[int, ...], chunks: tuple[int, ...], selection) -> tuple[slice, ...]:
-    """The array region that a block selection covers, computed from the chunk shape."""
-    region = []
-    for size, chunk, sel in zip(shape, chunks, per_axis_selection(selection, len(shape))):
-        nblocks = -(-size // chunk)
-        if isinstance(sel, slice):
-            first, stop, step = sel.indices(nblocks)
-            assert step == 1, "block selections take unit-step slices only"
-        else:
-            first, stop = sel % nblocks, sel % nblocks + 1
-        region.append(slice(min(first * chunk, size), min(stop * chunk, size)))
-    return tuple(region)
 
 
 def _as_is(shape, chunks, selection):
@@ -355,7 +312,7 @@ INVALID_WRITES = [
 
 
 def _as_zarr(values: np.ndarray) -> zarr.Array:
-    index = zarr.create_array(zarr.storage.MemoryStore(), shape=values.shape, chunks=values.shape or None,
+    index = zarr.create_array(zarr.storage.MemoryStore(), shape=values.shape, chunks=values.shape,
                               dtype=values.dtype)
     index[...] = values
     return index

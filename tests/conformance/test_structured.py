@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import zarr
 
-from zarrgauge.conformance.grid import reference_array, reopened
+from zarrgauge.conformance.grid import block_region, numpy_orthogonal, reference_array, reopened
 from zarrgauge.conformance.known_bugs import upstream_bug
 from zarrgauge.harness.oracle import assert_identical
 
@@ -61,6 +61,14 @@ DEFAULT_FILL_BYTES_ZERO = upstream_bug(
     "unreported", "3.4.2",
     "the default fill value casts the integer 0 into every field: a bytes field of a never-written record reads "
     "b'0', not b'' as numpy's zeros")
+
+
+# What numpy indexes with to select what each method selects (the others take the same selection).
+NUMPY_EQUIVALENT = {"orthogonal": numpy_orthogonal, "block": block_region}
+
+
+def _numpy_selection(method: str, selection):
+    return NUMPY_EQUIVALENT.get(method, lambda shape, chunks, same: same)(SHAPE, CHUNKS, selection)
 
 
 @pytest.fixture(params=list(DTYPES))
@@ -181,20 +189,3 @@ def test_fields_on_an_array_without_fields_raise_index_error(store, zarr_format)
     array = zarr.create_array(store, shape=(4,), chunks=(2,), dtype="f8", zarr_format=zarr_format)
     with pytest.raises(IndexError):
         array.get_basic_selection(Ellipsis, fields="value")
-
-
-def _numpy_selection(method: str, selection: tuple):
-    """What numpy indexes with to select what zarr's method selects."""
-    if method == "orthogonal":
-        return np.ix_(*(np.arange(size)[part] if isinstance(part, slice) else np.asarray(part)
-                        for part, size in zip(selection, SHAPE)))
-    if method == "coordinate":
-        return tuple(np.asarray(part) for part in selection)
-    if method == "block":
-        return tuple(_block_slice(part, chunk, size) for part, chunk, size in zip(selection, CHUNKS, SHAPE))
-    return selection
-
-
-def _block_slice(part, chunk: int, size: int) -> slice:
-    start, stop = (part.start, part.stop) if isinstance(part, slice) else (part, part + 1)
-    return slice(start * chunk, min(stop * chunk, size))

@@ -51,6 +51,49 @@ def sharded_layouts(shape: tuple[int, ...]) -> dict[str, tuple[tuple[int, ...], 
     }
 
 
+def per_axis_selection(selection, ndim: int) -> tuple:
+    """One selection item per axis: the Ellipsis and the missing trailing axes become full slices."""
+    selection = selection if isinstance(selection, tuple) else (selection,)
+    if any(item is Ellipsis for item in selection):
+        at = next(i for i, item in enumerate(selection) if item is Ellipsis)
+        selection = selection[:at] + (slice(None),) * (ndim - len(selection) + 1) + selection[at + 1:]
+    return selection + (slice(None),) * (ndim - len(selection))
+
+
+def numpy_orthogonal(shape: tuple[int, ...], chunks, selection) -> tuple[np.ndarray, ...]:
+    """numpy's equivalent of an orthogonal selection: one integer array per axis, broadcast
+    against each other (np.ix_ style); an integer becomes a 0-d array and drops its axis."""
+    per_axis = []
+    for size, sel in zip(shape, per_axis_selection(selection, len(shape))):
+        if isinstance(sel, slice):
+            per_axis.append(np.arange(size)[sel])
+        elif np.ndim(sel) == 0:
+            per_axis.append(np.asarray(sel))
+        else:
+            sel = np.asarray(sel)
+            per_axis.append(np.flatnonzero(sel) if sel.dtype == bool else sel)
+    kept = [axis for axis, ix in enumerate(per_axis) if ix.ndim]
+    for position, axis in enumerate(kept):
+        broadcast_shape = [1] * len(kept)
+        broadcast_shape[position] = -1
+        per_axis[axis] = per_axis[axis].reshape(broadcast_shape)
+    return tuple(per_axis)
+
+
+def block_region(shape: tuple[int, ...], chunks: tuple[int, ...], selection) -> tuple[slice, ...]:
+    """The array region that a block selection covers, computed from the chunk shape."""
+    region = []
+    for size, chunk, sel in zip(shape, chunks, per_axis_selection(selection, len(shape))):
+        nblocks = -(-size // chunk)
+        if isinstance(sel, slice):
+            first, stop, step = sel.indices(nblocks)
+            assert step == 1, "block selections take unit-step slices only"
+        else:
+            first, stop = sel % nblocks, sel % nblocks + 1
+        region.append(slice(min(first * chunk, size), min(stop * chunk, size)))
+    return tuple(region)
+
+
 def reference_array(shape: tuple[int, ...], dtype: str | np.dtype = "float64", seed: int = 0) -> np.ndarray:
     """Distinct, sign-mixed values with -0.0, NaN and infinities for floats: any misplaced element shows.
     Complex values pair two such arrays whose specials do not line up; records fill each field so."""
