@@ -9,11 +9,13 @@ outside the written region as it was and no chunk torn. Each test records what t
 (user properties FAULT_PROPERTY and OUTCOME_PROPERTY), which the conformance matrix lists in its
 "Network faults" table.
 
-The clients are impatient (zarrgauge.harness.s3_clients.IMPATIENT: 1 s timeouts, 2 retries) so that
-a fault that does not heal fails in seconds; their default budgets take a minute or more. Even so
-a stall, a drop or a truncation meets one request only: s3fs nests its retries (a whole-object read
-is retried around a call that retries, each retried by botocore), so a stall on every request
-costs it 3 x 3 x 3 timeouts, about 45 s (5 x 5 x 5 times 15 s, half an hour, with its defaults).
+The clients are impatient (zarrgauge.harness.s3_clients.IMPATIENT: 2 s timeouts, 2 retries) so that
+a fault that does not heal fails in seconds; their default budgets take a minute or more. (1 s
+timeouts were too short for 16 GETs at once through the proxy to moto on a loaded 2-core runner: a
+healthy read timed out in CI once.) Even so a stall, a drop or a truncation meets one request only:
+s3fs nests its retries (a whole-object read is retried around a call that retries, each retried by
+botocore), so a stall on every request costs it 3 x 3 x 3 timeouts, about a minute (5 x 5 x 5 times
+15 s, half an hour, with its defaults).
 Each client meets the faults one after another, as a user's long-lived client would: one client,
 and one array to read, per client kind for the whole module.
 """

@@ -32,7 +32,7 @@ class Patience:
 # whole-object read's attempts nested around calls that retry: 5 x 5 x 5 reads that time out after
 # 15 s each). The network-fault tests use this instead: the wire proxy's stall (STALL_SECONDS)
 # outlasts its timeout.
-IMPATIENT = Patience(timeout=1.0, retries=2, backoff=0.05)
+IMPATIENT = Patience(timeout=2.0, retries=2, backoff=0.05)
 
 
 def obstore_store(bucket: Bucket, key: str, patience: Patience | None = None) -> zarr.abc.store.Store:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # A stalled request is held this long, then closed unanswered: longer than the timeout of the
 # impatient clients the fault tests use (zarrgauge.harness.s3_clients.IMPATIENT), and short, so
 # that a stall does not outlive its test by much.
-STALL_SECONDS = 3.0
+STALL_SECONDS = 4.0
 # What S3 answers when it fails or throttles (S3 API reference, "Error responses").
 S3_ERRORS = {
     "500": ("500 Internal Server Error", "InternalError", "We encountered an internal error. Please try again."),
