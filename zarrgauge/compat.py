@@ -44,6 +44,36 @@ def v3_fixed_scale_offset(**config):
     return _numcodecs_v3_class("FixedScaleOffset")(**config)
 
 
+def chunk_spec(array, shape: tuple[int, ...]):
+    """What zarr's codecs take beside a chunk's bytes: its shape, dtype, fill value, memory order and
+    buffer prototype. zarr 3.1's v3 metadata built it (`get_chunk_spec`), 3.4's no longer does; the
+    ArraySpec constructor is the same in both, so it is built here as 3.4's reads do (format 2 keeps
+    the memory order in its metadata, format 3 in the array's config)."""
+    from dataclasses import replace
+
+    from zarr.core.array_spec import ArraySpec
+    from zarr.core.buffer import default_buffer_prototype
+
+    meta = array.metadata
+    config = replace(array.config, order=meta.order) if meta.zarr_format == 2 else array.config
+    return ArraySpec(shape=shape, dtype=meta.dtype, fill_value=meta.fill_value, config=config,
+                     prototype=default_buffer_prototype())
+
+
+def codec_pipeline(array):
+    """The codec pipeline zarr reads the array's chunks (or shards) with; private, the same from 3.1 to 3.4."""
+    return array._async_array.codec_pipeline
+
+
+async def shard_reader(shard_bytes, sharding_codec, chunks_per_shard: tuple[int, ...]):
+    """zarr's own view of a whole shard's bytes: indexed by inner chunk position, it gives that
+    chunk's bytes, or None for a chunk not stored. Private (zarr.codecs.sharding._ShardReader),
+    the same from 3.1 to 3.4."""
+    from zarr.codecs.sharding import _ShardReader
+
+    return await _ShardReader.from_bytes(shard_bytes, sharding_codec, chunks_per_shard)
+
+
 def versions() -> dict[str, str]:
     """Versions of everything whose speed or behaviour the results depend on."""
     names = ("zarr", "numcodecs", "numpy", "pytest-benchmark")

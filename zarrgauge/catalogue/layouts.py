@@ -25,6 +25,15 @@ def grid_shape(shape: Shape, block: Shape) -> Shape:
     return tuple(math.ceil(s / b) for s, b in zip(shape, block))
 
 
+def chunk_ranges(shape: Shape, chunks: Shape, selection: tuple) -> list[range]:
+    """Per dimension, the indices of the chunks that a basic selection of ints and unit-step slices overlaps."""
+    ranges = []
+    for size, chunk, index in zip(shape, chunks, selection + (slice(None),) * (len(shape) - len(selection))):
+        start, stop = (index, index + 1) if isinstance(index, int) else index.indices(size)[:2]
+        ranges.append(range(start // chunk, (stop - 1) // chunk + 1) if stop > start else range(0))
+    return ranges
+
+
 def parse_layout(text: str) -> "Layout":
     """'30x250x500' (chunks) or '10x100x100:30x500x500' (inner chunks : shards) as a custom layout."""
     chunks, _, shards = text.partition(":")
@@ -57,11 +66,7 @@ class Layout:
 
     def chunks_touched(self, shape: Shape, selection: tuple) -> int:
         """Chunks (inner chunks, when sharded) that a basic selection of ints and unit-step slices overlaps."""
-        total = 1
-        for size, chunk, index in zip(shape, self.chunks, selection + (slice(None),) * (len(shape) - len(selection))):
-            start, stop = (index, index + 1) if isinstance(index, int) else index.indices(size)[:2]
-            total *= (stop - 1) // chunk - start // chunk + 1 if stop > start else 0
-        return total
+        return math.prod(len(indices) for indices in chunk_ranges(shape, self.chunks, selection))
 
     @property
     def write_block(self) -> Shape:

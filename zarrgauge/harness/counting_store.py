@@ -26,6 +26,9 @@ class CountingStore(WrapperStore):
         super().__init__(store)
         self.counts: Counter[str] = Counter()
         self.wire = wire
+        # While a list, every get's (key, byte_range) joins it: the objects a read touched, for its floors
+        # (zarrgauge.harness.floors). Off by default: the log's own memory would show in the traced peak.
+        self.gets: list[tuple[str, object]] | None = None
 
     def _with_store(self, store) -> CountingStore:
         """Copies (zarr makes a read-only one when opening with mode 'r') share the counts."""
@@ -51,6 +54,8 @@ class CountingStore(WrapperStore):
         """Every request passes here once: `kind` is one of REQUEST_KINDS. Subclasses may log more."""
         self.counts[kind] += 1
         self.counts["bytes_written" if kind == "set" else "bytes_read"] += nbytes
+        if self.gets is not None and kind in ("get", "get_partial"):
+            self.gets.append((key, byte_range))
 
     def _got(self, key, buffer, byte_range) -> None:
         self.record("get" if byte_range is None else "get_partial", key, byte_range, _size(buffer))

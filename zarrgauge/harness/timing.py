@@ -15,10 +15,12 @@ import zarr
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.stores import LOCAL_STORES
 from zarrgauge.engines import Engine, engine
 from zarrgauge.harness import arrays, oracle
 from zarrgauge.harness.conditions import timed_conditions
 from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.floors import floor_metrics, returned_arrays
 from zarrgauge.harness.metrics import case_info, read_metrics
 from zarrgauge.harness.stores import Scratch, counted, discard, new_store, wire_of
 
@@ -30,9 +32,7 @@ SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
 
 
 def _returned_bytes(result) -> int:
-    if isinstance(result, np.ndarray):
-        return int(result.nbytes)
-    return sum(_returned_bytes(part) for part in result)
+    return sum(int(part.nbytes) for part in returned_arrays(result))
 
 
 @functools.cache
@@ -73,7 +73,11 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
     benchmark.extra_info.update(metrics, bytes_returned=returned)
     if op.selections is not None:
-        benchmark.extra_info.update(read_metrics(case, op.selections(args), metrics, returned))
+        selections = op.selections(args)
+        benchmark.extra_info.update(read_metrics(case, selections, metrics, returned))
+        if case.store in LOCAL_STORES:
+            benchmark.extra_info.update(floor_metrics(benchmark, array, lambda: op.run(array, args), result,
+                                                      selections))
 
 
 def records_metrics(benchmark) -> bool:
