@@ -20,6 +20,7 @@ from zarrgauge.testing.benchmark import RecordingBenchmark
 from zarrgauge.testing.subprocesses import run_pytest
 
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
+FLOORS = ("floor_fetch_s", "floor_decode_s", "floor_copy_s", "efficiency", "zarr_overhead_s")
 
 
 # The plugin's handling of every option error is the same; each option's own messages are checked in
@@ -68,6 +69,8 @@ def test_benchmark_only_times_and_records_metrics(tmp_path):
         assert info["stored_bytes"] * info["compression_ratio"] == pytest.approx(info["nbytes"], rel=1e-3)
         assert info["nchunks"] == 25 and bench["stats"]["rounds"] >= 5
     assert benches["test_read_full"]["group"] == "read_full random-ints"
+    assert set(FLOORS) <= set(benches["test_read_full"]["extra_info"])
+    assert not set(FLOORS) & set(benches["test_write"]["extra_info"])
 
 
 SLEEPER = textwrap.dedent("""
