@@ -26,9 +26,10 @@ from zarrgauge import compat
 from zarrgauge.catalogue.layouts import chunk_ranges
 from zarrgauge.harness.counting_store import CountingStore
 
-# Like the read's own rounds, but bounded: a slow read's floors would otherwise cost as much as it.
-MAX_ROUNDS = 50
-MAX_SECONDS = 1.0  # per floor; a floor stops taking rounds once this has passed
+# As many rounds as the read had, but at most these: floors for every round of every read would cost
+# make bench about as much again as timing the reads (the quick tier's reads mostly get 5 to 50 rounds).
+MAX_ROUNDS = 10
+MAX_SECONDS = 0.5  # per floor; a floor stops taking rounds once this has passed
 
 
 def floor_metrics(benchmark, array: zarr.Array, run: Callable[[], object], result, selections: list) -> dict:
