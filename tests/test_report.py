@@ -20,7 +20,7 @@ from zarrgauge.cli import main
 from zarrgauge.gate.compare import compare_runs
 from zarrgauge.report import ties
 from zarrgauge.report.command import default_out
-from zarrgauge.report.document import Bullets, Heading, Table
+from zarrgauge.report.document import Bullets, Heading, Image, Table
 from zarrgauge.report.figures_compare import ratio_figure
 from zarrgauge.report.figures_results import layout_heatmap, pareto_figure
 from zarrgauge.report.figures_tutorial import tutorial_figure
@@ -54,6 +54,19 @@ def seasonal_copy(path: Path, factor: float, more_sets: int = 0) -> Path:
             bench["stats"]["median"] *= factor
         if info["operation"] == "write" and info["case"] == WRITE_CASE:
             info["store_set"] += more_sets
+    path.write_text(json.dumps(document))
+    return path
+
+
+def with_floors(path: Path) -> Path:
+    """The sample, its seasonal-series reads at the balanced layout given floors as the harness measures them:
+    fetch a fifth of the median, decode half, copy a hundredth (zarr's overhead the other 29%)."""
+    document = json.loads(SAMPLE.read_text())
+    for bench in document["benchmarks"]:
+        info, median = bench["extra_info"], bench["stats"]["median"]
+        if info.get("family") == "seasonal-series" and info["layout"] == "balanced" and info["operation"] != "write":
+            info.update(floor_fetch_s=0.2 * median, floor_decode_s=0.5 * median, floor_copy_s=0.01 * median,
+                        efficiency=0.71, zarr_overhead_s=0.29 * median)
     path.write_text(json.dumps(document))
     return path
 
@@ -103,6 +116,21 @@ def test_one_run_has_every_section_but_the_comparison(run):
     assert {"Compression ratio against read time", "Chunk layout against access pattern",
             "The tutorial's figure"} <= set(headings)
     assert not any(h.startswith("Comparison") for h in headings)
+
+
+def test_where_the_time_goes_shows_the_floors_of_the_reads_that_have_them(tmp_path, run):
+    assert "Where the time goes" not in [b.text for b in all_sections([run]) if isinstance(b, Heading)]
+    floored = load_run(str(with_floors(tmp_path / "floors.json")))
+    blocks = all_sections([floored])
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "Where the time goes")
+    [image] = [b for b in blocks[start:] if isinstance(b, Image) and b.name.startswith("floors-")]
+    assert image.name == "floors-seasonal-series.png"
+    panels = [ax for ax in image.figure.axes if ax.get_visible()]
+    assert [ax.get_title().split(":")[0] for ax in panels] == ["read_full", "read_time", "read_space"]
+    for ax, cases in zip(panels, (6, 1, 1)):
+        widths = [[round(bar.get_width(), 3) for bar in bars] for bars in ax.containers]
+        assert widths == [[0.2] * cases, [0.5] * cases, [0.01] * cases, [0.29] * cases]  # fetch, decode, copy, zarr
+        assert len(ax.get_yticklabels()) == cases and all(t.get_text().endswith("71%") for t in ax.texts)
 
 
 def test_ratio_figure_draws_a_bar_and_interval_per_benchmark_and_run(tmp_path, run):

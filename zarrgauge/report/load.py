@@ -39,6 +39,8 @@ class Record:
     swept: bool = False  # a case of the concurrency sweep
     engine: str = DEFAULT_ENGINE
     samples: tuple[float, ...] = field(default=(), compare=False, repr=False)  # every round's seconds
+    # Median seconds of the read's floors, fetch, decode and copy (zarrgauge.harness.floors); None when not measured
+    floors: tuple[float, float, float] | None = None
 
     @property
     def layout_label(self) -> str:
@@ -98,7 +100,12 @@ def _record(bench: dict) -> Record | None:
         sum(value for key, value in info.items() if key.startswith("store_")),
         wire_requests(info), info.get("network", DEFAULT_NETWORK),
         info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"],
-        info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())))
+        info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())), _floors(info))
+
+
+def _floors(info: dict) -> tuple[float, float, float] | None:
+    keys = ("floor_fetch_s", "floor_decode_s", "floor_copy_s")
+    return tuple(info[key] for key in keys) if all(key in info for key in keys) else None
 
 
 def _label(path: Path, machine_info: dict) -> str:

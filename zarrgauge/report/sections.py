@@ -6,6 +6,7 @@ from zarrgauge.gate.compare import Comparison, compare_runs
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from zarrgauge.report.engines import engine_advice, engines_section
 from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
+from zarrgauge.report.figures_floors import floor_records, floors_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
@@ -69,6 +70,27 @@ def layouts(run: Run) -> list[Block]:
     return blocks if len(blocks) > 1 else blocks + [Paragraph("No family was timed with two or more layouts.")]
 
 
+def floors(run: Run) -> list[Block]:
+    """Only for results that carry floors (timed runs since they were measured)."""
+    shown = [family for family in families(run.records) if floor_records(run.records, family)]
+    if not shown:
+        return []
+    blocks: list[Block] = [
+        Heading("Where the time goes"),
+        Paragraph("Beside each read of the default layout on the local and memory stores, the same run times its "
+                  "floors alone, with the read's statistics (its rounds, at most 10; the median): **fetch** gets "
+                  "exactly the stored objects and byte ranges the read got, concurrently as zarr does, undecoded; "
+                  "**decode** decodes the chunks it read (inner chunks when sharded) with the array's codecs and no "
+                  "store; **copy** copies its result once. **zarr overhead** is the rest of zarr's median time: "
+                  "indexing, scheduling, assembling the result. The efficiency is the floors' sum over zarr's "
+                  "median; above 100% only by noise, or where zarr's concurrency beats a floor's."),
+    ]
+    for family in shown:
+        blocks.append(Image(f"floors-{family}.png", floors_figure(run.records, family, run.tier),
+                            f"{family}: each read's floors and zarr's overhead, as shares of its median time"))
+    return blocks
+
+
 def tutorial(run: Run) -> list[Block]:
     return [Heading("The tutorial's figure"),
             Image("tutorial.png", tutorial_figure(run.records, run.tier),
@@ -115,6 +137,6 @@ def _percent(base: float, head: float) -> str:
 
 def all_sections(runs: list[Run]) -> list[Block]:
     latest = runs[-1]
-    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + engines_section(latest)
-              + remote_section(latest) + tutorial(latest))
+    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + floors(latest)
+              + engines_section(latest) + remote_section(latest) + tutorial(latest))
     return blocks + (comparison(runs) if len(runs) > 1 else [])
