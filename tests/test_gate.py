@@ -4,6 +4,7 @@ import pytest
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.compare import Thresholds, compare_runs, judge_metric
+from zarrgauge.gate.output import HEADER, rows
 from zarrgauge.gate.stats import median_ratio_interval
 from zarrgauge.testing.results import bench, noisy
 
@@ -57,6 +58,9 @@ def test_one_more_store_request_is_a_regression_even_when_faster():
     ("stored_bytes", 1000, 999, "improvement"),
     ("peak_traced_bytes", 1000, 1040, "same"),
     ("peak_traced_bytes", 1000, 1100, "regression"),
+    ("instructions", 1_000_000, 1_003_000, "same"),  # within the 0.3% two runs of one build differ
+    ("instructions", 1_000_000, 1_020_000, "regression"),
+    ("instructions", 1_000_000, 980_000, "improvement"),
 ])
 def test_metric_direction_and_tolerance(name, base, head, expected):
     assert judge_metric(name, base, head, Thresholds()).verdict == expected
@@ -130,3 +134,18 @@ def test_a_clear_slowdown_stays_flagged_among_many_unchanged_benchmarks():
     results = compare_runs([bench("clear", base), *(b for b, _ in others)],
                            [bench("clear", head), *(h for _, h in others)])
     assert [c.name for c in results if c.verdict == "regression"] == [results[0].name]
+
+
+def test_instruction_counts_stand_beside_the_time_verdict():
+    """A 2% rise in instructions is a regression though the time did not change, in a column of its own."""
+    [result] = compare_runs([bench("t", noisy(1e-3, seed=1), instructions=5_000_000)],
+                            [bench("t", noisy(1e-3, seed=1), instructions=5_100_000)])
+    assert result.time_verdict == "same" and result.verdict == "regression"
+    [row] = rows([result])
+    assert row[HEADER.index("instructions")] == "+2.00% regression"
+    assert row[HEADER.index("deterministic metrics")] == "unchanged"
+
+
+def test_runs_without_instruction_counts_show_none():
+    [result] = compare_runs([bench("t", noisy(1e-3))], [bench("t", noisy(1e-3))])
+    assert rows([result])[0][HEADER.index("instructions")] == "-"

@@ -2,7 +2,8 @@
 and report (markdown and HTML with figures).
 
 Exit status: 0 no regression, 1 regression, 2 could not compare (one line on stderr, no
-traceback), 4 usage error (unknown command or option), 130 interrupted.
+traceback), 3 a tool the command needs is missing (valgrind), 4 usage error (unknown command or
+option), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from zarrgauge.asv.commands import add_asv_commands
 from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_USAGE, ZarrgaugeError
 from zarrgauge.gate.commands import add_commands
+from zarrgauge.instructions import add_instructions_command
 from zarrgauge.interop.command import add_interop_command
 from zarrgauge.report.command import add_report_command
 
@@ -33,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     add_asv_commands(subparsers)
     add_report_command(subparsers)
     add_interop_command(subparsers)
+    add_instructions_command(subparsers)
     return top
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.instructions import run_counted
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
@@ -92,9 +93,28 @@ def merge(runs: list[dict]) -> dict:
     return merged
 
 
+def count_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
+    """One run under valgrind: its instruction counts, by benchmark."""
+    result = run_counted(interpreter, out, pytest_args, side.env, capture=True)
+    if result.returncode:
+        log = out.with_suffix(".log")
+        log.write_text(result.stdout + result.stderr)
+        raise ZarrgaugeError(f"the {side.label} instruction count ({side.spec}) failed with exit status "
+                             f"{result.returncode}; see {log}")
+    return {bench["fullname"]: bench["extra_info"]["instructions"]
+            for bench in json.loads(out.read_text())["benchmarks"] if "instructions" in bench["extra_info"]}
+
+
+def add_instructions(document: dict, counts: dict[str, int]) -> None:
+    for bench in document["benchmarks"]:
+        if bench["fullname"] in counts:
+            bench["extra_info"]["instructions"] = counts[bench["fullname"]]
+
+
 def run_ab(base: Side, head: Side, rounds: int, pytest_args: Sequence[str], out_dir: Path,
-           python: str = sys.executable) -> tuple[dict, dict]:
-    """Alternate the two sides for `rounds` rounds; return their merged results."""
+           python: str = sys.executable, instructions: bool = False) -> tuple[dict, dict]:
+    """Alternate the two sides for `rounds` rounds, then (with `instructions`) count each side's
+    instructions once, as they hardly vary; return their merged results."""
     interpreters = {side.label: environment(side.spec, python) for side in (base, head)}
     results: dict[str, list[dict]] = {"base": [], "head": []}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -105,6 +125,10 @@ def run_ab(base: Side, head: Side, rounds: int, pytest_args: Sequence[str], out_
             out = out_dir / f"{side.label}-{number + 1}.json"
             results[side.label].append(run_once(interpreters[side.label], side, out, pytest_args))
     merged = {label: merge(runs) for label, runs in results.items()}
+    for side in (base, head) if instructions else ():
+        _say(f"instruction count under valgrind: {side.label} ({side.spec})")
+        counts = count_once(interpreters[side.label], side, out_dir / f"{side.label}-instructions.json", pytest_args)
+        add_instructions(merged[side.label], counts)
     for label, document in merged.items():
         (out_dir / f"{label}.json").write_text(json.dumps(document))
     return merged["base"], merged["head"]

@@ -37,7 +37,7 @@ def run_ab_command(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="zarrgauge-ab-"))
     base = Side("base", args.base, dict(args.base_env))
     head = Side("head", args.head, dict(args.head_env))
-    base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir)
+    base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir, instructions=args.instructions)
     print(f"zarrgauge ab: merged results in {out_dir}/base.json and {out_dir}/head.json", file=sys.stderr)
     comparisons = compare(base_run["benchmarks"], head_run["benchmarks"], args)
     publish(comparisons, args)
@@ -63,6 +63,8 @@ def add_commands(subparsers) -> None:
     for side in ("base", "head"):
         ab.add_argument(f"--{side}-env", action="append", default=[], type=key_value, metavar="KEY=VALUE",
                         help=f"environment for {side} runs (repeatable)")
+    ab.add_argument("--instructions", action="store_true",
+                    help="also count each side's instructions once under valgrind and gate them (1%% tolerance)")
     ab.add_argument("--out", metavar="DIR", help="where to keep the per-round and merged JSON (default: a temp dir)")
     ab.add_argument("pytest_args", nargs="*", help="further pytest options, after --")
     add_threshold_options(ab)

@@ -19,15 +19,24 @@ def _time(comparison: Comparison) -> str:
 
 
 def _metrics(comparison: Comparison) -> str:
-    changed = [m for m in comparison.metrics if m.base != m.head]
+    changed = [m for m in comparison.metrics if m.base != m.head and m.name != "instructions"]
     return ", ".join(f"{m.name} {m.base:g}->{m.head:g}" for m in changed) or "unchanged"
+
+
+def _instructions(comparison: Comparison) -> str:
+    """The change in instruction count, beside the time's, when both runs counted them."""
+    counted = next((m for m in comparison.metrics if m.name == "instructions"), None)
+    if counted is None:
+        return "-"
+    change = f"{(counted.head / counted.base - 1) * 100:+.2f}%" if counted.base else f"{counted.head:g}"
+    return change if counted.verdict == "same" else f"{change} {counted.verdict}"
 
 
 def rows(comparisons: list[Comparison]) -> list[tuple[str, ...]]:
     """Regressions first, then improvements, then the rest; by ratio within each."""
     order = {"regression": 0, "improvement": 1, "same": 2}
     ranked = sorted(comparisons, key=lambda c: (order[c.verdict], -c.time.ratio))
-    return [(_short(c.name), _time(c), _p(c), _metrics(c), SYMBOL[c.verdict]) for c in ranked]
+    return [(_short(c.name), _time(c), _p(c), _instructions(c), _metrics(c), SYMBOL[c.verdict]) for c in ranked]
 
 
 def _p(comparison: Comparison) -> str:
@@ -35,7 +44,8 @@ def _p(comparison: Comparison) -> str:
     return f"{t.p_slower:.3g}" if t.q_slower is None else f"{t.p_slower:.3g} ({t.q_slower:.3g})"
 
 
-HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "deterministic metrics", "verdict")
+HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instructions", "deterministic metrics",
+          "verdict")
 
 
 def summary_line(comparisons: list[Comparison]) -> str:

@@ -28,6 +28,8 @@ from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness import progress
 from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.bucket import user_bucket
+from zarrgauge.harness.callgrind import InstructionCounter
+from zarrgauge.harness.counted_benchmark import count_instructions
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
 from zarrgauge.harness.timing import case_engine
@@ -47,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{option.help} (env {option.env}){choices}")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
                     help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")
+    group.addoption("--zarr-instructions", dest="zarr_instructions", action="store_true",
+                    help="count each benchmark's instructions under valgrind into extra_info['instructions']; "
+                         "set by `zarrgauge instructions`, which runs pytest under valgrind")
     group.addoption("--zarr-s3-endpoint", dest="zarr_s3_endpoint", default=None, metavar="URL",
                     help=f"your own S3 server instead of the moto server zarrgauge starts (env {S3_ENDPOINT_ENV}); "
                          "credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
@@ -110,6 +115,7 @@ class Session:
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = _scratch_parent(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
+        self.instructions = InstructionCounter.from_environment() if config.getoption("zarr_instructions") else None
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
@@ -162,8 +168,10 @@ class Session:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
-        result = yield
         benchmark, callspec = getattr(item, "funcargs", {}).get("benchmark"), getattr(item, "callspec", None)
+        if benchmark is not None and self.instructions is not None:
+            count_instructions(benchmark, self.instructions)
+        result = yield
         if benchmark is not None and callspec is not None and "case" in callspec.params:
             timed, named = benchmark.extra_info.get("operation"), operation_of(item.function)
             assert timed == named, f"{item.name} is named after {named!r} but timed {timed!r}"
@@ -176,7 +184,7 @@ class Session:
 
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
         machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
-                                     **compat.versions()}
+                                     "under_valgrind": self.instructions is not None, **compat.versions()}
 
 
 def _has_no_case(item: pytest.Item) -> bool:

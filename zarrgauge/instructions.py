@@ -1,0 +1,65 @@
+"""`zarrgauge instructions`: the benchmarks under valgrind, each operation's instruction count in
+the results JSON (`extra_info["instructions"]`), for `zarrgauge gate` and `ab` to compare.
+
+Runs `pytest benchmarks --benchmark-only --zarr-instructions` under callgrind
+(zarrgauge.harness.callgrind); the client-request library is compiled into a scratch directory
+that the callgrind dumps share, and which is removed at the end, interrupted or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError
+from zarrgauge.harness.callgrind import build_hooks, counting_environment, unavailable, valgrind_command
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_command(interpreter: str, out: Path, pytest_args: Sequence[str]) -> list[str]:
+    """pytest over the benchmarks (or the paths among `pytest_args`), instructions counted."""
+    paths = [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
+    return [interpreter, "-m", "pytest", *paths, "--benchmark-only", "--zarr-instructions",
+            f"--benchmark-json={out}", "-p", "no:cacheprovider", *pytest_args]
+
+
+def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: dict[str, str] | None = None,
+                capture: bool = False) -> subprocess.CompletedProcess:
+    """Run the benchmarks under callgrind with `interpreter`; raise if valgrind or a compiler is missing."""
+    missing = unavailable()
+    if missing:
+        raise ZarrgaugeError(f"instruction counts need valgrind and a C compiler: {missing}", EXIT_UNAVAILABLE)
+    with tempfile.TemporaryDirectory(prefix="zarrgauge-callgrind-") as scratch:
+        scratch = Path(scratch)
+        command = [*valgrind_command(scratch), *pytest_command(interpreter, out, pytest_args)]
+        environment = {**os.environ, **(env or {}), **counting_environment(build_hooks(scratch), scratch)}
+        return subprocess.run(command, cwd=REPO, env=environment, capture_output=capture, text=True)
+
+
+def run_instructions_command(args: argparse.Namespace) -> int:
+    out = Path(args.output).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    status = run_counted(sys.executable, out, args.pytest_args).returncode
+    if status == 0:
+        print(f"zarrgauge instructions: results with instruction counts saved to {out}", file=sys.stderr)
+    return status
+
+
+def add_instructions_command(subparsers) -> None:
+    command = subparsers.add_parser(
+        "instructions", help="count each benchmark's instructions under valgrind",
+        description="Run the benchmarks (all, or those the pytest options select) under valgrind's callgrind "
+                    "and save pytest-benchmark JSON whose extra_info holds each operation's instruction count: "
+                    "deterministic to within 0.3%%, so `zarrgauge gate` compares them with a 1%% tolerance. "
+                    "Times in that JSON are valgrind's and mean little. Exit status: pytest's, or 3 where "
+                    "valgrind or a C compiler is missing.")
+    command.add_argument("-o", "--output", required=True, metavar="FILE", help="the results JSON to write")
+    command.add_argument("pytest_args", nargs="*", help="pytest options and paths, after --, e.g. "
+                                                        "-- benchmarks/test_read_time.py --zarr-family=seasonal-series")
+    command.set_defaults(run=run_instructions_command)
