@@ -1,5 +1,6 @@
 # make bench: time the quick tier, save the JSON and its report under results/ and say where they are.
 # make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
+# make bench-instructions: each benchmark's instruction count under valgrind, for the gate to compare exactly.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # make conformance-long: the hypothesis properties and state machines under the 'long' profile.
@@ -19,7 +20,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network bench-instructions test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -32,6 +33,11 @@ bench: $(STAMP)
 
 bench-network:
 	@$(MAKE) --no-print-directory bench RUN_NAME=bench-network REPORT_NAME=report-network ARGS="$(NETWORK_ARGS) $(ARGS)"
+
+# valgrind (Debian's valgrind package, with its headers) and a C compiler; ARGS select benchmarks as for bench.
+bench-instructions: $(STAMP)
+	@mkdir -p results
+	$(PY) -m zarrgauge.cli instructions -o results/instructions-$$(date +%Y%m%d-%H%M%S).json -- $(ARGS)
 
 # Two pytest workers, one per core (pytest-xdist; a module's tests stay together); TEST_JOBS=0 for one
 # process, which --pdb and -s need.

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError
+from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError, sigterm_as_interrupt
 from zarrgauge.harness.callgrind import build_hooks, counting_environment, unavailable, valgrind_command
 
 REPO = Path(__file__).resolve().parents[1]
+CLEAN_UP_SECONDS = 60  # under valgrind, everything takes ten times as long
 
 
 def pytest_command(interpreter: str, out: Path, pytest_args: Sequence[str]) -> list[str]:
@@ -35,11 +37,30 @@ def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: di
     missing = unavailable()
     if missing:
         raise ZarrgaugeError(f"instruction counts need valgrind and a C compiler: {missing}", EXIT_UNAVAILABLE)
-    with tempfile.TemporaryDirectory(prefix="zarrgauge-callgrind-") as scratch:
+    with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-callgrind-") as scratch:
         scratch = Path(scratch)
         command = [*valgrind_command(scratch), *pytest_command(interpreter, out, pytest_args)]
         environment = {**os.environ, **(env or {}), **counting_environment(build_hooks(scratch), scratch)}
-        return subprocess.run(command, cwd=REPO, env=environment, capture_output=capture, text=True)
+        output = subprocess.PIPE if capture else None
+        with subprocess.Popen(command, cwd=REPO, env=environment, stdout=output, stderr=output, text=True) as run:
+            try:
+                stdout, stderr = run.communicate()
+            except KeyboardInterrupt as interrupt:
+                _let_pytest_clean_up(run, forward=bool(interrupt.args))
+                raise
+        return subprocess.CompletedProcess(command, run.returncode, stdout, stderr)
+
+
+def _let_pytest_clean_up(run: subprocess.Popen, forward: bool) -> None:
+    """Wait for pytest to stop its servers and remove its scratch rather than kill it and leave them
+    behind. Ctrl-C reached it too; a SIGTERM (`forward`, from sigterm_as_interrupt) is passed on,
+    which zarrgauge's plugin takes as Ctrl-C."""
+    if forward:
+        run.send_signal(signal.SIGTERM)
+    try:
+        run.wait(timeout=CLEAN_UP_SECONDS)
+    except subprocess.TimeoutExpired:
+        run.kill()
 
 
 def run_instructions_command(args: argparse.Namespace) -> int:
