@@ -18,15 +18,16 @@ MAY_IMPORT = {
     "conformance": {"catalogue", "harness", "errors", "compat"},
     "interop": {"catalogue", "engines", "harness", "errors", "compat"},
     "testing": set(),
-    "gate": {"catalogue", "errors"},
+    "instructions": {"errors"},
+    "gate": {"catalogue", "errors", "instructions"},
     "asv": {"gate", "catalogue", "errors"},
     "report": {"gate", "catalogue", "errors", "compat"},
-    "cli": {"gate", "asv", "report", "interop", "errors"},
+    "cli": {"gate", "asv", "report", "interop", "instructions", "errors"},
 }
 ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.commands", "zarrgauge.gate.compare", "zarrgauge.report",
              "zarrgauge.report.write", "zarrgauge.asv.commands", "zarrgauge.catalogue.selection",
              "zarrgauge.catalogue.experiment", "zarrgauge.catalogue.engines",
-             "zarrgauge.catalogue.interop", "zarrgauge.interop.command")
+             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions")
 
 
 def _part(path: Path) -> str:

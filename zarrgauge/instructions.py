@@ -1,15 +1,17 @@
 """`zarrgauge instructions`: the benchmarks under valgrind, each operation's instruction count in
 the results JSON (`extra_info["instructions"]`), for `zarrgauge gate` and `ab` to compare.
 
-Runs `pytest benchmarks --benchmark-only --zarr-instructions` under callgrind
-(zarrgauge.harness.callgrind); the client-request library is compiled into a scratch directory
-that the callgrind dumps share, and which is removed at the end, interrupted or not.
+Runs `pytest benchmarks --benchmark-only --zarr-instructions DIR` under callgrind, counting
+nothing until the plugin says so (zarrgauge.harness.callgrind); DIR, a scratch directory for
+callgrind's dumps, is removed at the end, interrupted or not. Imports nothing but errors, as
+`zarrgauge ab` runs it too.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,16 +20,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError, sigterm_as_interrupt
-from zarrgauge.harness.callgrind import build_hooks, counting_environment, unavailable, valgrind_command
 
 REPO = Path(__file__).resolve().parents[1]
 CLEAN_UP_SECONDS = 60  # under valgrind, everything takes ten times as long
+# Set and dict orders, and so the work done, would otherwise change from run to run.
+FIXED_HASHES = {"PYTHONHASHSEED": "0"}
 
 
-def pytest_command(interpreter: str, out: Path, pytest_args: Sequence[str]) -> list[str]:
-    """pytest over the benchmarks (or the paths among `pytest_args`), instructions counted."""
+def unavailable() -> str | None:
+    """Why instructions cannot be counted here, or None."""
+    for tool, hint in (("valgrind", "apt-get install valgrind"), ("cc", "apt-get install gcc")):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed ({hint})"
+    return None
+
+
+def counted_command(interpreter: str, dumps: Path, out: Path, pytest_args: Sequence[str]) -> list[str]:
+    """pytest over the benchmarks (or the paths among `pytest_args`) under callgrind, instructions counted."""
     paths = [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
-    return [interpreter, "-m", "pytest", *paths, "--benchmark-only", "--zarr-instructions",
+    return ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-instr=no", "--quiet",
+            f"--callgrind-out-file={dumps / 'callgrind.out'}",
+            interpreter, "-m", "pytest", *paths, "--benchmark-only", f"--zarr-instructions={dumps}",
             f"--benchmark-json={out}", "-p", "no:cacheprovider", *pytest_args]
 
 
@@ -37,10 +50,9 @@ def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: di
     missing = unavailable()
     if missing:
         raise ZarrgaugeError(f"instruction counts need valgrind and a C compiler: {missing}", EXIT_UNAVAILABLE)
-    with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-callgrind-") as scratch:
-        scratch = Path(scratch)
-        command = [*valgrind_command(scratch), *pytest_command(interpreter, out, pytest_args)]
-        environment = {**os.environ, **(env or {}), **counting_environment(build_hooks(scratch), scratch)}
+    with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-callgrind-") as dumps:
+        command = counted_command(interpreter, Path(dumps), out, pytest_args)
+        environment = {**os.environ, **(env or {}), **FIXED_HASHES}
         output = subprocess.PIPE if capture else None
         with subprocess.Popen(command, cwd=REPO, env=environment, stdout=output, stderr=output, text=True) as run:
             try:
@@ -77,7 +89,7 @@ def add_instructions_command(subparsers) -> None:
         "instructions", help="count each benchmark's instructions under valgrind",
         description="Run the benchmarks (all, or those the pytest options select) under valgrind's callgrind "
                     "and save pytest-benchmark JSON whose extra_info holds each operation's instruction count: "
-                    "deterministic to within 0.3%%, so `zarrgauge gate` compares them with a 1%% tolerance. "
+                    "repeatable to within 0.3%%, so `zarrgauge gate` compares them with a 1%% tolerance. "
                     "Times in that JSON are valgrind's and mean little. Exit status: pytest's, or 3 where "
                     "valgrind or a C compiler is missing.")
     command.add_argument("-o", "--output", required=True, metavar="FILE", help="the results JSON to write")

@@ -49,9 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{option.help} (env {option.env}){choices}")
     group.addoption("--zarr-scratch", dest="zarr_scratch", default=None, metavar="DIR",
                     help=f"existing directory to hold scratch stores (env {SCRATCH_ENV}; default: system temp)")
-    group.addoption("--zarr-instructions", dest="zarr_instructions", action="store_true",
-                    help="count each benchmark's instructions under valgrind into extra_info['instructions']; "
-                         "set by `zarrgauge instructions`, which runs pytest under valgrind")
+    group.addoption("--zarr-instructions", dest="zarr_instructions", default=None, metavar="DIR",
+                    help="count each benchmark's instructions into extra_info['instructions'], under valgrind, "
+                         "whose dumps go to DIR; set by `zarrgauge instructions`, which runs pytest so")
     group.addoption("--zarr-s3-endpoint", dest="zarr_s3_endpoint", default=None, metavar="URL",
                     help=f"your own S3 server instead of the moto server zarrgauge starts (env {S3_ENDPOINT_ENV}); "
                          "credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
@@ -115,7 +115,8 @@ class Session:
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = _scratch_parent(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
-        self.instructions = InstructionCounter.from_environment() if config.getoption("zarr_instructions") else None
+        dumps = config.getoption("zarr_instructions")
+        self.instructions = InstructionCounter(Path(dumps)) if dumps else None
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
