@@ -35,7 +35,8 @@ class CountedBenchmark(BenchmarkFixture):
                                   warmup_rounds=warmup_rounds, iterations=iterations)
 
         def next_call():
-            call_args, call_kwargs = setup() if setup else (args, kwargs or {})
+            prepared = setup() if setup else None  # a setup may return the arguments, or None for the given ones
+            call_args, call_kwargs = prepared if prepared is not None else (args, kwargs or {})
             return lambda: target(*call_args, **call_kwargs)
 
         with zarr.config.set(SERIAL):
