@@ -11,7 +11,7 @@ from zarrgauge import cli
 from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError
 from zarrgauge.gate.ab import add_instructions
 from zarrgauge.harness.callgrind import InstructionCounter
-from zarrgauge.instructions import unavailable
+from zarrgauge.instructions import unavailable, with_default_selection
 from zarrgauge.testing.results import bench
 
 # One small array on disk, read two ways: its whole (48 chunks) and one time step (6 chunks).
@@ -60,3 +60,10 @@ def test_ab_puts_each_sides_counts_beside_its_timings():
     document = {"benchmarks": [bench("counted", [1e-3] * 3), bench("not counted", [1e-3] * 3)]}
     add_instructions(document, {"benchmarks/test_read_full.py::counted": 1234})
     assert [b["extra_info"].get("instructions") for b in document["benchmarks"]] == [1234, None]
+
+
+def test_the_default_selection_gives_way_to_the_users(monkeypatch):
+    monkeypatch.delenv("ZARRGAUGE_FORMAT", raising=False)
+    monkeypatch.setenv("ZARRGAUGE_STORE", "memory")
+    args = with_default_selection(["--zarr-codec=gzip", "-k", "read"])
+    assert args == ["--zarr-layout=balanced", "--zarr-format=3", "--zarr-codec=gzip", "-k", "read"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
 from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
@@ -64,7 +65,16 @@ def test_custom_chunks_join_only_families_of_their_rank():
     assert {case.family.name for case in custom} == {"seasonal-series", "camera-frames", "basic-3d"}
 
 
+def test_a_layout_filter_keeps_those_layouts_of_every_family():
+    selection = Selection.parse({"zarr_layout": "balanced,custom", "zarr_chunks": "12x32x32"}, {})
+    cases = selection.array_cases()
+    assert {case.layout.role for case in cases} == {"balanced", "custom"}
+    assert {case.family.name for case in cases if case.layout.role == "balanced"} == set(FAMILIES)
+    assert selection.node_cases()  # hierarchies have no layout: a layout filter keeps them
+
+
 @pytest.mark.parametrize("given, message", [
+    ({"zarr_layout": "square"}, "unknown value 'square'; choose from: balanced, plane"),
     ({"zarr_tier": "quick,full"}, "give one tier"),
     ({"zarr_store": "zip"}, "unknown value 'zip'; choose from: memory, local"),
     ({"zarr_case": "nothing/*"}, r"no quick case matches 'nothing/\*'"),

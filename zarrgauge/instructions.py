@@ -27,6 +27,21 @@ CLEAN_UP_SECONDS = 60  # under valgrind, everything takes ten times as long
 FIXED_HASHES = {"PYTHONHASHSEED": "0"}
 
 
+# Counting runs at about a fiftieth of the speed: by default each family's default layout, codec and
+# format on disk, and the hierarchy benchmarks (42 benchmarks); any of these options given replaces its default.
+DEFAULT_SELECTION = {"--zarr-layout": "balanced", "--zarr-codec": "zarr-default", "--zarr-format": "3",
+                     "--zarr-store": "local"}
+
+
+def with_default_selection(pytest_args: Sequence[str]) -> list[str]:
+    """`pytest_args` and the default of each selecting option they and the environment do not give."""
+    def given(flag: str) -> bool:
+        variable = "ZARRGAUGE_" + flag.removeprefix("--zarr-").upper()
+        return variable in os.environ or any(arg == flag or arg.startswith(flag + "=") for arg in pytest_args)
+
+    return [*(f"{flag}={value}" for flag, value in DEFAULT_SELECTION.items() if not given(flag)), *pytest_args]
+
+
 def unavailable() -> str | None:
     """Why instructions cannot be counted here, or None."""
     for tool, hint in (("valgrind", "apt-get install valgrind"), ("cc", "apt-get install gcc")):
@@ -41,7 +56,7 @@ def counted_command(interpreter: str, dumps: Path, out: Path, pytest_args: Seque
     return ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-instr=no", "--quiet",
             f"--callgrind-out-file={dumps / 'callgrind.out'}",
             interpreter, "-m", "pytest", *paths, "--benchmark-only", f"--zarr-instructions={dumps}",
-            f"--benchmark-json={out}", "-p", "no:cacheprovider", *pytest_args]
+            f"--benchmark-json={out}", "-p", "no:cacheprovider", *with_default_selection(pytest_args)]
 
 
 def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: dict[str, str] | None = None,
@@ -87,7 +102,9 @@ def run_instructions_command(args: argparse.Namespace) -> int:
 def add_instructions_command(subparsers) -> None:
     command = subparsers.add_parser(
         "instructions", help="count each benchmark's instructions under valgrind",
-        description="Run the benchmarks (all, or those the pytest options select) under valgrind's callgrind "
+        description="Run the benchmarks under valgrind's callgrind (by default each family's balanced layout, "
+                    "zarr's default codec, v3, local store, and the hierarchy benchmarks; any --zarr-layout, "
+                    "--zarr-codec, --zarr-format or --zarr-store given replaces that default) "
                     "and save pytest-benchmark JSON whose extra_info holds each operation's instruction count: "
                     "repeatable to within 0.3%%, so `zarrgauge gate` compares them with a 1%% tolerance. "
                     "Times in that JSON are valgrind's and mean little. Exit status: pytest's, or 3 where "

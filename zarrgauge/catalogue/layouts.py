@@ -134,6 +134,9 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
         "full": (Layout("balanced", (1_000_000,)), Layout("ragged", (1_500_000,)), Layout("tiny", (10_000,))),
     },
 }
+# Every role a layout of the catalogue plays, and "custom" for --zarr-chunks: the --zarr-layout choices.
+LAYOUT_ROLES = (*sorted({layout.role for tiers in LAYOUTS.values() for layouts in tiers.values()
+                         for layout in layouts}), "custom")
 
 
 def family_layouts(family: str, tier: str) -> tuple[Layout, ...]:

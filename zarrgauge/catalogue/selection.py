@@ -16,7 +16,7 @@ from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, 
 from zarrgauge.catalogue.codecs import CODECS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE, engine_names
 from zarrgauge.catalogue.families import FAMILIES, Family
-from zarrgauge.catalogue.layouts import Layout, parse_layout
+from zarrgauge.catalogue.layouts import LAYOUT_ROLES, Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
 from zarrgauge.errors import usage_error
@@ -44,6 +44,8 @@ CHOICE_OPTIONS = (
            TIERS),
     Option("zarr_family", "ZARRGAUGE_FAMILY", "comma-separated data families to run", tuple(FAMILIES)),
     Option("zarr_codec", "ZARRGAUGE_CODEC", "comma-separated codecs to run", tuple(CODECS)),
+    Option("zarr_layout", "ZARRGAUGE_LAYOUT", "comma-separated chunk layouts by the access pattern they favour "
+           "(balanced is each family's default; custom, those of --zarr-chunks)", LAYOUT_ROLES),
     Option("zarr_format", "ZARRGAUGE_FORMAT", "comma-separated zarr formats: 2, 3",
            tuple(str(f) for f in ZARR_FORMATS)),
     Option("zarr_store", "ZARRGAUGE_STORE", f"comma-separated stores (default: all but {', '.join(OPT_IN_STORES)}, "
@@ -77,6 +79,7 @@ class Selection:
     tier: str = "quick"
     families: tuple[str, ...] = ()
     codecs: tuple[str, ...] = ()
+    layout_roles: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     stores: tuple[str, ...] = ()
     case_globs: tuple[str, ...] = ()
@@ -93,7 +96,7 @@ class Selection:
         if len(chosen["zarr_tier"]) > 1:
             raise usage_error(f"{CHOICE_OPTIONS[0].source}: give one tier, quick or full")
         selection = cls((chosen["zarr_tier"] or ("quick",))[0], chosen["zarr_family"], chosen["zarr_codec"],
-                        chosen["zarr_format"], chosen["zarr_store"],
+                        chosen["zarr_layout"], chosen["zarr_format"], chosen["zarr_store"],
                         networks=chosen["zarr_network"] or (DEFAULT_NETWORK,),
                         engines=chosen["zarr_engine"] or (DEFAULT_ENGINE,),
                         concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
@@ -112,7 +115,7 @@ class Selection:
         checks = [(self.formats, str(case.zarr_format)), (self.stores, case.store)]
         if isinstance(case, ArrayCase):
             checks += [(self.families, case.family.name), (self.codecs, case.codec.name),
-                       (self.engines, case.engine)]
+                       (self.layout_roles, case.layout.role), (self.engines, case.engine)]
         return all(not wanted or value in wanted for wanted, value in checks)
 
     def array_cases(self, operation: str | None = None) -> list[ArrayCase]:

@@ -76,7 +76,7 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     if op.selections is not None:
         selections = op.selections(args)
         benchmark.extra_info.update(read_metrics(case, selections, metrics, returned))
-        if measures_floors(case):
+        if measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
             benchmark.extra_info.update(floor_metrics(benchmark, array, lambda: op.run(array, args), result,
                                                       selections))
 
