@@ -123,6 +123,8 @@ def test_where_the_time_goes_shows_the_floors_of_the_reads_that_have_them(tmp_pa
     floored = load_run(str(with_floors(tmp_path / "floors.json")))
     blocks = all_sections([floored])
     start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "Where the time goes")
+    [table] = [b for b in blocks[start:] if isinstance(b, Table) and "time / floors" in b.header]
+    assert len(table.rows) == 8 and all(row[-1] == "1.4x" for row in table.rows)  # 71% efficient each
     [image] = [b for b in blocks[start:] if isinstance(b, Image) and b.name.startswith("floors-")]
     assert image.name == "floors-seasonal-series.png"
     panels = [ax for ax in image.figure.axes if ax.get_visible()]

@@ -6,12 +6,13 @@ from zarrgauge.gate.compare import Comparison, compare_runs
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from zarrgauge.report.engines import engine_advice, engines_section
 from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
-from zarrgauge.report.figures_floors import floor_records, floors_figure
+from zarrgauge.report.figures_floors import bar_label, floor_records, floors_figure
 from zarrgauge.report.figures_results import layout_grid, layout_heatmap, pareto_figure, read_operations
 from zarrgauge.report.figures_tutorial import tutorial_figure
 from zarrgauge.report.load import Run, families
 from zarrgauge.report.recommend import TABLE_HEADER, cannot_separate, recommend, sentence, table_rows
 from zarrgauge.report.remote import remote_section
+from zarrgauge.report.style import format_seconds
 from zarrgauge.report.ties import SIZE_MARGIN, SPEED_MARGIN
 
 
@@ -85,10 +86,23 @@ def floors(run: Run) -> list[Block]:
                   "indexing, scheduling, assembling the result. The efficiency is the floors' sum over zarr's "
                   "median; above 100% only by noise, or where zarr's concurrency beats a floor's."),
     ]
+    blocks += furthest_from_floor(run)
     for family in shown:
         blocks.append(Image(f"floors-{family}.png", floors_figure(run.records, family, run.tier),
                             f"{family}: each read's floors and zarr's overhead, as shares of its median time"))
     return blocks
+
+
+FURTHEST_SHOWN = 8
+
+
+def furthest_from_floor(run: Run) -> list[Block]:
+    """The reads that take longest against their floors: where zarr itself has the most to gain."""
+    floored = sorted((r for r in run.records if r.floors is not None), key=lambda r: sum(r.floors) / r.median)
+    rows = [[r.family, r.operation, bar_label(r), format_seconds(r.median), format_seconds(sum(r.floors)),
+             f"{r.median / sum(r.floors):.1f}x"] for r in floored[:FURTHEST_SHOWN]]
+    return [Paragraph(f"The {len(rows)} reads furthest from their floors (zarr's median over the floors' sum):"),
+            Table(["family", "read", "case", "zarr median", "floors", "time / floors"], rows)]
 
 
 def tutorial(run: Run) -> list[Block]:
