@@ -67,13 +67,14 @@ class InstructionCounter:
         interval = sys.getswitchinterval()
         sys.setswitchinterval(NO_FORCED_SWITCHES)
         self.labels += 1
+        self.library.zarrgauge_start()
         try:
-            self.library.zarrgauge_start()
             counted()
+        finally:  # a call that fails still ends its count and leaves no dump behind for the next
             self.library.zarrgauge_stop(f"zarrgauge-{self.labels}".encode())
-        finally:
             sys.setswitchinterval(interval)
-        return self._read_dump()
+            count = self._read_dump()
+        return count
 
     def _read_dump(self) -> int:
         """The total of the one dump in the directory, which is then removed."""
