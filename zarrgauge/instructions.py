@@ -106,7 +106,7 @@ def add_instructions_command(subparsers) -> None:
                     "zarr's default codec, v3, local store, and the hierarchy benchmarks; any --zarr-layout, "
                     "--zarr-codec, --zarr-format or --zarr-store given replaces that default) "
                     "and save pytest-benchmark JSON whose extra_info holds each operation's instruction count: "
-                    "repeatable to within 0.3%%, so `zarrgauge gate` compares them with a 1% tolerance. "
+                    "repeatable to within 0.3%, so `zarrgauge gate` compares them with a 1% tolerance. "
                     "Times in that JSON are valgrind's and mean little. Exit status: pytest's, or 3 where "
                     "valgrind or a C compiler is missing.")
     command.add_argument("-o", "--output", required=True, metavar="FILE", help="the results JSON to write")
