@@ -8,7 +8,7 @@ default 1.10 an A/A comparison of three rounds raises a false alarm now and then
 full `make test`: 1.10 on one benchmark), so asserting it never does would be a flaky test. Two
 rounds a side are enough for a 3x slowdown, and save make test 12 s; the A/A and the slowed
 comparisons share their base side (three sides alternating, as `zarrgauge ab` alternates two), which
-saves 6 s more. The rates at the default thresholds, for A/A and for 10% and 20% slowdowns, are
+saves 6 s more. The rates at the default thresholds, for A/A and for 5% and 10% slowdowns, are
 measured by scripts/measure-gate, not asserted.
 """
 
