@@ -3,6 +3,7 @@
 import pytest
 
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.gate.ab import merge
 from zarrgauge.gate.compare import Thresholds, compare_runs, judge_metric
 from zarrgauge.gate.output import HEADER, rows
 from zarrgauge.gate.stats import median_ratio_interval
@@ -149,3 +150,14 @@ def test_instruction_counts_stand_beside_the_time_verdict():
 def test_runs_without_instruction_counts_show_none():
     [result] = compare_runs([bench("t", noisy(1e-3))], [bench("t", noisy(1e-3))])
     assert rows([result])[0][HEADER.index("instructions")] == "-"
+
+
+def test_ab_keeps_the_median_of_each_rounds_metrics():
+    """One round's peak traced memory jumps now and then: the merged run keeps the rounds' median."""
+    rounds = [{"benchmarks": [bench("t", [1e-3] * 3, peak_traced_bytes=peak, store_get=25)]}
+              for peak in (129_078, 104_233, 104_283, 112_924)]
+    for run in rounds:
+        run["benchmarks"][0]["stats"]["median"] = 1e-3  # as pytest-benchmark writes it
+    [merged] = merge(rounds)["benchmarks"]
+    assert merged["extra_info"]["peak_traced_bytes"] == 108_603.5 and merged["extra_info"]["store_get"] == 25
+    assert merged["stats"]["data"] == [1e-3] * 12
