@@ -1,15 +1,16 @@
 """End to end: a real A/B on this machine flags an injected read slowdown and not A/A.
 
-The injected slowdown waits three times as long as each read's synchronous part, so that neither
+The injected slowdown waits six times as long as each read's synchronous part, so that neither
 CI noise on a loaded 2-core runner nor the wait itself can hide it: part of a read's cost is
 background work that overlaps the next read, and a wait absorbs it (here, a 1x wait slowed a 9 ms
-blosc-lz4 read by only 4%, a 3x wait by 2.2x). The gate runs with a factor of 1.5 here: at the
+blosc-lz4 read by only 4%, a 3x wait by 2.2x). The gate runs with a factor of 2 here: at the
 default 1.10 an A/A comparison of three rounds raises a false alarm now and then (seen once in a
-full `make test`: 1.10 on one benchmark), so asserting it never does would be a flaky test. Two
-rounds a side are enough for a 3x slowdown, and save make test 12 s; the A/A and the slowed
-comparisons share their base side (three sides alternating, as `zarrgauge ab` alternates two), which
-saves 6 s more. The rates at the default thresholds, for A/A and for 5% and 10% slowdowns, are
-measured by scripts/measure-gate, not asserted.
+full `make test`: 1.10 on one benchmark), and at 1.5 it did too once the instruction counts' test
+ran under valgrind on the other core (1.57, both rounds the same way), so asserting it never does
+would be a flaky test. Two rounds a side are enough for such a slowdown, and save make test 12 s;
+the A/A and the slowed comparisons share their base side (three sides alternating, as `zarrgauge
+ab` alternates two), which saves 6 s more. The rates at the default thresholds, for A/A and for 5%
+and 10% slowdowns, are measured by scripts/measure-gate, not asserted.
 """
 
 import os
@@ -23,7 +24,7 @@ from zarrgauge.gate.compare import Thresholds, compare_runs
 SELECTION = ["benchmarks/test_read_full.py", "--zarr-case=random-ints/chunks=100x100/*/v3/local",
              "--zarr-codec=zarr-default,blosc-lz4"]
 ROUNDS = 2
-SLOW = {"PYTEST_ADDOPTS": "-p zarrgauge.testing.slowdown", "ZARRGAUGE_SLOWDOWN": "3.0"}
+SLOW = {"PYTEST_ADDOPTS": "-p zarrgauge.testing.slowdown", "ZARRGAUGE_SLOWDOWN": "6.0"}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def sides(tmp_path_factory) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize("head, flagged", [("same", False), ("slow", True)], ids=["A-A", "A-B+200%"])
 def test_gate_flags_the_slowdown_and_only_it(sides, head, flagged):
-    comparisons = compare_runs(sides["base"], sides[head], Thresholds(factor=1.5))
+    comparisons = compare_runs(sides["base"], sides[head], Thresholds(factor=2.0))
     assert len(comparisons) == 2
     assert all((c.time_verdict == "regression") == flagged for c in comparisons), [
         (c.name, c.time.ratio, c.time.p_slower) for c in comparisons]
