@@ -42,6 +42,11 @@ def with_default_selection(pytest_args: Sequence[str]) -> list[str]:
     return [*(f"{flag}={value}" for flag, value in DEFAULT_SELECTION.items() if not given(flag)), *pytest_args]
 
 
+def benchmark_paths(pytest_args: Sequence[str]) -> list[str]:
+    """The benchmarks directory, unless the pytest arguments name paths of their own."""
+    return [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
+
+
 def unavailable() -> str | None:
     """Why instructions cannot be counted here, or None."""
     for tool, hint in (("valgrind", "apt-get install valgrind"), ("cc", "apt-get install gcc")):
@@ -52,11 +57,11 @@ def unavailable() -> str | None:
 
 def counted_command(interpreter: str, dumps: Path, out: Path, pytest_args: Sequence[str]) -> list[str]:
     """pytest over the benchmarks (or the paths among `pytest_args`) under callgrind, instructions counted."""
-    paths = [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
     return ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-instr=no", "--quiet",
             f"--callgrind-out-file={dumps / 'callgrind.out'}",
-            interpreter, "-m", "pytest", *paths, "--benchmark-only", f"--zarr-instructions={dumps}",
-            f"--benchmark-json={out}", "-p", "no:cacheprovider", *with_default_selection(pytest_args)]
+            interpreter, "-m", "pytest", *benchmark_paths(pytest_args), "--benchmark-only",
+            f"--zarr-instructions={dumps}", f"--benchmark-json={out}", "-p", "no:cacheprovider",
+            *with_default_selection(pytest_args)]
 
 
 def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: dict[str, str] | None = None,

@@ -25,7 +25,7 @@ def add_asv_commands(subparsers) -> None:
     parser = subparsers.add_parser(
         "asv-compare", help="compare two asv environments (zarr releases) of one commit",
         description="Compare the asv results of two environments, e.g. zarr 3.1.6 against 3.4.2, with the "
-                    "gate's statistics: per benchmark the time ratio head/base with a 95%% bootstrap interval, and "
+                    "gate's statistics: per benchmark the time ratio head/base with a 95% bootstrap interval, and "
                     "the change in store requests, stored bytes and peak memory. Exit 0, or 2 when the results "
                     "cannot be compared.")
     parser.add_argument("base", help="base environment: a zarr version (3.1.6) or part of an asv environment name")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.compare import METRICS
-from zarrgauge.instructions import run_counted
+from zarrgauge.instructions import benchmark_paths, run_counted
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
@@ -67,16 +67,19 @@ def _pip(interpreter: str, *args: str) -> None:
 
 
 def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
-    paths = [] if any(Path(REPO, arg.split("::")[0]).exists() for arg in pytest_args) else ["benchmarks"]
-    command = [interpreter, "-m", "pytest", *paths, "--benchmark-only", f"--benchmark-json={out}",
-               "-q", "-p", "no:cacheprovider", *pytest_args]
+    command = [interpreter, "-m", "pytest", *benchmark_paths(pytest_args), "--benchmark-only",
+               f"--benchmark-json={out}", "-q", "-p", "no:cacheprovider", *pytest_args]
     result = subprocess.run(command, cwd=REPO, env={**os.environ, **side.env}, capture_output=True, text=True)
+    _check(result, out, f"the {side.label} run ({side.spec})")
+    return json.loads(out.read_text())
+
+
+def _check(result: subprocess.CompletedProcess, out: Path, what: str) -> None:
+    """A failed run's output goes to a log beside its results, named in one line."""
     if result.returncode:
         log = out.with_suffix(".log")
         log.write_text(result.stdout + result.stderr)
-        raise ZarrgaugeError(f"the {side.label} run ({side.spec}) failed with exit status {result.returncode}; "
-                             f"see {log}")
-    return json.loads(out.read_text())
+        raise ZarrgaugeError(f"{what} failed with exit status {result.returncode}; see {log}")
 
 
 def merge(runs: list[dict]) -> dict:
@@ -110,11 +113,7 @@ def median_metrics(infos: list[dict]) -> dict:
 def count_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
     """One run under valgrind: its instruction counts, by benchmark."""
     result = run_counted(interpreter, out, pytest_args, side.env, capture=True)
-    if result.returncode:
-        log = out.with_suffix(".log")
-        log.write_text(result.stdout + result.stderr)
-        raise ZarrgaugeError(f"the {side.label} instruction count ({side.spec}) failed with exit status "
-                             f"{result.returncode}; see {log}")
+    _check(result, out, f"the {side.label} instruction count ({side.spec})")
     return {bench["fullname"]: bench["extra_info"]["instructions"]
             for bench in json.loads(out.read_text())["benchmarks"] if "instructions" in bench["extra_info"]}
 
