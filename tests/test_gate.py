@@ -1,12 +1,16 @@
 """Self-tests of the comparison and verdicts, on synthetic result pairs."""
 
+import statistics
+
+import numpy as np
 import pytest
+from scipy.stats import mannwhitneyu
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.ab import merge
 from zarrgauge.gate.compare import Thresholds, compare_runs, judge_metric
 from zarrgauge.gate.output import HEADER, rows
-from zarrgauge.gate.stats import median_ratio_interval
+from zarrgauge.gate.stats import median_ratio_interval, round_prior
 from zarrgauge.testing.results import bench, noisy
 
 
@@ -87,20 +91,49 @@ def test_interval_covers_the_true_ratio():
     assert low < 1.2 < high and high - low < 0.2
 
 
-def test_rounds_that_disagree_are_not_a_regression():
-    base, head = bench("t", noisy(1e-3, seed=1)), bench("t", noisy(1.3e-3, seed=2))
-    base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3, 1e-3, 1e-3], [1.6e-3, 0.9e-3, 1.4e-3]
-    assert compare_runs([base], [head])[0].verdict == "same"
-    head["stats"]["round_medians"] = [1.3e-3, 1.2e-3, 1.4e-3]
+def _with_rounds(name, base_rounds, head_rounds):
+    """A benchmark as `zarrgauge ab` merges it: pooled timings, and each round's median."""
+    base, head = bench(name, noisy(1e-3, seed=1)), bench(name, noisy(1e-3 * statistics.median(head_rounds), seed=2))
+    base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3 * r for r in base_rounds], \
+        [1e-3 * r for r in head_rounds]
+    return base, head
+
+
+def _unchanged_with_rounds(count, rounds, spread=0.08):
+    """Benchmarks whose rounds scatter about 1 as an A/A's do between processes."""
+    rng = np.random.default_rng(7)
+    return [_with_rounds(f"same{i}", [1.0] * rounds, list(rng.lognormal(0, spread, rounds))) for i in range(count)]
+
+
+def test_rounds_that_scatter_are_not_a_regression_though_their_pooled_timings_differ():
+    base, head = _with_rounds("t", [1, 1, 1], [1.6, 0.9, 1.4])
     [result] = compare_runs([base], [head])
-    assert result.verdict == "regression" and result.time.round_ratios == pytest.approx((1.3, 1.2, 1.4))
+    assert mannwhitneyu(head["stats"]["data"], base["stats"]["data"], alternative="greater").pvalue < 0.01
+    assert result.time.test == "rounds" and result.verdict == "same"
+
+
+def test_rounds_that_agree_are_a_regression_judged_with_the_typical_spread_of_the_comparison():
+    base, head = _with_rounds("t", [1, 1, 1, 1], [1.3, 1.2, 1.4, 1.25])
+    others = _unchanged_with_rounds(50, 4)
+    results = compare_runs([base, *(b for b, _ in others)], [head, *(h for _, h in others)])
+    assert [c.verdict for c in results] == ["regression"] + ["same"] * 50
+    assert results[0].time.ratio == pytest.approx(1.285, rel=0.01) and 1 < results[0].time.low < 1.285
 
 
 def test_one_slow_round_cannot_carry_the_verdict():
     """All rounds slower, but only one by more than the factor: a load burst, not a regression."""
-    base, head = bench("t", noisy(1e-3, seed=1)), bench("t", noisy(1.3e-3, seed=2))
-    base["stats"]["round_medians"], head["stats"]["round_medians"] = [1e-3, 1e-3, 1e-3], [1.8e-3, 1.02e-3, 1.05e-3]
-    assert compare_runs([base], [head])[0].verdict == "same"
+    base, head = _with_rounds("t", [1, 1, 1, 1], [1.8, 1.02, 1.05, 1.03])
+    others = _unchanged_with_rounds(50, 4)
+    results = compare_runs([base, *(b for b, _ in others)], [head, *(h for _, h in others)])
+    assert not any(c.verdict == "regression" for c in results)
+
+
+def test_the_round_prior_recovers_the_spread_benchmarks_share():
+    rng = np.random.default_rng(3)
+    variances = [np.log(rng.lognormal(0, 0.1, 4)).var(ddof=1) for _ in range(2000)]
+    prior = round_prior(variances, df=3)
+    assert prior.variance == pytest.approx(0.01, rel=0.1) and prior.df > 50
+    assert round_prior(variances[:4], df=3) is None
 
 
 def test_false_discovery_rate_adjusts_p_values_as_benjamini_and_hochberg():

@@ -1,27 +1,25 @@
 """Pairing the benchmarks of two runs and judging each pair.
 
-Time: a regression only when the median ratio exceeds a factor, a one-sided Mann-Whitney U
-test is significant, and the absolute slowdown is above a floor; all three, so that neither
-noise nor nanosecond-scale jitter on fast benchmarks trips the gate. Significance is judged on
-p-values adjusted for the false discovery rate over every benchmark of the comparison
-(Benjamini-Hochberg): at alpha 0.01 for each of 400 benchmarks, chance alone would otherwise
-flag about four on every A/A run that the factor and floor do not stop. Runs from `zarrgauge ab`
-are blocked by round: a machine that slows down for a while makes one round's samples all
-slower, which the pooled test would take for significance, so every round must also point the
-same way and the median of the per-round ratios must pass the factor too. Deterministic metrics:
-exact, except peak traced memory, which moves a few percent between identical runs, and
-instruction counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% counts.
+Time: a regression only when the ratio exceeds a factor, a one-sided test is significant, and
+the absolute slowdown is above a floor; all three, so that neither noise nor nanosecond-scale
+jitter on fast benchmarks trips the gate. The test: Mann-Whitney U on the raw timings of two
+runs; for runs from `zarrgauge ab`, a t test on the rounds (gate/stats.py says why), and the
+ratio is then the geometric mean of the rounds'. Significance is judged on p-values adjusted for
+the false discovery rate over every benchmark of the comparison (Benjamini-Hochberg): at alpha
+0.01 for each of 400 benchmarks, chance alone would otherwise flag about four on every A/A run
+that the factor and floor do not stop. Deterministic metrics: exact, except peak traced memory,
+which moves a few percent between identical runs, and instruction counts (`zarrgauge
+instructions`), which move up to 0.3%: a change beyond 1% counts.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import statistics
 from dataclasses import dataclass, field, replace
 
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.gate.stats import TimeChange, benjamini_hochberg, time_change
+from zarrgauge.gate.stats import TimeChange, benjamini_hochberg, blocked_by_rounds, time_change
 
 # metric -> True when lower is better
 METRICS = {
@@ -84,25 +82,15 @@ def _check_same_case(base: dict, head: dict) -> None:
             raise ZarrgaugeError(f"mismatched cases: {base['fullname']} has {key}={b!r} in base, {h!r} in head")
 
 
-def _rounds_agree(rounds: tuple[float, ...], slower: bool, factor: float) -> bool:
-    """Every round points the same way and their median passes the factor; a plain
-    pytest-benchmark run has no rounds and agrees trivially."""
-    if not slower:
-        rounds = tuple(1 / r for r in rounds)
-    return not rounds or (all(r > 1 for r in rounds) and statistics.median(rounds) > factor)
-
-
 def judge_time(change: TimeChange, limits: Thresholds) -> str:
     """On the adjusted p-values when the comparison has them (compare_runs), else the raw ones."""
     p_slower = change.p_slower if change.q_slower is None else change.q_slower
     p_faster = change.p_faster if change.q_faster is None else change.q_faster
     if (change.ratio > limits.factor and p_slower < limits.alpha
-            and change.seconds_added > limits.floor_seconds
-            and _rounds_agree(change.round_ratios, True, limits.factor)):
+            and change.seconds_added > limits.floor_seconds):
         return "regression"
     if (change.ratio < 1 / limits.factor and p_faster < limits.alpha
-            and -change.seconds_added > limits.floor_seconds
-            and _rounds_agree(change.round_ratios, False, limits.factor)):
+            and -change.seconds_added > limits.floor_seconds):
         return "improvement"
     return "same"
 
@@ -157,6 +145,6 @@ def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thres
     pairs = [(bench, head_by_name[bench["fullname"]]) for bench in base if bench["fullname"] in head_by_name]
     if not pairs:
         raise ZarrgaugeError("no benchmarks in common between base and head")
-    changes = with_false_discovery_rate([_time_change(b, h) for b, h in pairs])
+    changes = with_false_discovery_rate(blocked_by_rounds([_time_change(b, h) for b, h in pairs]))
     return [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
             for (b, h), change in zip(pairs, changes)]

@@ -1,9 +1,19 @@
-"""Statistics for timing comparisons: a bootstrap interval of the median ratio and one-sided
-Mann-Whitney U tests. Both need the raw per-round timings, not summary statistics."""
+"""Statistics for timing comparisons.
+
+One run against another (two pytest-benchmark JSONs): a bootstrap interval of the median ratio
+and one-sided Mann-Whitney U tests on the raw timings. Runs from `zarrgauge ab`, several
+processes per side: the samples of one process share its hash seed, memory layout and the load of
+its minutes, so they are not independent of each other. In a whole-quick-tier A/A the medians of
+one benchmark moved 9% between processes (median over benchmarks; 4% to 20%) against a standard
+error of 1.6% within one: the pooled test took that for significance. There each A/B round is one
+observation, its log ratio of medians, tested with a t statistic whose variance is moderated
+towards the comparison's typical one (empirical Bayes, as limma does for gene expression), since
+three or four rounds alone estimate a variance poorly."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +30,7 @@ class TimeChange:
     p_slower: float  # Mann-Whitney U, alternative: head slower than base
     p_faster: float
     round_ratios: tuple[float, ...] = ()  # per A/B round, when both runs came from `zarrgauge ab`
+    test: str = "Mann-Whitney"  # or "rounds": the p-values and interval are then those of the rounds
     # p adjusted for the false discovery rate over every benchmark of the comparison (Benjamini-Hochberg)
     q_slower: float | None = None
     q_faster: float | None = None
@@ -68,3 +79,79 @@ def time_change(base, head, confidence: float = 0.95, round_ratios: tuple[float,
         p_faster=float(mannwhitneyu(head, base, alternative="less").pvalue),
         round_ratios=round_ratios,
     )
+
+
+@dataclass(frozen=True)
+class RoundPrior:
+    """The typical variance of a benchmark's log round ratio in one comparison, and how many
+    rounds' worth of evidence it counts for (degrees of freedom; infinite: every benchmark has it)."""
+
+    variance: float
+    df: float
+
+
+MIN_BENCHMARKS_FOR_PRIOR = 5
+
+
+def round_prior(variances, df: int) -> RoundPrior | None:
+    """Fitted to the benchmarks' sample variances as a scaled inverse chi-square (limma's fitFDist,
+    by moments of the log variances); None with too few benchmarks to tell."""
+    from scipy.special import digamma, polygamma
+
+    logs = np.log([v for v in variances if v > 0])
+    if logs.size < MIN_BENCHMARKS_FOR_PRIOR:
+        return None
+    centred = logs - digamma(df / 2) + math.log(df / 2)
+    excess = centred.var(ddof=1) - polygamma(1, df / 2)
+    if excess <= 0:
+        return RoundPrior(float(np.exp(centred.mean())), math.inf)
+    prior_df = 2 * _trigamma_inverse(excess)
+    return RoundPrior(float(np.exp(centred.mean() + digamma(prior_df / 2) - math.log(prior_df / 2))), prior_df)
+
+
+def _trigamma_inverse(x: float) -> float:
+    """y with trigamma(y) = x, by Newton's method from limma's starting point."""
+    from scipy.special import polygamma
+
+    y = 0.5 + 1 / x
+    for _ in range(50):
+        trigamma = polygamma(1, y)
+        step = trigamma * (1 - trigamma / x) / polygamma(2, y)
+        y += step
+        if -step / y < 1e-8:
+            break
+    return float(y)
+
+
+def rounds_test(change: TimeChange, prior: RoundPrior | None, confidence: float = 0.95) -> TimeChange:
+    """The change judged on its rounds: ratio, interval and p-values of the mean log round ratio."""
+    from scipy.stats import t as student
+
+    logs = np.log(change.round_ratios)
+    df, own = logs.size - 1, float(logs.var(ddof=1))
+    variance = own
+    if prior is not None and math.isinf(prior.df):
+        df, variance = math.inf, prior.variance
+    elif prior is not None:
+        df, variance = df + prior.df, (prior.df * prior.variance + df * own) / (prior.df + df)
+    # The prior lends a benchmark whose few rounds agree by chance the spread others show; it
+    # never vouches for one whose own rounds scatter more (a load burst in one of them).
+    variance = max(variance, own)
+    mean, error = float(logs.mean()), math.sqrt(variance / logs.size)
+    statistic = mean / error if error else math.copysign(math.inf, mean) if mean else 0.0
+    half = float(student.ppf((1 + confidence) / 2, df)) * error
+    return replace(change, ratio=math.exp(mean), low=math.exp(mean - half), high=math.exp(mean + half),
+                   p_slower=float(student.sf(statistic, df)), p_faster=float(student.cdf(statistic, df)),
+                   test="rounds")
+
+
+def blocked_by_rounds(changes: list[TimeChange]) -> list[TimeChange]:
+    """Every change with two rounds or more judged on its rounds, with the prior fitted over all of
+    them that have the same number of rounds (the common case: one `zarrgauge ab` run)."""
+    by_rounds: dict[int, list[TimeChange]] = {}
+    for change in changes:
+        if len(change.round_ratios) >= 2:
+            by_rounds.setdefault(len(change.round_ratios), []).append(change)
+    priors = {rounds: round_prior([np.log(c.round_ratios).var(ddof=1) for c in group], rounds - 1)
+              for rounds, group in by_rounds.items()}
+    return [rounds_test(c, priors[len(c.round_ratios)]) if len(c.round_ratios) >= 2 else c for c in changes]
