@@ -74,8 +74,8 @@ def as_json(comparisons: list[Comparison]) -> str:
     return json.dumps([{
         "benchmark": c.name, "group": c.group, "verdict": c.verdict, "time_verdict": c.time_verdict,
         "time": {"ratio": c.time.ratio, "low": c.time.low, "high": c.time.high, "test": c.time.test,
-                 "p_slower": c.time.p_slower,
-                 "p_faster": c.time.p_faster, "q_slower": c.time.q_slower, "q_faster": c.time.q_faster,
+                 "p_slower": c.time.p_slower, "p_faster": c.time.p_faster,
+                 "q_slower": c.time.q_slower, "q_faster": c.time.q_faster,
                  "base_median": c.time.base_median, "head_median": c.time.head_median},
         "metrics": [{"name": m.name, "base": m.base, "head": m.head, "verdict": m.verdict} for m in c.metrics],
     } for c in comparisons], indent=2)
