@@ -73,11 +73,14 @@ def add_commands(subparsers) -> None:
 
 def _description(name: str) -> str:
     return {
-        "compare": "Print, per benchmark, the time ratio head/base with a 95% bootstrap interval and the "
+        "compare": "Print, per benchmark, the time ratio head/base with a 95% interval and the "
                    "change in each deterministic metric. Always exits 0 unless the files cannot be compared (2).",
         "gate": "Like compare, then exit 1 if any benchmark regressed: time ratio above --factor AND a "
-                "significant one-sided Mann-Whitney U test AND a slowdown above --floor; or any deterministic "
-                "metric worse (exact; peak memory within 5%). Exit 2 when the files cannot be compared.",
+                "significant one-sided test (Mann-Whitney U on the timings; a t test on the rounds of `ab` "
+                "results), its p adjusted for the false discovery rate, AND a slowdown above --floor; or any "
+                "deterministic metric worse (exact; peak memory within 5%, instructions within 1%). "
+                "Exit 2 when the files cannot be compared.",
         "ab": "Build (and cache) an environment per SPEC, run the selected benchmarks alternately A B, B A, ... "
-              "for --rounds rounds on this machine, merge the timings and gate head against base.",
+              "for --rounds rounds on this machine, then gate head against base with each round as one "
+              "observation.",
     }[name]

@@ -38,7 +38,8 @@ def add_threshold_options(parser: argparse.ArgumentParser) -> None:
                         help="time ratio above which a significant slowdown is a regression "
                              f"(default {defaults.factor})")
     parser.add_argument("--alpha", type=float, default=defaults.alpha,
-                        help=f"significance level of the one-sided Mann-Whitney U test (default {defaults.alpha})")
+                        help="significance level of the one-sided test, adjusted for the false discovery rate "
+                             f"(default {defaults.alpha})")
     parser.add_argument("--floor", type=float, default=defaults.floor_seconds, dest="floor_seconds",
                         help=f"smallest slowdown in seconds that counts (default {defaults.floor_seconds})")
     parser.add_argument("--override", action="append", default=[], type=override, metavar="GLOB:NAME=VALUE",
