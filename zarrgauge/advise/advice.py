@@ -85,15 +85,18 @@ def create_array_call(shape: Shape, dtype: str, layout: Layout, codec: str) -> s
     return f"zarr.create_array({', '.join(parts)})"
 
 
-def _baseline(ranked: list[Scored], current: Layout | None) -> Scored | None:
-    """The source's own layout with zarr's default codec, or the balanced one when it has none."""
+def _baseline(ranked: list[Scored], current: Layout | None, codec: str) -> Scored | None:
+    """The source's own layout (the balanced one when it has none) with zarr's default codec, or with
+    `codec` when zarr's default was not timed."""
     def same(s: Scored) -> bool:
         layout = s.timed_layout
         if current is not None:
             return (layout.chunks, layout.shards) == (current.chunks, current.shards)
         return layout.role == "balanced"
 
-    return next((s for s in ranked if same(s) and s.any.codec == DEFAULT_CODEC), None)
+    mine = [s for s in ranked if same(s)]
+    fallback = next((s for s in mine if s.any.codec == codec), None)
+    return next((s for s in mine if s.any.codec == DEFAULT_CODEC), fallback)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def build(run: Run, inputs: Inputs) -> tuple[list[Block], dict]:
     ranked = score(run.records, inputs.weights)
     if not ranked:
         return [Heading("zarrgauge advise", 1), Paragraph("No choice was timed at every pattern asked.")], {}
-    choice, base = weighted_choice(ranked), _baseline(ranked, inputs.current)
+    choice = weighted_choice(ranked)
+    base = _baseline(ranked, inputs.current, choice.any.codec)
     real = _real_layout(choice, inputs.candidates)
     dtype = inputs.source.dtype.newbyteorder("=").name
     call = create_array_call(inputs.source.shape, dtype, real, choice.any.codec)
@@ -135,7 +139,7 @@ def _choice_words(choice: Scored, real: Layout, base: Scored | None, inputs: Inp
             f"fastest at each pattern, compression ratio {r.compression_ratio:.3g} on the sample.")
     if base is not None:
         what = "the source's own chunks" if inputs.current is not None else "the balanced layout"
-        text += (f" Against {what} with zarr's default codec ({base.timed_layout.id}): "
+        text += (f" Against {what} with codec {base.any.codec} ({base.timed_layout.id}): "
                  f"{base.score / choice.score:.2f}x the speed, {r.compression_ratio / base.any.compression_ratio:.2f}x"
                  f" the compression ratio.")
     if inputs.source.stored_bytes:
