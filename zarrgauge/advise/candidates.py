@@ -39,7 +39,8 @@ def _scaled(shape: Shape, itemsize: int, target: int, fixed: dict[int, int] | No
     factor = min(1.0, (room / math.prod(shape[a] for a in free)) ** (1 / len(free))) if free else 1.0
     for a in free:
         chunk[a] = max(1, min(shape[a], int(shape[a] * factor)))
-    return tuple(chunk)
+    # Even chunks: the same count of chunks along each axis, but no edge chunk mostly empty.
+    return tuple(math.ceil(n / math.ceil(n / c)) for n, c in zip(shape, chunk))
 
 
 def _real_layouts(shape: Shape, itemsize: int, axes: str) -> list[Layout]:
