@@ -22,12 +22,14 @@ MAY_IMPORT = {
     "gate": {"catalogue", "errors", "instructions"},
     "asv": {"gate", "catalogue", "errors"},
     "report": {"gate", "catalogue", "errors", "compat"},
-    "cli": {"gate", "asv", "report", "interop", "instructions", "errors"},
+    "advise": {"catalogue", "report", "instructions", "errors", "compat"},
+    "cli": {"gate", "asv", "report", "interop", "instructions", "advise", "errors"},
 }
 ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.commands", "zarrgauge.gate.compare", "zarrgauge.report",
              "zarrgauge.report.write", "zarrgauge.asv.commands", "zarrgauge.catalogue.selection",
              "zarrgauge.catalogue.experiment", "zarrgauge.catalogue.engines",
-             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions")
+             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions",
+             "zarrgauge.advise.command")
 
 
 def _part(path: Path) -> str:

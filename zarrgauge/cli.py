@@ -1,9 +1,9 @@
 """The `zarrgauge` command line: compare, gate and ab (same-job A/B) over pytest-benchmark results,
-and report (markdown and HTML with figures).
+report (markdown and HTML with figures), and advise (chunks and codec for your own array).
 
 Exit status: 0 no regression, 1 regression, 2 could not compare (one line on stderr, no
 traceback), 3 a tool the command needs is missing (valgrind), 4 usage error (unknown command or
-option), 130 interrupted.
+option), 5 advise's source cannot be opened or read, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from zarrgauge.advise.command import add_advise_command
 from zarrgauge.asv.commands import add_asv_commands
 from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_USAGE, ZarrgaugeError
 from zarrgauge.gate.commands import add_commands
@@ -36,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     add_report_command(subparsers)
     add_interop_command(subparsers)
     add_instructions_command(subparsers)
+    add_advise_command(subparsers)
     return top
 
 

@@ -16,6 +16,7 @@ EXIT_REGRESSION = 1  # gate and ab: a benchmark got worse
 EXIT_CANNOT_COMPARE = 2  # a results file is missing, corrupt, empty or of other runs
 EXIT_UNAVAILABLE = 3  # a tool the command needs is not installed here (valgrind, a C compiler)
 EXIT_USAGE = 4  # a bad option or value; pytest uses 4 for its usage errors too
+EXIT_SOURCE = 5  # advise: the user's array does not exist, cannot be opened or read, or is no array
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 

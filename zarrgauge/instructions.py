@@ -78,12 +78,12 @@ def run_counted(interpreter: str, out: Path, pytest_args: Sequence[str], env: di
             try:
                 stdout, stderr = run.communicate()
             except KeyboardInterrupt as interrupt:
-                _let_pytest_clean_up(run, forward=bool(interrupt.args))
+                let_pytest_clean_up(run, forward=bool(interrupt.args))
                 raise
         return subprocess.CompletedProcess(command, run.returncode, stdout, stderr)
 
 
-def _let_pytest_clean_up(run: subprocess.Popen, forward: bool) -> None:
+def let_pytest_clean_up(run: subprocess.Popen, forward: bool) -> None:
     """Wait for pytest to stop its servers and remove its scratch rather than kill it and leave them
     behind. Ctrl-C reached it too; a SIGTERM (`forward`, from sigterm_as_interrupt) is passed on,
     which zarrgauge's plugin takes as Ctrl-C."""

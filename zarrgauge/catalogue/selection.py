@@ -1,5 +1,6 @@
 """Which cases a run takes: tier, families, codecs, formats, stores, networks, engines, concurrencies,
-case-id globs and extra chunk layouts, parsed and validated here for both runners (pytest's options, asv's environment).
+case-id globs, extra chunk layouts and the user's own array (zarrgauge advise), parsed and validated
+here for both runners (pytest's options, asv's environment).
 
 Every value comes from an option or, when the option is not given, from its ZARRGAUGE_
 environment variable; a bad value is a usage error that names the option and what to write.
@@ -11,6 +12,7 @@ import fnmatch
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS
@@ -19,6 +21,7 @@ from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import LAYOUT_ROLES, Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
+from zarrgauge.catalogue.user import UserArray, load_user_array
 from zarrgauge.errors import usage_error
 
 
@@ -65,7 +68,10 @@ CONCURRENCY_OPTION = Option("zarr_concurrency", "ZARRGAUGE_CONCURRENCY",
                             "add the concurrency sweep: the series' many-chunk read on every object-storage client "
                             "at each of these async.concurrency values, e.g. "
                             f"{','.join(map(str, CONCURRENCY_SWEEP))}", metavar="NUMBERS")
-OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION, CONCURRENCY_OPTION)
+USER_ARRAY_OPTION = Option("zarr_user_array", "ZARRGAUGE_USER_ARRAY",
+                           "time a sample of your own array instead of the catalogue's families: a directory "
+                           "that `zarrgauge advise` writes (sample.npy and array.json)", metavar="DIR")
+OPTIONS = (*CHOICE_OPTIONS, CASE_OPTION, CHUNKS_OPTION, CONCURRENCY_OPTION, USER_ARRAY_OPTION)
 
 
 def _items(text: str | None) -> tuple[str, ...]:
@@ -87,6 +93,7 @@ class Selection:
     networks: tuple[str, ...] = (DEFAULT_NETWORK,)
     concurrencies: tuple[int, ...] = ()  # the concurrency sweep's values; none: no sweep
     engines: tuple[str, ...] = (DEFAULT_ENGINE,)
+    user: UserArray | None = None  # the user's array, whose cases replace the catalogue's
 
     @classmethod
     def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
@@ -100,11 +107,14 @@ class Selection:
                         networks=chosen["zarr_network"] or (DEFAULT_NETWORK,),
                         engines=chosen["zarr_engine"] or (DEFAULT_ENGINE,),
                         concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
+        selection = _with_user_array(selection, raw["zarr_user_array"])
         selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
         return _with_globs(selection, _items(raw["zarr_case"]))
 
     @property
     def families_in_play(self) -> list[Family]:
+        if self.user is not None:
+            return [self.user.family]
         return [family for name, family in FAMILIES.items() if not self.families or name in self.families]
 
     def wants(self, case: ArrayCase | NodeCase) -> bool:
@@ -124,12 +134,14 @@ class Selection:
                 if (operation is None or operation in case.operations) and self.wants(case)]
 
     def unfiltered_array_cases(self) -> list[ArrayCase]:
+        if self.user is not None:
+            return self.user.cases(self.tier, self.layouts)
         return array_cases(self.tier, self.layouts, self.networks, self.concurrencies, self.engines)
 
     def node_cases(self, operation: str | None = None) -> list[NodeCase]:
         """Hierarchy and attribute cases, those that time `operation` when one is named; they belong
         to no data family, so a family filter leaves none; zarr-python alone runs them."""
-        if self.families or DEFAULT_ENGINE not in self.engines:
+        if self.families or self.user is not None or DEFAULT_ENGINE not in self.engines:
             return []
         return [case for case in node_cases(self.tier, self.networks) if self.wants(case)
                 and (operation is None or operation in case.operations)]
@@ -149,6 +161,15 @@ def _concurrencies(values: tuple[str, ...]) -> tuple[int, ...]:
         raise usage_error(f"{CONCURRENCY_OPTION.source}: {bad[0]!r} is not a positive whole number; "
                           f"write e.g. {','.join(map(str, CONCURRENCY_SWEEP))}")
     return tuple(dict.fromkeys(int(value) for value in values))
+
+
+def _with_user_array(selection: Selection, directory: str | None) -> Selection:
+    if not directory:
+        return selection
+    try:
+        return replace(selection, user=load_user_array(Path(directory)))
+    except ValueError as error:
+        raise usage_error(f"{USER_ARRAY_OPTION.source}: {error}") from None
 
 
 def _with_layouts(selection: Selection, specs: tuple[str, ...]) -> Selection:

@@ -1,0 +1,80 @@
+"""Candidate layouts for the user's array: made for its real shape and dtype, timed on the sample.
+
+Chunk sizes follow the usual advice for a local disk: from about 128 KiB to a few MiB
+(object storage wants larger: one request per chunk), smaller in proportion for an array under
+16 MiB. Each candidate favours an access pattern the array's axes allow; a sharded candidate
+packs small inner chunks into shards of the balanced size, one object each. The source's own
+chunks and the user's layouts join them. On the sample, each chunk and shard is clipped to the sample's shape.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from zarrgauge.catalogue.layouts import Layout, Shape
+
+KIB, MIB = 2**10, 2**20
+BALANCED_BYTES = 1 * MIB
+SMALL_BYTES = 128 * KIB  # a sharded candidate's inner chunks
+LARGE_BYTES = 8 * MIB
+PLANE_BYTES = 4 * MIB  # at most, for the one-step-per-chunk space layout
+# Below this, every size shrinks in proportion to the array: a small array still gets several chunks.
+FULL_SIZE_BYTES = 16 * MIB
+
+
+@dataclass(frozen=True)
+class Candidate:
+    real: Layout  # for the array itself: what the advice's create_array call uses
+    timed: Layout  # the same, clipped to the sample
+
+
+def _scaled(shape: Shape, itemsize: int, target: int, fixed: dict[int, int] | None = None) -> Shape:
+    """A chunk of about `target` bytes with the array's proportions, the axes in `fixed` set."""
+    fixed = fixed or {}
+    free = [a for a in range(len(shape)) if a not in fixed]
+    room = target / itemsize / math.prod(fixed.values() or [1])
+    chunk = [fixed.get(a, n) for a, n in enumerate(shape)]
+    # Shrink the free axes by one factor, then give back whatever rounding and small axes leave over.
+    factor = min(1.0, (room / math.prod(shape[a] for a in free)) ** (1 / len(free))) if free else 1.0
+    for a in free:
+        chunk[a] = max(1, min(shape[a], int(shape[a] * factor)))
+    # Even chunks: the same count of chunks along each axis, but no edge chunk mostly empty.
+    return tuple(math.ceil(n / math.ceil(n / c)) for n, c in zip(shape, chunk))
+
+
+def _real_layouts(shape: Shape, itemsize: int, axes: str) -> list[Layout]:
+    scale = min(1.0, math.prod(shape) * itemsize / FULL_SIZE_BYTES)
+
+    def chunk(target: int, fixed: dict[int, int] | None = None) -> Shape:
+        return _scaled(shape, itemsize, max(itemsize, int(target * scale)), fixed)
+
+    layouts = [Layout("balanced", chunk(BALANCED_BYTES)), Layout("large", chunk(LARGE_BYTES))]
+    if "t" in axes and len(axes) > 1:
+        t = axes.index("t")
+        layouts.append(Layout("time", chunk(BALANCED_BYTES, {t: shape[t]})))
+        layouts.append(Layout("space", chunk(PLANE_BYTES, {t: 1})))
+    small = chunk(SMALL_BYTES)
+    balanced = layouts[0].chunks
+    shards = tuple(math.ceil(b / s) * s for b, s in zip(balanced, small))
+    if small != balanced:
+        layouts.append(Layout("sharded", small, shards))
+    return layouts
+
+
+def clipped(layout: Layout, sample: Shape) -> Layout:
+    chunks = tuple(min(c, n) for c, n in zip(layout.chunks, sample))
+    shards = None if layout.shards is None else tuple(
+        math.ceil(min(s, n) / c) * c for s, n, c in zip(layout.shards, sample, chunks))
+    return Layout(layout.role, chunks, shards if shards != chunks else None)
+
+
+def candidates(shape: Shape, itemsize: int, axes: str, sample: Shape, current: Layout | None = None,
+               custom: tuple[Layout, ...] = ()) -> list[Candidate]:
+    """Every distinct layout to time, balanced first: generated, the source's current one, the user's."""
+    found: dict[Layout, Candidate] = {}
+    for real in [*_real_layouts(shape, itemsize, axes), *([current] if current else []), *custom]:
+        timed = clipped(real, sample)
+        key = Layout("", timed.chunks, timed.shards)
+        found.setdefault(key, Candidate(real, timed))
+    return list(found.values())

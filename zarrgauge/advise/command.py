@@ -1,0 +1,74 @@
+"""The `advise` subcommand's options. Loads no zarr until it runs: the command line starts at once."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from zarrgauge.advise.access import PATTERNS
+
+MIB = 2**20
+DEFAULT_SAMPLE_MIB, MAX_SAMPLE_MIB = 64, 512
+
+DESCRIPTION = (
+    "Which chunks and codec for your own array? Sample it (whole regions spread over the array, at most "
+    "--sample-bytes, read one region at a time; the source is opened read-only), time every candidate layout "
+    "with every lossless codec its dtype supports on that sample with zarrgauge's benchmarks (local disk, zarr "
+    "format 3, each result checked against the sample), and write report.md, report.html and advice.json: "
+    "the weighted choice for your access patterns, the Pareto front of time against compression ratio per "
+    "pattern, how the choice compares with the source's own chunks, and the zarr.create_array call that makes it. "
+    "Exit status 0, 2 when timing fails, 4 for a bad option, 5 when the source does not exist, cannot be "
+    "opened or read, or is no numeric array; 130 when interrupted.")
+
+
+def _mebibytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= MAX_SAMPLE_MIB:
+        raise argparse.ArgumentTypeError(f"{text!r}: give MiB above 0 and at most {MAX_SAMPLE_MIB}")
+    return int(value * MIB)
+
+
+def add_advise_command(subparsers) -> None:
+    command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
+                                    description=DESCRIPTION)
+    command.add_argument("source", metavar="SOURCE",
+                         help="a zarr array (path.zarr, or group.zarr:member), a .npy file, or file.npz:member")
+    command.add_argument("--array", metavar="NAME", help="the array in a zarr group (as group.zarr:NAME)")
+    command.add_argument("--axes", metavar="LETTERS",
+                         help="one letter per axis from t, z, y, x, n, e.g. tyx (default: from the dimension "
+                              "names, else n, yx, tyx, tzyx by rank)")
+    command.add_argument("--access", metavar="PATTERNS",
+                         help=f"access patterns, optionally weighted: {', '.join(PATTERNS)}, e.g. "
+                              "time=0.7,space=0.3 (default: every read pattern the axes allow, equal weights)")
+    command.add_argument("--sample-bytes", metavar="MIB", type=_mebibytes, default=DEFAULT_SAMPLE_MIB * MIB,
+                         help=f"the sample's size in MiB (default {DEFAULT_SAMPLE_MIB}, at most {MAX_SAMPLE_MIB})")
+    command.add_argument("--chunks", metavar="SPECS",
+                         help="your own layouts to try too, as --zarr-chunks: 100x100, or 10x100x100:30x500x500 "
+                              "for inner chunks and shards, comma-separated")
+    command.add_argument("--codecs", metavar="NAMES",
+                         help="only these codecs, comma-separated (default: every lossless one the dtype supports)")
+    command.add_argument("--rounds", type=int, default=5, metavar="N",
+                         help="timed rounds per benchmark, at least (default 5; more separates close choices)")
+    command.add_argument("-q", "--quiet", action="store_true", help="no progress, only the last line")
+    command.add_argument("-o", "--out", type=Path, metavar="DIR",
+                         help="new directory for the advice (default: results/advise-TIME)")
+    command.set_defaults(run=run, parser=command)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = args.out or Path("results") / time.strftime("advise-%Y%m%d-%H%M%S")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        args.parser.error(f"{out} already exists and is not an empty directory; choose another -o DIR")
+    if args.rounds < 1:
+        args.parser.error("--rounds: give a whole number of at least 1")
+    from zarrgauge.advise.run import Request, advise
+
+    request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
+                      args.chunks, args.rounds, not args.quiet)
+    advise(request)
+    print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
+    return 0

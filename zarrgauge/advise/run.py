@@ -1,0 +1,119 @@
+"""`zarrgauge advise` end to end: open the source, sample it into a scratch directory of our own,
+time the sample's candidates with the benchmarks (pytest in a subprocess, `--zarr-user-array`),
+and write the advice. The scratch directory goes at the end, interrupted or not."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from zarrgauge.advise.access import parse_access
+from zarrgauge.advise.advice import Inputs, build
+from zarrgauge.advise.candidates import candidates, clipped
+from zarrgauge.advise.sample import write_sample
+from zarrgauge.advise.sources import open_source
+from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.layouts import Layout, parse_layout
+from zarrgauge.catalogue.user import SAMPLE_FILE, check_axes, write_spec
+from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
+from zarrgauge.instructions import REPO, let_pytest_clean_up
+from zarrgauge.report.load import load_run
+from zarrgauge.report.recommend import as_json, recommend
+from zarrgauge.report.write import RECOMMENDATION_FILE, write_report
+
+ADVICE_FILE = "advice.json"
+
+
+@dataclass(frozen=True)
+class Request:
+    source: str
+    array: str | None
+    out: Path
+    sample_bytes: int
+    axes: str | None = None
+    access: str | None = None
+    codecs: str | None = None
+    chunks: str | None = None
+    rounds: int = 5
+    show: bool = True
+
+
+def lossless_codecs(dtype, given: str | None) -> list[str]:
+    if not given:
+        return [name for name, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+    names = [name.strip() for name in given.split(",") if name.strip()]
+    for name in names:
+        if name not in CODECS or not CODECS[name].lossless or not CODECS[name].supports(dtype):
+            usable = [n for n, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+            raise usage_error(f"--codecs: {name!r} is no lossless codec for {dtype}; choose from: {', '.join(usable)}")
+    return names
+
+
+def custom_layouts(text: str | None, rank: int) -> tuple[Layout, ...]:
+    try:
+        layouts = tuple(parse_layout(spec) for spec in (text or "").split(",") if spec.strip())
+    except ValueError as error:
+        raise usage_error(f"--chunks: {error}") from None
+    for layout in layouts:
+        if len(layout.chunks) != rank:
+            raise usage_error(f"--chunks: {layout.id} has rank {len(layout.chunks)}, the array {rank}")
+    return layouts
+
+
+def advise(request: Request) -> list[Path]:
+    """Sample, time and advise; the files written into request.out."""
+    source = open_source(request.source, request.array, request.sample_bytes)
+    axes = request.axes or source.guess_axes()
+    problem = check_axes(axes, len(source.shape))
+    if problem:
+        raise usage_error(f"--axes: {problem}")
+    weights = parse_access(request.access, axes)
+    codecs = lossless_codecs(source.dtype, request.codecs)
+    custom = custom_layouts(request.chunks, len(source.shape))
+    with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-advise-") as scratch:
+        directory = Path(scratch)
+        sample = write_sample(source, request.sample_bytes, directory / SAMPLE_FILE, request.show)
+        current = Layout("current", source.chunks, source.shards) if source.chunks else None
+        found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom)
+        write_spec(directory, source.name, axes, [c.timed for c in found], codecs)
+        results = directory / "results.json"
+        _time(directory, results, list(weights), request)
+        inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None)
+        run = load_run(str(results))
+        blocks, advice = build(run, inputs)
+        per_pattern = as_json(recommend(run.records), run.tier)
+        return write_report(blocks, request.out, {ADVICE_FILE: json.dumps(advice, indent=1) + "\n",
+                                                  RECOMMENDATION_FILE: json.dumps(per_pattern, indent=1) + "\n"})
+
+
+def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int) -> list[str]:
+    files = [f"benchmarks/test_{op}.py" for op in operations]
+    return [sys.executable, "-m", "pytest", *files, "-p", "no:cacheprovider", "-q", "--no-header",
+            f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--benchmark-json={results}",
+            f"--benchmark-min-rounds={rounds}", "--benchmark-max-time=0.05", "--benchmark-disable-gc"]
+
+
+def _environment() -> dict[str, str]:
+    """Ours, without a surrounding pytest-xdist worker's variables or the user's case selection."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("PYTEST_XDIST_", "ZARRGAUGE_")) and key != "PYTEST_ADDOPTS"}
+
+
+def _time(directory: Path, results: Path, operations: list[str], request: Request) -> None:
+    command = pytest_command(directory, results, operations, request.rounds)
+    output = None if request.show else subprocess.PIPE
+    with subprocess.Popen(command, cwd=REPO, env=_environment(), stdout=output, stderr=subprocess.STDOUT,
+                          text=True) as run:
+        try:
+            stdout, _ = run.communicate()
+        except KeyboardInterrupt as interrupt:
+            let_pytest_clean_up(run, forward=bool(interrupt.args))
+            raise
+    if run.returncode != 0 or not results.exists():
+        last = (stdout or "").strip().splitlines()[-1:] or ["see its output above"]
+        raise ZarrgaugeError(f"timing the sample failed (pytest exit status {run.returncode}): {last[0]}")
