@@ -1,6 +1,7 @@
 """zarrgauge advise: sampling within the budget, the user's array as a family, the command end to end."""
 
 import hashlib
+import importlib.util
 import json
 import tempfile
 import tracemalloc
@@ -134,9 +135,13 @@ def _unreadable(root: Path) -> dict[str, list[str]]:
     group = zarr.open_group(root / "group.zarr", mode="w")
     group.create_array("a", shape=(4,), dtype="i4")
     np.save(root / "words.npy", np.array(["a", "b"]))
-    return {"missing": [str(root / "missing.zarr")], "not zarr": [str(root / "plain")],
-            "corrupt npy": [str(root / "broken.npy")], "a group": [str(root / "group.zarr")],
-            "no such member": [str(root / "group.zarr"), "--array", "b"], "strings": [str(root / "words.npy")]}
+    (root / "broken.nc").write_bytes(b"neither HDF5 nor NetCDF-3")
+    sources = {"missing": [str(root / "missing.zarr")], "not zarr": [str(root / "plain")],
+               "corrupt npy": [str(root / "broken.npy")], "a group": [str(root / "group.zarr")],
+               "no such member": [str(root / "group.zarr"), "--array", "b"], "strings": [str(root / "words.npy")]}
+    if importlib.util.find_spec("h5py"):
+        sources["corrupt netcdf"] = [str(root / "broken.nc")]
+    return sources
 
 
 def test_an_unreadable_source_is_one_line_and_its_own_exit_status(tmp_path, capsys):
@@ -148,3 +153,43 @@ def test_an_unreadable_source_is_one_line_and_its_own_exit_status(tmp_path, caps
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, (name, err)
     assert "name one with --array: a" in _advise(capsys, str(tmp_path / "group.zarr"))[1]
     assert _hashes(tmp_path) == before and not (tmp_path / "out").exists()
+
+
+def _write_netcdf3(path: Path, values: np.ndarray) -> None:
+    from scipy.io import netcdf_file
+
+    with netcdf_file(path, "w") as file:
+        for name, length in zip(("depth", "lat", "lon"), values.shape):
+            file.createDimension(name, length)
+        file.createVariable("lat", "f4", ("lat",))[:] = np.arange(values.shape[1])
+        file.createVariable("temperature", values.dtype, ("depth", "lat", "lon"))[:] = values
+
+
+def _write_hdf5(path: Path, values: np.ndarray) -> None:
+    h5py = pytest.importorskip("h5py", reason="h5py comes with make's engines extra")
+    with h5py.File(path, "w") as file:
+        scales = []
+        for name, length in zip(("depth", "lat", "lon"), values.shape):
+            scales.append(file.create_dataset(name, data=np.arange(length)))
+            scales[-1].make_scale(name)
+        dataset = file.create_dataset("group/temperature", data=values, chunks=(4, 8, 8), compression="gzip")
+        for axis, scale in enumerate(scales):
+            dataset.dims[axis].attach_scale(scale)
+
+
+@pytest.mark.parametrize("kind, member", [("nc", "temperature"), ("h5", "group/temperature")])
+def test_hdf5_and_netcdf_variables_are_sampled_with_their_dimension_names(tmp_path, kind, member):
+    values, path = _series((64, 64, 64)), tmp_path / f"data.{kind}"
+    (_write_netcdf3 if kind == "nc" else _write_hdf5)(path, values)
+    before = _hashes(tmp_path)
+    source = open_source(f"{path}:{member}", None, MIB)
+    assert source.guess_axes() == "zyx" and source.shape == values.shape  # not the default, tyx
+    assert source.chunks == (None if kind == "nc" else (4, 8, 8))
+    write_sample(source, values.nbytes // 4, tmp_path / SAMPLE_FILE, show=False)
+    sample = np.load(tmp_path / SAMPLE_FILE)
+    assert sample.dtype == np.dtype("int16") and sample.nbytes <= values.nbytes // 4
+    assert sample[0, 0, 0] == values[0, 0, 0] and sample[-1, -1, -1] == values[-1, -1, -1]
+    with pytest.raises(ZarrgaugeError, match="name one of: .*temperature") as error:
+        open_source(f"{path}:pressure", None, MIB)
+    assert error.value.exit_status == EXIT_SOURCE
+    assert {name: digest for name, digest in _hashes(tmp_path).items() if name != SAMPLE_FILE} == before

@@ -18,8 +18,8 @@ DESCRIPTION = (
     "format 3, each result checked against the sample), and write report.md, report.html and advice.json: "
     "the weighted choice for your access patterns, the Pareto front of time against compression ratio per "
     "pattern, how the choice compares with the source's own chunks, and the zarr.create_array call that makes it. "
-    "Exit status 0, 2 when timing fails, 4 for a bad option, 5 when the source does not exist, cannot be "
-    "opened or read, or is no numeric array; 130 when interrupted.")
+    "Exit status 0, 2 when timing fails, 3 when h5py is needed and missing, 4 for a bad option, 5 when the "
+    "source does not exist, cannot be opened or read, or is no numeric array; 130 when interrupted.")
 
 
 def _mebibytes(text: str) -> int:
@@ -36,7 +36,8 @@ def add_advise_command(subparsers) -> None:
     command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
                                     description=DESCRIPTION)
     command.add_argument("source", metavar="SOURCE",
-                         help="a zarr array (path.zarr, or group.zarr:member), a .npy file, or file.npz:member")
+                         help="a zarr array (path.zarr, or group.zarr:member), a .npy file, file.npz:member, or an "
+                              "HDF5 or NetCDF variable (file.h5:dataset, file.nc:variable)")
     command.add_argument("--array", metavar="NAME", help="the array in a zarr group (as group.zarr:NAME)")
     command.add_argument("--axes", metavar="LETTERS",
                          help="one letter per axis from t, z, y, x, n, e.g. tyx (default: from the dimension "

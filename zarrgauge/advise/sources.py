@@ -1,5 +1,6 @@
 """The user's array, opened read-only: a zarr array (a path, or a group path with a member), a .npy
-file (memory-mapped) or a member of a .npz file (read whole, so only when it fits the sample budget).
+file (memory-mapped), a member of a .npz file (read whole, so only when it fits the sample budget),
+or an HDF5 or NetCDF variable (hdf5_netcdf.py).
 
 Nothing here writes: zarr opens in mode "r", numpy maps in mode "r".
 """
@@ -41,6 +42,7 @@ class UserSource:
     shards: Shape | None = None
     codec: str = "none (a .npy file is stored uncompressed)"
     stored_bytes: int | None = None
+    opened: object = None  # the file behind `values`, kept open as long as they are read
 
     @property
     def shape(self) -> Shape:
@@ -76,9 +78,12 @@ def safe_name(text: str) -> str:
 
 
 def split_member(text: str) -> tuple[str, str | None]:
-    """'data.zarr:temperature' -> ('data.zarr', 'temperature'); a URL's scheme is no member."""
+    """'data.zarr:temperature' -> ('data.zarr', 'temperature'); a URL's scheme is no member, and a
+    member with a path in it ('file.h5:group/temperature') only follows a file."""
     head, sep, member = text.rpartition(":")
-    if not sep or "/" in member or not head or head.endswith(("http", "https", "s3", "gs", "az", "file")):
+    if not sep or not head or not member or head.endswith(("http", "https", "s3", "gs", "az", "file")):
+        return text, None
+    if "/" in member and not Path(head).is_file():
         return text, None
     return head, member
 
@@ -88,12 +93,17 @@ def open_source(text: str, member: str | None, budget: int) -> UserSource:
     path_text, given = split_member(text)
     member = member or given
     if "://" not in path_text and not Path(path_text).exists():
-        raise source_error(f"{path_text} does not exist; give a zarr array or group (with --array), a .npy "
-                           "or a .npz:member")
+        raise source_error(f"{path_text} does not exist; give a zarr array or group (with --array), a .npy, "
+                           "a .npz:member or an HDF5/NetCDF file:variable")
+    # Imported here: hdf5_netcdf builds on this module's UserSource.
+    from zarrgauge.advise.hdf5_netcdf import HDF5_SUFFIXES, open_hdf5_or_netcdf
+
     if path_text.endswith(".npy"):
         source = _open_npy(Path(path_text))
     elif path_text.endswith(".npz"):
         source = _open_npz(Path(path_text), member, budget)
+    elif path_text.lower().endswith(HDF5_SUFFIXES):
+        source = open_hdf5_or_netcdf(Path(path_text), member)
     else:
         source = _open_zarr(path_text, member)
     if source.dtype.kind not in SUPPORTED_KINDS or source.dtype.fields:
