@@ -8,17 +8,21 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+import obstore
 import pytest
 import zarr
 
 from zarrgauge.advise.access import parse_access
-from zarrgauge.advise.sample import axis_spans, sample_shape, write_sample
+from zarrgauge.advise.sample import axis_spans, plan, sample_shape, write_sample
 from zarrgauge.advise.sources import open_source
 from zarrgauge.catalogue.layouts import Layout
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.user import SAMPLE_FILE, write_spec
 from zarrgauge.cli import main
 from zarrgauge.errors import EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
+from zarrgauge.harness.bucket import Bucket
+from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.servers import CREDENTIALS, start_moto
 
 MIB = 2**20
 
@@ -193,3 +197,36 @@ def test_hdf5_and_netcdf_variables_are_sampled_with_their_dimension_names(tmp_pa
         open_source(f"{path}:pressure", None, MIB)
     assert error.value.exit_status == EXIT_SOURCE
     assert {name: digest for name, digest in _hashes(tmp_path).items() if name != SAMPLE_FILE} == before
+
+
+def _remote_hashes(bucket: Bucket) -> dict[str, str]:
+    store = bucket.root_store()
+    return {key: hashlib.sha256(bytes(obstore.get(store, key).bytes())).hexdigest() for key in bucket.keys()}
+
+
+def test_a_zarr_array_at_an_s3_url_is_sampled_and_left_alone(tmp_path, monkeypatch):
+    values = _series((48, 40, 40)).astype("float32")
+    with start_moto() as server:
+        bucket = Bucket.created(server.url)
+        array = zarr.create_array(bucket.store("s3-obstore", "data.zarr"), shape=values.shape, dtype=values.dtype,
+                                  chunks=(12, 20, 20), dimension_names=["time", "lat", "lon"])
+        array[:] = values
+        url, before = f"s3://{bucket.name}/{bucket.prefix}data.zarr", _remote_hashes(bucket)
+        options = {"endpoint_url": server.url, "key": CREDENTIALS["access_key_id"],
+                   "secret": CREDENTIALS["secret_access_key"]}
+        source = open_source(url, None, MIB, options)
+        assert source.guess_axes() == "tyx" and source.chunks == (12, 20, 20) and url in source.description
+        write_sample(source, values.nbytes // 8, tmp_path / SAMPLE_FILE, show=False)
+        picked = [np.concatenate([np.arange(*span) for span in axis])
+                  for axis in plan(values.shape, 4, values.nbytes // 8)]
+        assert_identical(np.load(tmp_path / SAMPLE_FILE), values[np.ix_(*picked)])
+        # The AWS_* variables botocore reads do as well as the options; without either, one line.
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["access_key_id"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["secret_access_key"])
+        assert open_source(url, None, MIB).shape == values.shape
+        with pytest.raises(ZarrgaugeError, match="does not open as zarr") as error:
+            open_source(f"s3://{bucket.name}/{bucket.prefix}missing.zarr", None, MIB)
+        assert error.value.exit_status == EXIT_SOURCE
+        assert _remote_hashes(bucket) == before
+        bucket.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -12,14 +13,16 @@ MIB = 2**20
 DEFAULT_SAMPLE_MIB, MAX_SAMPLE_MIB = 64, 512
 
 DESCRIPTION = (
-    "Which chunks and codec for your own array? Sample it (whole regions spread over the array, at most "
-    "--sample-bytes, read one region at a time; the source is opened read-only), time every candidate layout "
-    "with every lossless codec its dtype supports on that sample with zarrgauge's benchmarks (local disk, zarr "
-    "format 3, each result checked against the sample), and write report.md, report.html and advice.json: "
-    "the weighted choice for your access patterns, the Pareto front of time against compression ratio per "
-    "pattern, how the choice compares with the source's own chunks, and the zarr.create_array call that makes it. "
-    "Exit status 0, 2 when timing fails, 3 when h5py is needed and missing, 4 for a bad option, 5 when the "
-    "source does not exist, cannot be opened or read, or is no numeric array; 130 when interrupted.")
+    "Which chunks and codec for your own array (on disk or at a URL zarr opens)? Sample it (whole "
+    "regions spread over the array, at most --sample-bytes, read one region at a time; the source is "
+    "opened read-only), time every candidate layout with every lossless codec its dtype supports (and "
+    "lossy ones within --tolerance) on that sample with zarrgauge's benchmarks (zarr format 3 on the "
+    "--store kind, each result checked against the sample), and write report.md, report.html and "
+    "advice.json: the weighted choice for your access patterns, the Pareto front of time against "
+    "compression ratio per pattern, how the choice compares with the source's own chunks, and the "
+    "zarr.create_array call that makes it. Exit status 0, 2 when timing fails, 3 when h5py is needed "
+    "and missing, 4 for a bad option, 5 when the source does not exist, cannot be opened or read, or is "
+    "no numeric array; 130 when interrupted.")
 
 
 def _mebibytes(text: str) -> int:
@@ -32,13 +35,30 @@ def _mebibytes(text: str) -> int:
     return int(value * MIB)
 
 
+def storage_option(text: str) -> tuple[str, object]:
+    """KEY=VALUE, the value as JSON when it reads as JSON (true, 8, "x"), else as written."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. endpoint_url=http://127.0.0.1:9000")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
 def add_advise_command(subparsers) -> None:
     command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
                                     description=DESCRIPTION)
     command.add_argument("source", metavar="SOURCE",
-                         help="a zarr array (path.zarr, or group.zarr:member), a .npy file, file.npz:member, or an "
-                              "HDF5 or NetCDF variable (file.h5:dataset, file.nc:variable)")
+                         help="a zarr array (path.zarr, or group.zarr:member; or a URL zarr opens, "
+                              "s3://bucket/data.zarr), a .npy file, file.npz:member, or an HDF5 or NetCDF "
+                              "variable (file.h5:dataset, file.nc:variable)")
     command.add_argument("--array", metavar="NAME", help="the array in a zarr group (as group.zarr:NAME)")
+    command.add_argument("--storage-option", metavar="KEY=VALUE", type=storage_option, action="append",
+                         dest="storage_options",
+                         help="for a URL source, an option of its file system (s3fs for s3://), repeatable, e.g. "
+                              "endpoint_url=http://127.0.0.1:9000 or anon=true; s3fs also reads AWS_ACCESS_KEY_ID, "
+                              "AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL")
     command.add_argument("--axes", metavar="LETTERS",
                          help="one letter per axis from t, z, y, x, n, e.g. tyx (default: from the dimension "
                               "names, else n, yx, tyx, tzyx by rank)")
@@ -69,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from zarrgauge.advise.run import Request, advise
 
     request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
-                      args.chunks, args.rounds, not args.quiet)
+                      args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()))
     advise(request)
     print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
     return 0

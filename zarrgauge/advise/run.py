@@ -41,6 +41,7 @@ class Request:
     chunks: str | None = None
     rounds: int = 5
     show: bool = True
+    storage_options: dict | None = None  # for a URL source's file system
 
 
 def lossless_codecs(dtype, given: str | None) -> list[str]:
@@ -67,7 +68,9 @@ def custom_layouts(text: str | None, rank: int) -> tuple[Layout, ...]:
 
 def advise(request: Request) -> list[Path]:
     """Sample, time and advise; the files written into request.out."""
-    source = open_source(request.source, request.array, request.sample_bytes)
+    if request.storage_options and "://" not in request.source:
+        raise usage_error("--storage-option: only a URL source (s3://...) takes storage options")
+    source = open_source(request.source, request.array, request.sample_bytes, request.storage_options)
     axes = request.axes or source.guess_axes()
     problem = check_axes(axes, len(source.shape))
     if problem:
