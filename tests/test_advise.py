@@ -13,6 +13,7 @@ import pytest
 import zarr
 
 from zarrgauge.advise.access import parse_access
+from zarrgauge.advise.candidates import candidates
 from zarrgauge.advise.sample import axis_spans, plan, sample_shape, write_sample
 from zarrgauge.advise.sources import open_source
 from zarrgauge.catalogue.layouts import Layout
@@ -82,6 +83,24 @@ def test_a_user_array_is_a_family_whose_cases_are_every_layout_with_every_codec(
     assert (cases[0].source.read((slice(None), 3, 4)) == _series()[:, 3, 4]).all()
     with pytest.raises(ZarrgaugeError, match="--zarr-user-array"):
         Selection.parse({"zarr_user_array": str(tmp_path / "missing")}, environ={})
+
+
+def _chunk_mib(layout: Layout, itemsize: int = 4) -> float:
+    return np.prod(layout.chunks) * itemsize / MIB
+
+
+def test_object_storage_gets_larger_chunks_and_shards_of_about_one_mib_chunks(tmp_path):
+    shape = (365, 1000, 2000)  # 2.7 GiB of float32: no proportional shrinking
+    local, remote = ({c.real.role: c.real for c in candidates(shape, 4, "tyx", shape, store=store)}
+                     for store in ("local", "s3-obstore"))
+    # Even chunks along each axis take up to a few tens of percent off the target
+    assert 0.5 < _chunk_mib(local["balanced"]) <= 1 and 4 < _chunk_mib(remote["balanced"]) <= 8
+    assert 16 < _chunk_mib(remote["large"]) <= 32 and 0.5 < _chunk_mib(remote["sharded"]) <= 1
+    assert 4 < np.prod(remote["sharded"].shards) * 4 / MIB <= 9 and _chunk_mib(local["sharded"]) <= 0.125
+    np.save(tmp_path / SAMPLE_FILE, _series())
+    write_spec(tmp_path, "mine", "tyx", [Layout("balanced", (8, 16, 16))], ["zstd"], "s3-obstore")
+    assert [case.id for case in Selection.parse({"zarr_user_array": str(tmp_path)}, environ={}).array_cases()] == [
+        "mine/chunks=8x16x16/zstd/v3/s3-obstore"]
 
 
 def test_access_patterns_are_weighed_and_checked_against_the_axes():

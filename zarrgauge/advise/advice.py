@@ -107,6 +107,7 @@ class Inputs:
     weights: dict[str, float]
     candidates: list[Candidate]
     current: Layout | None  # the source's layout as timed on the sample
+    store: str = "local"
 
 
 def build(run: Run, inputs: Inputs) -> tuple[list[Block], dict]:
@@ -129,8 +130,12 @@ def _intro(inputs: Inputs, run: Run) -> str:
     weights = ", ".join(f"{describe(op)} ({w:.0%})" for op, w in inputs.weights.items())
     return (f"Source: {inputs.source.description}, axes `{inputs.axes}`, stored with {inputs.source.codec}. "
             f"Timed on a sample of shape {format_shape(inputs.sample)} made of whole regions spread over the "
-            f"array, on the local disk, zarr format 3: {len(inputs.candidates)} layouts, each with every codec "
-            f"tried. Access patterns and weights: {weights}.")
+            f"array, on the {_store_words(inputs.store)}, zarr format 3: {len(inputs.candidates)} layouts, "
+            f"each with every codec tried. Access patterns and weights: {weights}.")
+
+
+def _store_words(store: str) -> str:
+    return {"local": "local disk", "memory": "memory store"}.get(store, f"object storage ({store})")
 
 
 def _choice_words(choice: Scored, real: Layout, base: Scored | None, inputs: Inputs) -> str:
@@ -175,5 +180,6 @@ def _json(inputs: Inputs, choice: Scored, real: Layout, base: Scored | None, ran
                        "chunks": list(source.chunks) if source.chunks else None,
                        "shards": list(source.shards) if source.shards else None,
                        "stored_bytes": source.stored_bytes},
-            "sample_shape": list(inputs.sample), "weights": inputs.weights, "choice": _summary(choice, real),
-            "baseline": _summary(base), "create_array": call, "ranking": [_summary(s) for s in ranked]}
+            "store": inputs.store, "sample_shape": list(inputs.sample), "weights": inputs.weights,
+            "choice": _summary(choice, real), "baseline": _summary(base), "create_array": call,
+            "ranking": [_summary(s) for s in ranked]}

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from zarrgauge.advise.access import PATTERNS
+from zarrgauge.catalogue.stores import BENCHMARK_STORES, LOCAL_STORES
 
 MIB = 2**20
 DEFAULT_SAMPLE_MIB, MAX_SAMPLE_MIB = 64, 512
@@ -72,6 +73,11 @@ def add_advise_command(subparsers) -> None:
                               "for inner chunks and shards, comma-separated")
     command.add_argument("--codecs", metavar="NAMES",
                          help="only these codecs, comma-separated (default: every lossless one the dtype supports)")
+    command.add_argument("--store", choices=BENCHMARK_STORES, default="local", metavar="KIND",
+                         help="the store kind to choose for and time on: local (default), memory, or object storage "
+                              f"through a client ({', '.join(s for s in BENCHMARK_STORES if s not in LOCAL_STORES)}"
+                              "), on the S3 server zarrgauge starts on 127.0.0.1, or on your own with "
+                              "ZARRGAUGE_S3_ENDPOINT and ZARRGAUGE_S3_BUCKET; object storage gets larger chunks")
     command.add_argument("--rounds", type=int, default=5, metavar="N",
                          help="timed rounds per benchmark, at least (default 5; more separates close choices)")
     command.add_argument("-q", "--quiet", action="store_true", help="no progress, only the last line")
@@ -89,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     from zarrgauge.advise.run import Request, advise
 
     request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
-                      args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()))
+                      args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()),
+                      args.store)
     advise(request)
     print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
     return 0

@@ -42,6 +42,7 @@ class Request:
     rounds: int = 5
     show: bool = True
     storage_options: dict | None = None  # for a URL source's file system
+    store: str = "local"  # the store kind to choose for and time on
 
 
 def lossless_codecs(dtype, given: str | None) -> list[str]:
@@ -82,11 +83,12 @@ def advise(request: Request) -> list[Path]:
         directory = Path(scratch)
         sample = write_sample(source, request.sample_bytes, directory / SAMPLE_FILE, request.show)
         current = Layout("current", source.chunks, source.shards) if source.chunks else None
-        found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom)
-        write_spec(directory, source.name, axes, [c.timed for c in found], codecs)
+        found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom, request.store)
+        write_spec(directory, source.name, axes, [c.timed for c in found], codecs, request.store)
         results = directory / "results.json"
         _time(directory, results, list(weights), request)
-        inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None)
+        inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None,
+                        request.store)
         run = load_run(str(results))
         blocks, advice = build(run, inputs)
         per_pattern = as_json(recommend(run.records), run.tier)
@@ -94,21 +96,25 @@ def advise(request: Request) -> list[Path]:
                                                   RECOMMENDATION_FILE: json.dumps(per_pattern, indent=1) + "\n"})
 
 
-def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int) -> list[str]:
+def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int, store: str) -> list[str]:
     files = [f"benchmarks/test_{op}.py" for op in operations]
     return [sys.executable, "-m", "pytest", *files, "-p", "no:cacheprovider", "-q", "--no-header",
-            f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--benchmark-json={results}",
+            f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--zarr-store={store}",
+            f"--benchmark-json={results}",
             f"--benchmark-min-rounds={rounds}", "--benchmark-max-time=0.05", "--benchmark-disable-gc"]
+
+
+KEPT = ("ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET")  # the user's own S3 server, for --store s3-*
 
 
 def _environment() -> dict[str, str]:
     """Ours, without a surrounding pytest-xdist worker's variables or the user's case selection."""
     return {key: value for key, value in os.environ.items()
-            if not key.startswith(("PYTEST_XDIST_", "ZARRGAUGE_")) and key != "PYTEST_ADDOPTS"}
+            if (key in KEPT or not key.startswith(("PYTEST_XDIST_", "ZARRGAUGE_"))) and key != "PYTEST_ADDOPTS"}
 
 
 def _time(directory: Path, results: Path, operations: list[str], request: Request) -> None:
-    command = pytest_command(directory, results, operations, request.rounds)
+    command = pytest_command(directory, results, operations, request.rounds, request.store)
     output = None if request.show else subprocess.PIPE
     with subprocess.Popen(command, cwd=REPO, env=_environment(), stdout=output, stderr=subprocess.STDOUT,
                           text=True) as run:
@@ -117,6 +123,6 @@ def _time(directory: Path, results: Path, operations: list[str], request: Reques
         except KeyboardInterrupt as interrupt:
             let_pytest_clean_up(run, forward=bool(interrupt.args))
             raise
-    if run.returncode != 0 or not results.exists():
+    if run.returncode != 0 or not results.exists() or not json.loads(results.read_text())["benchmarks"]:
         last = (stdout or "").strip().splitlines()[-1:] or ["see its output above"]
         raise ZarrgaugeError(f"timing the sample failed (pytest exit status {run.returncode}): {last[0]}")
