@@ -14,15 +14,16 @@ import zarr
 
 from zarrgauge.advise.access import parse_access
 from zarrgauge.advise.candidates import candidates
+from zarrgauge.advise.lossy import lossy_candidates
 from zarrgauge.advise.sample import axis_spans, plan, sample_shape, write_sample
 from zarrgauge.advise.sources import open_source
 from zarrgauge.catalogue.layouts import Layout
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.catalogue.user import SAMPLE_FILE, write_spec
+from zarrgauge.catalogue.user import SAMPLE_FILE, load_user_array, write_spec
 from zarrgauge.cli import main
 from zarrgauge.errors import EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
 from zarrgauge.harness.bucket import Bucket
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.oracle import assert_close, assert_identical
 from zarrgauge.harness.servers import CREDENTIALS, start_moto
 
 MIB = 2**20
@@ -249,3 +250,24 @@ def test_a_zarr_array_at_an_s3_url_is_sampled_and_left_alone(tmp_path, monkeypat
         assert error.value.exit_status == EXIT_SOURCE
         assert _remote_hashes(bucket) == before
         bucket.close()
+
+
+def test_lossy_codecs_made_for_a_tolerance_keep_to_it_and_the_oracle_holds_them_to_it(tmp_path, capsys):
+    values = _series((16, 32, 32)).astype("float32") / 7
+    np.save(tmp_path / SAMPLE_FILE, values)
+    made = lossy_candidates(values, 0.01)
+    write_spec(tmp_path, "mine", "tyx", [Layout("balanced", (8, 16, 16))], [codec.name for codec, _ in made],
+               lossy=made)
+    rebuilt = {case.codec.name: case.codec for case in load_user_array(tmp_path).cases("quick")}
+    assert set(rebuilt) == {"quantize-blosc", "scale-offset-zstd"}
+    for codec in rebuilt.values():
+        array = zarr.create_array(zarr.storage.MemoryStore(), shape=values.shape, dtype=values.dtype,
+                                  chunks=(8, 16, 16), **codec.create_args(values.dtype, 3))
+        array[:] = values
+        assert 0 < codec.tolerance <= 0.01
+        assert_close(array[:], values, codec.tolerance)
+        with pytest.raises(AssertionError, match="beyond tolerance"):  # it is lossy: a tighter bound fails
+            assert_close(array[:], values, codec.tolerance / 4)
+    np.save(tmp_path / "counts.npy", np.arange(60, dtype="int32").reshape(6, 10))
+    status, err = _advise(capsys, str(tmp_path / "counts.npy"), "--tolerance", "0.5", "-o", str(tmp_path / "out"))
+    assert status == EXIT_USAGE and "--tolerance" in err and len(err.strip().splitlines()) == 1

@@ -47,6 +47,16 @@ def storage_option(text: str) -> tuple[str, object]:
         return key.strip(), value
 
 
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give the largest absolute error allowed, above 0, e.g. 0.01")
+    return value
+
+
 def add_advise_command(subparsers) -> None:
     command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
                                     description=DESCRIPTION)
@@ -72,7 +82,12 @@ def add_advise_command(subparsers) -> None:
                          help="your own layouts to try too, as --zarr-chunks: 100x100, or 10x100x100:30x500x500 "
                               "for inner chunks and shards, comma-separated")
     command.add_argument("--codecs", metavar="NAMES",
-                         help="only these codecs, comma-separated (default: every lossless one the dtype supports)")
+                         help="only these codecs, comma-separated (default: every lossless one the dtype supports, and "
+                              "with --tolerance quantize-blosc and scale-offset-zstd)")
+    command.add_argument("--tolerance", metavar="ABS", type=_tolerance,
+                         help="allow lossy codecs that keep every value of float32 or float64 data within ABS: "
+                              "Quantize and FixedScaleOffset made for this bound and the sample's range, each "
+                              "checked against it on every read (default: lossless only)")
     command.add_argument("--store", choices=BENCHMARK_STORES, default="local", metavar="KIND",
                          help="the store kind to choose for and time on: local (default), memory, or object storage "
                               f"through a client ({', '.join(s for s in BENCHMARK_STORES if s not in LOCAL_STORES)}"
@@ -96,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
     request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
                       args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()),
-                      args.store)
+                      args.store, args.tolerance)
     advise(request)
     print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
     return 0

@@ -12,12 +12,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from zarrgauge.advise.access import parse_access
 from zarrgauge.advise.advice import Inputs, build
 from zarrgauge.advise.candidates import candidates, clipped
+from zarrgauge.advise.lossy import check_tolerance, lossy_candidates
 from zarrgauge.advise.sample import write_sample
 from zarrgauge.advise.sources import open_source
-from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.codecs import CODECS, LOSSY_KINDS
 from zarrgauge.catalogue.layouts import Layout, parse_layout
 from zarrgauge.catalogue.user import SAMPLE_FILE, check_axes, write_spec
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
@@ -43,16 +46,20 @@ class Request:
     show: bool = True
     storage_options: dict | None = None  # for a URL source's file system
     store: str = "local"  # the store kind to choose for and time on
+    tolerance: float | None = None  # absolute error allowed: lossy codecs join the lossless ones
 
 
-def lossless_codecs(dtype, given: str | None) -> list[str]:
+def chosen_codecs(dtype, given: str | None, lossy: bool = False) -> list[str]:
+    """The lossless codecs for `dtype` and, when `lossy`, the kinds of lossy one: all, or those `given`."""
+    usable = [name for name, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+    usable += list(LOSSY_KINDS) if lossy else []
     if not given:
-        return [name for name, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+        return usable
     names = [name.strip() for name in given.split(",") if name.strip()]
     for name in names:
-        if name not in CODECS or not CODECS[name].lossless or not CODECS[name].supports(dtype):
-            usable = [n for n, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
-            raise usage_error(f"--codecs: {name!r} is no lossless codec for {dtype}; choose from: {', '.join(usable)}")
+        if name not in usable:
+            what = "codec" if lossy else "lossless codec (lossy ones need --tolerance)"
+            raise usage_error(f"--codecs: {name!r} is no {what} for {dtype}; choose from: {', '.join(usable)}")
     return names
 
 
@@ -77,18 +84,23 @@ def advise(request: Request) -> list[Path]:
     if problem:
         raise usage_error(f"--axes: {problem}")
     weights = parse_access(request.access, axes)
-    codecs = lossless_codecs(source.dtype, request.codecs)
+    if request.tolerance is not None:
+        check_tolerance(request.tolerance, source.dtype)
+    codecs = chosen_codecs(source.dtype, request.codecs, request.tolerance is not None)
     custom = custom_layouts(request.chunks, len(source.shape))
     with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-advise-") as scratch:
         directory = Path(scratch)
         sample = write_sample(source, request.sample_bytes, directory / SAMPLE_FILE, request.show)
         current = Layout("current", source.chunks, source.shards) if source.chunks else None
         found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom, request.store)
-        write_spec(directory, source.name, axes, [c.timed for c in found], codecs, request.store)
+        lossy = [made for made in lossy_candidates(np.load(directory / SAMPLE_FILE, mmap_mode="r"), request.tolerance)
+                 if made[0].name in codecs] if request.tolerance is not None else []
+        codecs = [name for name in codecs if name not in LOSSY_KINDS] + [codec.name for codec, _ in lossy]
+        write_spec(directory, source.name, axes, [c.timed for c in found], codecs, request.store, lossy)
         results = directory / "results.json"
         _time(directory, results, list(weights), request)
         inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None,
-                        request.store)
+                        request.store, tuple(codec for codec, _ in lossy))
         run = load_run(str(results))
         blocks, advice = build(run, inputs)
         per_pattern = as_json(recommend(run.records), run.tier)
