@@ -8,17 +8,23 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+import obstore
 import pytest
 import zarr
 
 from zarrgauge.advise.access import parse_access
-from zarrgauge.advise.sample import axis_spans, sample_shape, write_sample
+from zarrgauge.advise.candidates import candidates
+from zarrgauge.advise.lossy import lossy_candidates
+from zarrgauge.advise.sample import axis_spans, plan, sample_shape, write_sample
 from zarrgauge.advise.sources import open_source
 from zarrgauge.catalogue.layouts import Layout
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.catalogue.user import SAMPLE_FILE, write_spec
+from zarrgauge.catalogue.user import SAMPLE_FILE, load_user_array, write_spec
 from zarrgauge.cli import main
 from zarrgauge.errors import EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
+from zarrgauge.harness.bucket import Bucket
+from zarrgauge.harness.oracle import assert_close, assert_identical
+from zarrgauge.harness.servers import CREDENTIALS, start_moto
 
 MIB = 2**20
 
@@ -78,6 +84,24 @@ def test_a_user_array_is_a_family_whose_cases_are_every_layout_with_every_codec(
     assert (cases[0].source.read((slice(None), 3, 4)) == _series()[:, 3, 4]).all()
     with pytest.raises(ZarrgaugeError, match="--zarr-user-array"):
         Selection.parse({"zarr_user_array": str(tmp_path / "missing")}, environ={})
+
+
+def _chunk_mib(layout: Layout, itemsize: int = 4) -> float:
+    return np.prod(layout.chunks) * itemsize / MIB
+
+
+def test_object_storage_gets_larger_chunks_and_shards_of_about_one_mib_chunks(tmp_path):
+    shape = (365, 1000, 2000)  # 2.7 GiB of float32: no proportional shrinking
+    local, remote = ({c.real.role: c.real for c in candidates(shape, 4, "tyx", shape, store=store)}
+                     for store in ("local", "s3-obstore"))
+    # Even chunks along each axis take up to a few tens of percent off the target
+    assert 0.5 < _chunk_mib(local["balanced"]) <= 1 and 4 < _chunk_mib(remote["balanced"]) <= 8
+    assert 16 < _chunk_mib(remote["large"]) <= 32 and 0.5 < _chunk_mib(remote["sharded"]) <= 1
+    assert 4 < np.prod(remote["sharded"].shards) * 4 / MIB <= 9 and _chunk_mib(local["sharded"]) <= 0.125
+    np.save(tmp_path / SAMPLE_FILE, _series())
+    write_spec(tmp_path, "mine", "tyx", [Layout("balanced", (8, 16, 16))], ["zstd"], "s3-obstore")
+    assert [case.id for case in Selection.parse({"zarr_user_array": str(tmp_path)}, environ={}).array_cases()] == [
+        "mine/chunks=8x16x16/zstd/v3/s3-obstore"]
 
 
 def test_access_patterns_are_weighed_and_checked_against_the_axes():
@@ -193,3 +217,57 @@ def test_hdf5_and_netcdf_variables_are_sampled_with_their_dimension_names(tmp_pa
         open_source(f"{path}:pressure", None, MIB)
     assert error.value.exit_status == EXIT_SOURCE
     assert {name: digest for name, digest in _hashes(tmp_path).items() if name != SAMPLE_FILE} == before
+
+
+def _remote_hashes(bucket: Bucket) -> dict[str, str]:
+    store = bucket.root_store()
+    return {key: hashlib.sha256(bytes(obstore.get(store, key).bytes())).hexdigest() for key in bucket.keys()}
+
+
+def test_a_zarr_array_at_an_s3_url_is_sampled_and_left_alone(tmp_path, monkeypatch):
+    values = _series((48, 40, 40)).astype("float32")
+    with start_moto() as server:
+        bucket = Bucket.created(server.url)
+        array = zarr.create_array(bucket.store("s3-obstore", "data.zarr"), shape=values.shape, dtype=values.dtype,
+                                  chunks=(12, 20, 20), dimension_names=["time", "lat", "lon"])
+        array[:] = values
+        url, before = f"s3://{bucket.name}/{bucket.prefix}data.zarr", _remote_hashes(bucket)
+        options = {"endpoint_url": server.url, "key": CREDENTIALS["access_key_id"],
+                   "secret": CREDENTIALS["secret_access_key"]}
+        source = open_source(url, None, MIB, options)
+        assert source.guess_axes() == "tyx" and source.chunks == (12, 20, 20) and url in source.description
+        write_sample(source, values.nbytes // 8, tmp_path / SAMPLE_FILE, show=False)
+        picked = [np.concatenate([np.arange(*span) for span in axis])
+                  for axis in plan(values.shape, 4, values.nbytes // 8)]
+        assert_identical(np.load(tmp_path / SAMPLE_FILE), values[np.ix_(*picked)])
+        # The AWS_* variables botocore reads do as well as the options; without either, one line.
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["access_key_id"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["secret_access_key"])
+        assert open_source(url, None, MIB).shape == values.shape
+        with pytest.raises(ZarrgaugeError, match="does not open as zarr") as error:
+            open_source(f"s3://{bucket.name}/{bucket.prefix}missing.zarr", None, MIB)
+        assert error.value.exit_status == EXIT_SOURCE
+        assert _remote_hashes(bucket) == before
+        bucket.close()
+
+
+def test_lossy_codecs_made_for_a_tolerance_keep_to_it_and_the_oracle_holds_them_to_it(tmp_path, capsys):
+    values = _series((16, 32, 32)).astype("float32") / 7
+    np.save(tmp_path / SAMPLE_FILE, values)
+    made = lossy_candidates(values, 0.01)
+    write_spec(tmp_path, "mine", "tyx", [Layout("balanced", (8, 16, 16))], [codec.name for codec, _ in made],
+               lossy=made)
+    rebuilt = {case.codec.name: case.codec for case in load_user_array(tmp_path).cases("quick")}
+    assert set(rebuilt) == {"quantize-blosc", "scale-offset-zstd"}
+    for codec in rebuilt.values():
+        array = zarr.create_array(zarr.storage.MemoryStore(), shape=values.shape, dtype=values.dtype,
+                                  chunks=(8, 16, 16), **codec.create_args(values.dtype, 3))
+        array[:] = values
+        assert 0 < codec.tolerance <= 0.01
+        assert_close(array[:], values, codec.tolerance)
+        with pytest.raises(AssertionError, match="beyond tolerance"):  # it is lossy: a tighter bound fails
+            assert_close(array[:], values, codec.tolerance / 4)
+    np.save(tmp_path / "counts.npy", np.arange(60, dtype="int32").reshape(6, 10))
+    status, err = _advise(capsys, str(tmp_path / "counts.npy"), "--tolerance", "0.5", "-o", str(tmp_path / "out"))
+    assert status == EXIT_USAGE and "--tolerance" in err and len(err.strip().splitlines()) == 1

@@ -44,6 +44,10 @@ def v3_fixed_scale_offset(**config):
     return _numcodecs_v3_class("FixedScaleOffset")(**config)
 
 
+def v3_quantize(**config):
+    return _numcodecs_v3_class("Quantize")(**config)
+
+
 def chunk_spec(array, shape: tuple[int, ...]):
     """What zarr's codecs take beside a chunk's bytes: its shape, dtype, fill value, memory order and
     buffer prototype. zarr 3.1's v3 metadata built it (`get_chunk_spec`), 3.4's no longer does; the

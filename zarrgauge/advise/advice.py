@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zarrgauge.advise.candidates import Candidate
 from zarrgauge.advise.sources import UserSource
 from zarrgauge.catalogue.cases import DEFAULT_CODEC
-from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.codecs import CODECS, CodecSpec
 from zarrgauge.catalogue.layouts import Layout, Shape, format_shape
 from zarrgauge.report.document import Block, Heading, Paragraph, Table
 from zarrgauge.report.load import Record, Run
@@ -65,9 +65,9 @@ def _real_layout(scored: Scored, candidates: list[Candidate]) -> Layout:
                 timed)
 
 
-def codec_arguments(codec: str, dtype: str) -> dict:
-    """create_array's filters and compressors for a catalogue codec, as zarr's JSON form of each codec."""
-    args = CODECS[codec].create_args(dtype, 3)
+def codec_arguments(codec: CodecSpec, dtype: str) -> dict:
+    """create_array's filters and compressors for a codec, as zarr's JSON form of each codec."""
+    args = codec.create_args(dtype, 3)
     return {key: None if value is None else [_codec_json(c) for c in value] for key, value in args.items()}
 
 
@@ -77,7 +77,7 @@ def _codec_json(codec) -> dict:
     return {"name": form["name"], "configuration": config}
 
 
-def create_array_call(shape: Shape, dtype: str, layout: Layout, codec: str) -> str:
+def create_array_call(shape: Shape, dtype: str, layout: Layout, codec: CodecSpec) -> str:
     parts = ['store="advised.zarr"', f"shape={shape!r}", f'dtype="{dtype}"', f"chunks={layout.chunks!r}"]
     if layout.shards:
         parts.append(f"shards={layout.shards!r}")
@@ -107,6 +107,11 @@ class Inputs:
     weights: dict[str, float]
     candidates: list[Candidate]
     current: Layout | None  # the source's layout as timed on the sample
+    store: str = "local"
+    lossy: tuple[CodecSpec, ...] = ()  # made for the user's tolerance
+
+    def codec(self, name: str) -> CodecSpec:
+        return next((spec for spec in self.lossy if spec.name == name), None) or CODECS[name]
 
 
 def build(run: Run, inputs: Inputs) -> tuple[list[Block], dict]:
@@ -117,7 +122,7 @@ def build(run: Run, inputs: Inputs) -> tuple[list[Block], dict]:
     base = _baseline(ranked, inputs.current, choice.any.codec)
     real = _real_layout(choice, inputs.candidates)
     dtype = inputs.source.dtype.newbyteorder("=").name
-    call = create_array_call(inputs.source.shape, dtype, real, choice.any.codec)
+    call = create_array_call(inputs.source.shape, dtype, real, inputs.codec(choice.any.codec))
     blocks = [Heading(f"zarrgauge advise: {inputs.source.name}", 1), Paragraph(_intro(inputs, run)),
               Heading("The choice"), Paragraph(_choice_words(choice, real, base, inputs)),
               Paragraph(f"Make it with `{call}`."), Table(*_ranking(ranked, inputs.weights))]
@@ -129,8 +134,20 @@ def _intro(inputs: Inputs, run: Run) -> str:
     weights = ", ".join(f"{describe(op)} ({w:.0%})" for op, w in inputs.weights.items())
     return (f"Source: {inputs.source.description}, axes `{inputs.axes}`, stored with {inputs.source.codec}. "
             f"Timed on a sample of shape {format_shape(inputs.sample)} made of whole regions spread over the "
-            f"array, on the local disk, zarr format 3: {len(inputs.candidates)} layouts, each with every codec "
-            f"tried. Access patterns and weights: {weights}.")
+            f"array, on the {_store_words(inputs.store)}, zarr format 3: {len(inputs.candidates)} layouts, "
+            f"each with every codec tried. Access patterns and weights: {weights}.{_lossy_words(inputs)}")
+
+
+def _lossy_words(inputs: Inputs) -> str:
+    if not inputs.lossy:
+        return ""
+    each = "; ".join(f"{spec.name}: {spec.description}, every value within {spec.tolerance:.3g}"
+                     for spec in inputs.lossy)
+    return f" Lossy codecs, each read checked against its bound: {each}."
+
+
+def _store_words(store: str) -> str:
+    return {"local": "local disk", "memory": "memory store"}.get(store, f"object storage ({store})")
 
 
 def _choice_words(choice: Scored, real: Layout, base: Scored | None, inputs: Inputs) -> str:
@@ -175,5 +192,6 @@ def _json(inputs: Inputs, choice: Scored, real: Layout, base: Scored | None, ran
                        "chunks": list(source.chunks) if source.chunks else None,
                        "shards": list(source.shards) if source.shards else None,
                        "stored_bytes": source.stored_bytes},
-            "sample_shape": list(inputs.sample), "weights": inputs.weights, "choice": _summary(choice, real),
-            "baseline": _summary(base), "create_array": call, "ranking": [_summary(s) for s in ranked]}
+            "store": inputs.store, "sample_shape": list(inputs.sample), "weights": inputs.weights,
+            "choice": _summary(choice, real), "baseline": _summary(base), "create_array": call,
+            "ranking": [_summary(s) for s in ranked]}

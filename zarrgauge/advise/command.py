@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
 from zarrgauge.advise.access import PATTERNS
+from zarrgauge.catalogue.stores import BENCHMARK_STORES, LOCAL_STORES
 
 MIB = 2**20
 DEFAULT_SAMPLE_MIB, MAX_SAMPLE_MIB = 64, 512
 
 DESCRIPTION = (
-    "Which chunks and codec for your own array? Sample it (whole regions spread over the array, at most "
-    "--sample-bytes, read one region at a time; the source is opened read-only), time every candidate layout "
-    "with every lossless codec its dtype supports on that sample with zarrgauge's benchmarks (local disk, zarr "
-    "format 3, each result checked against the sample), and write report.md, report.html and advice.json: "
-    "the weighted choice for your access patterns, the Pareto front of time against compression ratio per "
-    "pattern, how the choice compares with the source's own chunks, and the zarr.create_array call that makes it. "
-    "Exit status 0, 2 when timing fails, 3 when h5py is needed and missing, 4 for a bad option, 5 when the "
-    "source does not exist, cannot be opened or read, or is no numeric array; 130 when interrupted.")
+    "Which chunks and codec for your own array (on disk or at a URL zarr opens)? Sample it (whole "
+    "regions spread over the array, at most --sample-bytes, read one region at a time; the source is "
+    "opened read-only), time every candidate layout with every lossless codec its dtype supports (and "
+    "lossy ones within --tolerance) on that sample with zarrgauge's benchmarks (zarr format 3 on the "
+    "--store kind, each result checked against the sample), and write report.md, report.html and "
+    "advice.json: the weighted choice for your access patterns, the Pareto front of time against "
+    "compression ratio per pattern, how the choice compares with the source's own chunks, and the "
+    "zarr.create_array call that makes it. Exit status 0, 2 when timing fails, 3 when h5py is needed "
+    "and missing, 4 for a bad option, 5 when the source does not exist, cannot be opened or read, or is "
+    "no numeric array; 130 when interrupted.")
 
 
 def _mebibytes(text: str) -> int:
@@ -32,13 +36,40 @@ def _mebibytes(text: str) -> int:
     return int(value * MIB)
 
 
+def storage_option(text: str) -> tuple[str, object]:
+    """KEY=VALUE, the value as JSON when it reads as JSON (true, 8, "x"), else as written."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. endpoint_url=http://127.0.0.1:9000")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give the largest absolute error allowed, above 0, e.g. 0.01")
+    return value
+
+
 def add_advise_command(subparsers) -> None:
     command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
                                     description=DESCRIPTION)
     command.add_argument("source", metavar="SOURCE",
-                         help="a zarr array (path.zarr, or group.zarr:member), a .npy file, file.npz:member, or an "
-                              "HDF5 or NetCDF variable (file.h5:dataset, file.nc:variable)")
+                         help="a zarr array (path.zarr, or group.zarr:member; or a URL zarr opens, "
+                              "s3://bucket/data.zarr), a .npy file, file.npz:member, or an HDF5 or NetCDF "
+                              "variable (file.h5:dataset, file.nc:variable)")
     command.add_argument("--array", metavar="NAME", help="the array in a zarr group (as group.zarr:NAME)")
+    command.add_argument("--storage-option", metavar="KEY=VALUE", type=storage_option, action="append",
+                         dest="storage_options",
+                         help="for a URL source, an option of its file system (s3fs for s3://), repeatable, e.g. "
+                              "endpoint_url=http://127.0.0.1:9000 or anon=true; s3fs also reads AWS_ACCESS_KEY_ID, "
+                              "AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL")
     command.add_argument("--axes", metavar="LETTERS",
                          help="one letter per axis from t, z, y, x, n, e.g. tyx (default: from the dimension "
                               "names, else n, yx, tyx, tzyx by rank)")
@@ -51,7 +82,17 @@ def add_advise_command(subparsers) -> None:
                          help="your own layouts to try too, as --zarr-chunks: 100x100, or 10x100x100:30x500x500 "
                               "for inner chunks and shards, comma-separated")
     command.add_argument("--codecs", metavar="NAMES",
-                         help="only these codecs, comma-separated (default: every lossless one the dtype supports)")
+                         help="only these codecs, comma-separated (default: every lossless one the dtype supports, and "
+                              "with --tolerance quantize-blosc and scale-offset-zstd)")
+    command.add_argument("--tolerance", metavar="ABS", type=_tolerance,
+                         help="allow lossy codecs that keep every value of float32 or float64 data within ABS: "
+                              "Quantize and FixedScaleOffset made for this bound and the sample's range, each "
+                              "checked against it on every read (default: lossless only)")
+    command.add_argument("--store", choices=BENCHMARK_STORES, default="local", metavar="KIND",
+                         help="the store kind to choose for and time on: local (default), memory, or object storage "
+                              f"through a client ({', '.join(s for s in BENCHMARK_STORES if s not in LOCAL_STORES)}"
+                              "), on the S3 server zarrgauge starts on 127.0.0.1, or on your own with "
+                              "ZARRGAUGE_S3_ENDPOINT and ZARRGAUGE_S3_BUCKET; object storage gets larger chunks")
     command.add_argument("--rounds", type=int, default=5, metavar="N",
                          help="timed rounds per benchmark, at least (default 5; more separates close choices)")
     command.add_argument("-q", "--quiet", action="store_true", help="no progress, only the last line")
@@ -69,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     from zarrgauge.advise.run import Request, advise
 
     request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
-                      args.chunks, args.rounds, not args.quiet)
+                      args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()),
+                      args.store, args.tolerance)
     advise(request)
     print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
     return 0

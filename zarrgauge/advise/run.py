@@ -12,12 +12,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from zarrgauge.advise.access import parse_access
 from zarrgauge.advise.advice import Inputs, build
 from zarrgauge.advise.candidates import candidates, clipped
+from zarrgauge.advise.lossy import check_tolerance, lossy_candidates
 from zarrgauge.advise.sample import write_sample
 from zarrgauge.advise.sources import open_source
-from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.codecs import CODECS, LOSSY_KINDS
 from zarrgauge.catalogue.layouts import Layout, parse_layout
 from zarrgauge.catalogue.user import SAMPLE_FILE, check_axes, write_spec
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
@@ -41,16 +44,22 @@ class Request:
     chunks: str | None = None
     rounds: int = 5
     show: bool = True
+    storage_options: dict | None = None  # for a URL source's file system
+    store: str = "local"  # the store kind to choose for and time on
+    tolerance: float | None = None  # absolute error allowed: lossy codecs join the lossless ones
 
 
-def lossless_codecs(dtype, given: str | None) -> list[str]:
+def chosen_codecs(dtype, given: str | None, lossy: bool = False) -> list[str]:
+    """The lossless codecs for `dtype` and, when `lossy`, the kinds of lossy one: all, or those `given`."""
+    usable = [name for name, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+    usable += list(LOSSY_KINDS) if lossy else []
     if not given:
-        return [name for name, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
+        return usable
     names = [name.strip() for name in given.split(",") if name.strip()]
     for name in names:
-        if name not in CODECS or not CODECS[name].lossless or not CODECS[name].supports(dtype):
-            usable = [n for n, spec in CODECS.items() if spec.lossless and spec.supports(dtype)]
-            raise usage_error(f"--codecs: {name!r} is no lossless codec for {dtype}; choose from: {', '.join(usable)}")
+        if name not in usable:
+            what = "codec" if lossy else "lossless codec (lossy ones need --tolerance)"
+            raise usage_error(f"--codecs: {name!r} is no {what} for {dtype}; choose from: {', '.join(usable)}")
     return names
 
 
@@ -67,23 +76,31 @@ def custom_layouts(text: str | None, rank: int) -> tuple[Layout, ...]:
 
 def advise(request: Request) -> list[Path]:
     """Sample, time and advise; the files written into request.out."""
-    source = open_source(request.source, request.array, request.sample_bytes)
+    if request.storage_options and "://" not in request.source:
+        raise usage_error("--storage-option: only a URL source (s3://...) takes storage options")
+    source = open_source(request.source, request.array, request.sample_bytes, request.storage_options)
     axes = request.axes or source.guess_axes()
     problem = check_axes(axes, len(source.shape))
     if problem:
         raise usage_error(f"--axes: {problem}")
     weights = parse_access(request.access, axes)
-    codecs = lossless_codecs(source.dtype, request.codecs)
+    if request.tolerance is not None:
+        check_tolerance(request.tolerance, source.dtype)
+    codecs = chosen_codecs(source.dtype, request.codecs, request.tolerance is not None)
     custom = custom_layouts(request.chunks, len(source.shape))
     with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="zarrgauge-advise-") as scratch:
         directory = Path(scratch)
         sample = write_sample(source, request.sample_bytes, directory / SAMPLE_FILE, request.show)
         current = Layout("current", source.chunks, source.shards) if source.chunks else None
-        found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom)
-        write_spec(directory, source.name, axes, [c.timed for c in found], codecs)
+        found = candidates(source.shape, source.dtype.itemsize, axes, sample, current, custom, request.store)
+        lossy = [made for made in lossy_candidates(np.load(directory / SAMPLE_FILE, mmap_mode="r"), request.tolerance)
+                 if made[0].name in codecs] if request.tolerance is not None else []
+        codecs = [name for name in codecs if name not in LOSSY_KINDS] + [codec.name for codec, _ in lossy]
+        write_spec(directory, source.name, axes, [c.timed for c in found], codecs, request.store, lossy)
         results = directory / "results.json"
         _time(directory, results, list(weights), request)
-        inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None)
+        inputs = Inputs(source, axes, sample, weights, found, clipped(current, sample) if current else None,
+                        request.store, tuple(codec for codec, _ in lossy))
         run = load_run(str(results))
         blocks, advice = build(run, inputs)
         per_pattern = as_json(recommend(run.records), run.tier)
@@ -91,21 +108,25 @@ def advise(request: Request) -> list[Path]:
                                                   RECOMMENDATION_FILE: json.dumps(per_pattern, indent=1) + "\n"})
 
 
-def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int) -> list[str]:
+def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int, store: str) -> list[str]:
     files = [f"benchmarks/test_{op}.py" for op in operations]
     return [sys.executable, "-m", "pytest", *files, "-p", "no:cacheprovider", "-q", "--no-header",
-            f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--benchmark-json={results}",
+            f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--zarr-store={store}",
+            f"--benchmark-json={results}",
             f"--benchmark-min-rounds={rounds}", "--benchmark-max-time=0.05", "--benchmark-disable-gc"]
+
+
+KEPT = ("ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET")  # the user's own S3 server, for --store s3-*
 
 
 def _environment() -> dict[str, str]:
     """Ours, without a surrounding pytest-xdist worker's variables or the user's case selection."""
     return {key: value for key, value in os.environ.items()
-            if not key.startswith(("PYTEST_XDIST_", "ZARRGAUGE_")) and key != "PYTEST_ADDOPTS"}
+            if (key in KEPT or not key.startswith(("PYTEST_XDIST_", "ZARRGAUGE_"))) and key != "PYTEST_ADDOPTS"}
 
 
 def _time(directory: Path, results: Path, operations: list[str], request: Request) -> None:
-    command = pytest_command(directory, results, operations, request.rounds)
+    command = pytest_command(directory, results, operations, request.rounds, request.store)
     output = None if request.show else subprocess.PIPE
     with subprocess.Popen(command, cwd=REPO, env=_environment(), stdout=output, stderr=subprocess.STDOUT,
                           text=True) as run:
@@ -114,6 +135,6 @@ def _time(directory: Path, results: Path, operations: list[str], request: Reques
         except KeyboardInterrupt as interrupt:
             let_pytest_clean_up(run, forward=bool(interrupt.args))
             raise
-    if run.returncode != 0 or not results.exists():
+    if run.returncode != 0 or not results.exists() or not json.loads(results.read_text())["benchmarks"]:
         last = (stdout or "").strip().splitlines()[-1:] or ["see its output above"]
         raise ZarrgaugeError(f"timing the sample failed (pytest exit status {run.returncode}): {last[0]}")

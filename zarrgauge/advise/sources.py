@@ -88,8 +88,9 @@ def split_member(text: str) -> tuple[str, str | None]:
     return head, member
 
 
-def open_source(text: str, member: str | None, budget: int) -> UserSource:
-    """The source, checked: it exists, opens, is an array of a numeric dtype with at least one axis."""
+def open_source(text: str, member: str | None, budget: int, storage_options: dict | None = None) -> UserSource:
+    """The source, checked: it exists, opens, is an array of a numeric dtype with at least one axis.
+    `storage_options` go to the file system of a URL (s3fs for s3://, with the AWS_* variables too)."""
     path_text, given = split_member(text)
     member = member or given
     if "://" not in path_text and not Path(path_text).exists():
@@ -105,7 +106,7 @@ def open_source(text: str, member: str | None, budget: int) -> UserSource:
     elif path_text.lower().endswith(HDF5_SUFFIXES):
         source = open_hdf5_or_netcdf(Path(path_text), member)
     else:
-        source = _open_zarr(path_text, member)
+        source = _open_zarr(path_text, member, storage_options)
     if source.dtype.kind not in SUPPORTED_KINDS or source.dtype.fields:
         raise source_error(f"{text}: dtype {source.dtype} is not numeric; advise takes bool, int, uint and float")
     if not source.shape or 0 in source.shape:
@@ -137,11 +138,12 @@ def _open_npz(path: Path, member: str | None, budget: int) -> UserSource:
                                          f"{values.dtype})", values)
 
 
-def _open_zarr(location: str, member: str | None) -> UserSource:
+def _open_zarr(location: str, member: str | None, storage_options: dict | None = None) -> UserSource:
     import zarr
 
+    options = {"storage_options": storage_options} if storage_options and "://" in location else {}
     try:
-        node = zarr.open(store=location, mode="r")
+        node = zarr.open(store=location, mode="r", **options)
         if member is not None:
             node = node[member]
     except KeyError:

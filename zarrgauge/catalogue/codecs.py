@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,6 +95,45 @@ def _fixed_scale_offset() -> CodecSpec:
         min_itemsize=4,  # numcodecs scales in the input dtype: float16 overflows past 65.5 at this scale
         tolerance=0.505 / FSO_SCALE,  # half a quantum, plus float32 rounding of the decoded value
     )
+
+
+# Lossy codecs made for one array and the absolute error it allows (`zarrgauge advise --tolerance`):
+# their parameters come from the data, so they are declared by `lossy_codec` from those parameters
+# rather than listed in CODECS. Each states the tolerance its round trip keeps to, which the oracle checks.
+QUANTIZE, SCALE_OFFSET = "quantize-blosc", "scale-offset-zstd"
+LOSSY_KINDS = (QUANTIZE, SCALE_OFFSET)
+
+
+def quantize_error(digits: int) -> float:
+    """numcodecs.Quantize rounds to multiples of 2**-bits, the power of two at or below 10**-digits:
+    at most half of that off, exactly (the scaling by a power of two rounds nothing)."""
+    return 0.5 * 2.0 ** -math.ceil(math.log2(10.0**digits))
+
+
+def lossy_codec(name: str, params: dict, tolerance: float) -> CodecSpec:
+    """One of LOSSY_KINDS with its parameters, stating `tolerance`: Quantize (`digits`) then Blosc
+    zstd with bit shuffle (the zeroed low mantissa bits line up), or FixedScaleOffset (`offset`,
+    `scale`, `astype`: an integer type) then Zstd, as fso-zstd but made for the data."""
+    if name == QUANTIZE:
+        digits = int(params["digits"])
+        return CodecSpec(
+            name, f"Quantize ({digits} decimal digits, lossy) then Blosc zstd level 5, bitshuffle",
+            v3=lambda dt: {"filters": [compat.v3_quantize(digits=digits, dtype=dt.str)],
+                           "compressors": [BloscCodec(cname="zstd", clevel=5, shuffle="bitshuffle")]},
+            v2=lambda dt: {"filters": [numcodecs.Quantize(digits=digits, dtype=dt.str)],
+                           "compressors": numcodecs.Blosc(cname="zstd", clevel=5, shuffle=_SHUFFLE_V2["bitshuffle"])},
+            kinds="f", min_itemsize=4, tolerance=tolerance)
+    if name == SCALE_OFFSET:
+        fso = {"offset": float(params["offset"]), "scale": float(params["scale"]), "astype": params["astype"]}
+        return CodecSpec(
+            name, f"FixedScaleOffset (offset {fso['offset']:.6g}, scale {fso['scale']:.6g}, {fso['astype']}, "
+                  "lossy) then Zstd level 5",
+            v3=lambda dt: {"filters": [compat.v3_fixed_scale_offset(dtype=dt.str, **fso)],
+                           "compressors": [ZstdCodec(level=5)]},
+            v2=lambda dt: {"filters": [numcodecs.FixedScaleOffset(dtype=dt.str, **fso)],
+                           "compressors": numcodecs.Zstd(level=5)},
+            kinds="f", min_itemsize=4, tolerance=tolerance)
+    raise ValueError(f"unknown lossy codec {name!r}; choose from: {', '.join(LOSSY_KINDS)}")
 
 
 CODECS: dict[str, CodecSpec] = {
