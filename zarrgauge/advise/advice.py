@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zarrgauge.advise.candidates import Candidate
 from zarrgauge.advise.sources import UserSource
 from zarrgauge.catalogue.cases import DEFAULT_CODEC
-from zarrgauge.catalogue.codecs import CODECS, CodecSpec
+from zarrgauge.catalogue.codecs import CODECS, SCALE_OFFSET, CodecSpec
 from zarrgauge.catalogue.layouts import Layout, Shape, format_shape
 from zarrgauge.report.document import Block, Heading, Paragraph, Table
 from zarrgauge.report.load import Record, Run
@@ -159,6 +159,9 @@ def _choice_words(choice: Scored, real: Layout, base: Scored | None, inputs: Inp
         text += (f" Against {what} with codec {base.any.codec} ({base.timed_layout.id}): "
                  f"{base.score / choice.score:.2f}x the speed, {r.compression_ratio / base.any.compression_ratio:.2f}x"
                  f" the compression ratio.")
+    if r.codec == SCALE_OFFSET:
+        text += (f" {inputs.codec(r.codec).description}: a value of the array outside that range, which the "
+                 "sample did not hold, would wrap around silently; check the source's range before adopting it.")
     if inputs.source.stored_bytes:
         stored = inputs.source.nbytes / inputs.source.stored_bytes
         text += f" The source as stored now has a compression ratio of {stored:.3g}."

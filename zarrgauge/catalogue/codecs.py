@@ -125,9 +125,11 @@ def lossy_codec(name: str, params: dict, tolerance: float) -> CodecSpec:
             kinds="f", min_itemsize=4, tolerance=tolerance)
     if name == SCALE_OFFSET:
         fso = {"offset": float(params["offset"]), "scale": float(params["scale"]), "astype": params["astype"]}
+        reach = np.iinfo(fso["astype"]).max / fso["scale"]
         return CodecSpec(
             name, f"FixedScaleOffset (offset {fso['offset']:.6g}, scale {fso['scale']:.6g}, {fso['astype']}, "
-                  "lossy) then Zstd level 5",
+                  f"lossy, holds values from {fso['offset'] - reach:.6g} to {fso['offset'] + reach:.6g}) "
+                  "then Zstd level 5",
             v3=lambda dt: {"filters": [compat.v3_fixed_scale_offset(dtype=dt.str, **fso)],
                            "compressors": [ZstdCodec(level=5)]},
             v2=lambda dt: {"filters": [numcodecs.FixedScaleOffset(dtype=dt.str, **fso)],
