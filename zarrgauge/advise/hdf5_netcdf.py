@@ -46,7 +46,8 @@ def _open_hdf5(path: Path, member: str | None) -> UserSource:
     layout = f"chunks {format_shape(dataset.chunks)}" if dataset.chunks else "contiguous"
     return UserSource(safe_name(member), f"`{path}:{member}` (HDF5, {format_shape(dataset.shape)} "
                                          f"{dataset.dtype}, {layout})", dataset, dimensions,
-                      dataset.chunks, None, dataset.compression or "uncompressed", dataset.id.get_storage_size())
+                      dataset.chunks, None, dataset.compression or "uncompressed", dataset.id.get_storage_size(),
+                      opened=file)
 
 
 def _is_variable(node, h5py) -> bool:

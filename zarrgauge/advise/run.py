@@ -19,7 +19,7 @@ from zarrgauge.advise.advice import Inputs, build
 from zarrgauge.advise.candidates import candidates, clipped
 from zarrgauge.advise.lossy import check_tolerance, lossy_candidates
 from zarrgauge.advise.sample import write_sample
-from zarrgauge.advise.sources import open_source
+from zarrgauge.advise.sources import UserSource, open_source
 from zarrgauge.catalogue.codecs import CODECS, LOSSY_KINDS
 from zarrgauge.catalogue.layouts import Layout, parse_layout
 from zarrgauge.catalogue.user import SAMPLE_FILE, check_axes, write_spec
@@ -79,6 +79,13 @@ def advise(request: Request) -> list[Path]:
     if request.storage_options and "://" not in request.source:
         raise usage_error("--storage-option: only a URL source (s3://...) takes storage options")
     source = open_source(request.source, request.array, request.sample_bytes, request.storage_options)
+    try:
+        return _advise(source, request)
+    finally:
+        source.close()
+
+
+def _advise(source: UserSource, request: Request) -> list[Path]:
     axes = request.axes or source.guess_axes()
     problem = check_axes(axes, len(source.shape))
     if problem:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +43,18 @@ class UserSource:
     codec: str = "none (a .npy file is stored uncompressed)"
     stored_bytes: int | None = None
     opened: object = None  # the file behind `values`, kept open as long as they are read
+    shape: Shape = field(init=False)
+    dtype: np.dtype = field(init=False)
 
-    @property
-    def shape(self) -> Shape:
-        return tuple(self.values.shape)
+    def __post_init__(self) -> None:
+        self.shape, self.dtype = tuple(self.values.shape), np.dtype(self.values.dtype)
 
-    @property
-    def dtype(self) -> np.dtype:
-        return np.dtype(self.values.dtype)
+    def close(self) -> None:
+        """Let go of the values, then close the file behind them (a NetCDF-3 file's memory map closes
+        only once no array refers to it)."""
+        self.values = None
+        if self.opened is not None:
+            self.opened.close()
 
     @property
     def nbytes(self) -> int:
