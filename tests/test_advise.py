@@ -3,7 +3,12 @@
 import hashlib
 import importlib.util
 import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 import tracemalloc
 import warnings
 from pathlib import Path
@@ -22,7 +27,7 @@ from zarrgauge.catalogue.layouts import Layout
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.user import SAMPLE_FILE, load_user_array, write_spec
 from zarrgauge.cli import main
-from zarrgauge.errors import EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
+from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
 from zarrgauge.harness.bucket import Bucket
 from zarrgauge.harness.oracle import assert_close, assert_identical
 from zarrgauge.harness.servers import CREDENTIALS, start_moto
@@ -275,3 +280,30 @@ def test_lossy_codecs_made_for_a_tolerance_keep_to_it_and_the_oracle_holds_them_
     np.save(tmp_path / "counts.npy", np.arange(60, dtype="int32").reshape(6, 10))
     status, err = _advise(capsys, str(tmp_path / "counts.npy"), "--tolerance", "0.5", "-o", str(tmp_path / "out"))
     assert status == EXIT_USAGE and "--tolerance" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_interrupted_advise_leaves_no_scratch_no_pytest_and_no_advice(tmp_path):
+    """SIGTERM while the benchmarks time the sample: exit 130, nothing of ours left behind."""
+    np.save(tmp_path / "frames.npy", _series((16, 24, 24)).astype("float32"))
+    scratch_parent = tmp_path / "tmp"
+    scratch_parent.mkdir()
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
+    command = [sys.executable, "-m", "zarrgauge.cli", "advise", str(tmp_path / "frames.npy"), "-q", "--rounds", "50",
+               "-o", str(tmp_path / "advice")]
+    run = subprocess.Popen(command, env={**environment, "TMPDIR": str(scratch_parent)}, stderr=subprocess.PIPE,
+                           text=True)
+    while not list(scratch_parent.glob("zarrgauge-advise-*/array.json")) and run.poll() is None:
+        time.sleep(0.1)
+    time.sleep(1.0)  # into the benchmark run
+    children = _children(run.pid)
+    assert children, "the benchmarks should be running in a pytest subprocess"
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == EXIT_INTERRUPTED, err
+    assert list(scratch_parent.iterdir()) == [] and not (tmp_path / "advice").exists()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in found.read_text().split()] if found.exists() else []
