@@ -3,8 +3,8 @@
 from zarrgauge.harness.timing import time_operation
 
 
-def test_batch_moving_average(benchmark, case, operation, filled_array):
-    time_operation(benchmark, case, filled_array, operation)
+def test_batch_moving_average(benchmark, case, operation, filled_array, cluster):
+    time_operation(benchmark, case, filled_array, operation, cluster)
 
 
 def test_whole_moving_average(benchmark, case, operation, filled_array):

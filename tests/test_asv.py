@@ -18,7 +18,7 @@ from zarrgauge.testing.subprocesses import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
-AREAS = ("reads", "volume", "batch", "writes", "hierarchy")
+AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy")
 # Every area module and wrapper, both formats and both stores, in a few seconds.
 SAMPLE = ("blob-volume/chunks=2x4x32x32/zarr-default/v3/local,signal-1d/chunks=1000/zarr-default/v3/local,"
           "signal-1d/chunks=1000/zarr-default/v2/memory,basic-3d/chunks=100x100x1/zarr-default/v3/local,"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from zarrgauge.catalogue.executors import DASK_OPERATIONS
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
@@ -49,6 +50,17 @@ def test_other_engines_add_cases_that_name_them_and_keep_zarr_python_ids():
     assert {case.engine for case in alone.array_cases()} == {"zarrs"} and alone.node_cases() == []
 
 
+def test_the_dask_executor_adds_the_processing_workloads_and_keeps_zarr_python_ids():
+    default = {case.id for case in Selection.parse({}, {}).array_cases()}
+    both = Selection.parse({}, {"ZARRGAUGE_EXECUTOR": "zarr-python,dask"})
+    added = [case for case in both.array_cases() if case.id not in default]
+    assert added and all(case.id.endswith("/executor=dask") and case.store == "local" for case in added)
+    assert set().union(*(case.operations for case in added)) == set(DASK_OPERATIONS)
+    assert {case.layout.role for case in added} == {"balanced", "sharded"}
+    alone = Selection.parse({"zarr_executor": "dask"}, {})
+    assert {case.executor for case in alone.array_cases()} == {"dask"} and alone.node_cases() == []
+
+
 def test_a_family_filter_leaves_no_node_cases():
     assert Selection(families=("basic-2d",)).node_cases() == []
 
@@ -80,6 +92,7 @@ def test_a_layout_filter_keeps_those_layouts_of_every_family():
     ({"zarr_case": "nothing/*"}, r"no quick case matches 'nothing/\*'"),
     ({"zarr_network": "moon"}, "--zarr-network .* unknown value 'moon'; choose from: none, same-region"),
     ({"zarr_engine": "zarrita.js"}, "--zarr-engine .* unknown value 'zarrita.js'; choose from: zarr-python"),
+    ({"zarr_executor": "spark"}, "--zarr-executor .* unknown value 'spark'; choose from: zarr-python, dask"),
     ({"zarr_concurrency": "8,0"}, r"--zarr-concurrency .* '0' is not a positive whole number; write e.g. 1,10,64"),
     ({"zarr_format": "4"}, r"--zarr-format \(or ZARRGAUGE_FORMAT\): unknown value '4'"),
     ({"zarr_family": "seasonal-series,nope"}, "--zarr-family .* unknown value 'nope'"),

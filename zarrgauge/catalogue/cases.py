@@ -15,9 +15,12 @@ defaults and timing the operations that the varied thing affects:
 - engines (only when other engines are selected): every family's default layout and sharded
            layout, v3 on the local store, read by each engine (the same stored bytes zarr-python
            reads) and written by it.
+- executors (only when dask is selected): the processing workloads (catalogue/executors.py) of every
+           family's default and sharded layouts, v3 on the local store, run as dask tasks.
 
 A remote case's id names its network unless it is `none`, and its concurrency when it sets one,
-and any case names its engine unless it is zarr-python, so the ids of a run at the defaults never change.
+and any case names its engine and its executor unless it is zarr-python, so the ids of a run at the defaults
+never change.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
+from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DEFAULT_EXECUTOR
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
@@ -57,6 +61,7 @@ CONCURRENCY_MARK = "/concurrency="  # in the id of every case of the concurrency
 ENGINE_MARK = "/engine="  # in the id of every case another engine than zarr-python runs
 ENGINE_LAYOUTS = ("balanced", "sharded")
 ENGINE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
+EXECUTOR_MARK = "/executor="  # in the id of every case another executor than zarr-python runs
 
 
 def _remote_suffix(network: str, concurrency: int | None) -> str:
@@ -76,16 +81,19 @@ class ArrayCase:
     network: str = DEFAULT_NETWORK  # between client and server, for remote stores
     concurrency: int | None = None  # zarr's async.concurrency while timed; None: zarr's default
     engine: str = DEFAULT_ENGINE  # the implementation that reads and writes (catalogue/engines.py)
+    executor: str = DEFAULT_EXECUTOR  # what runs the workload (catalogue/executors.py)
 
     @property
     def stored_id(self) -> str:
-        """What the case stores: cases that differ only in network, concurrency or engine share one array."""
+        """What the case stores: cases that differ only in network, concurrency, engine or executor share one
+        array."""
         return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
 
     @property
     def id(self) -> str:
         engine = "" if self.engine == DEFAULT_ENGINE else f"{ENGINE_MARK}{self.engine}"
-        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine
+        executor = "" if self.executor == DEFAULT_EXECUTOR else f"{EXECUTOR_MARK}{self.executor}"
+        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine + executor
 
     @property
     def source(self) -> Source:
@@ -119,7 +127,7 @@ def family_operations(family: Family, source: Source) -> set[str]:
     if family.partial_region is not None:
         ops.add("partial_write")
     if not source.fits_in_memory:
-        ops -= {"read_full", "threshold_mask", "batch_moving_average", "whole_moving_average"}
+        ops -= {"read_full", "threshold_mask", "batch_moving_average", "whole_moving_average", "seasonal_stats"}
     return ops
 
 
@@ -179,12 +187,27 @@ def _engine_sweeps(family: Family, tier: str, engines: tuple[str, ...]):
                 yield ArrayCase(family, layout, codec, 3, "local", tier, ops, engine=engine)
 
 
+def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...]):
+    """ArrayCases of the executor sweep of one family: its processing workloads through the other executors."""
+    source = Source(family, family.shapes[tier], SEED)
+    ops = frozenset(family_operations(family, source) & set(DASK_OPERATIONS))
+    if not source.fits_in_memory or not ops:
+        return
+    codec = CODECS[DEFAULT_CODEC]
+    for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in DASK_LAYOUTS):
+        for executor in executors:
+            if executor != DEFAULT_EXECUTOR:
+                yield ArrayCase(family, layout, codec, 3, "local", tier, ops, executor=executor)
+
+
 def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: tuple[str, ...] = (DEFAULT_NETWORK,),
-                concurrencies: tuple[int, ...] = (), engines: tuple[str, ...] = ()) -> list[ArrayCase]:
+                concurrencies: tuple[int, ...] = (), engines: tuple[str, ...] = (),
+                executors: tuple[str, ...] = ()) -> list[ArrayCase]:
     """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
 
     `custom` layouts join the layout sweep of every family of the same rank; remote cases are
-    swept over `networks`, the concurrency sweep takes `concurrencies`, and the engine sweep `engines`."""
+    swept over `networks`, the concurrency sweep takes `concurrencies`, the engine sweep `engines`,
+    and the executor sweep `executors`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
         for layout, codec, zarr_format, store, ops in _sweeps(family, tier, custom):
@@ -194,6 +217,7 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
             merged[case.id] = case
         merged.update((case.id, case) for case in _remote_sweeps(family, tier, networks, concurrencies))
         merged.update((case.id, case) for case in _engine_sweeps(family, tier, engines))
+        merged.update((case.id, case) for case in _executor_sweeps(family, tier, executors))
     return list(merged.values())
 
 

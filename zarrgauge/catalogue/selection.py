@@ -1,4 +1,4 @@
-"""Which cases a run takes: tier, families, codecs, formats, stores, networks, engines, concurrencies,
+"""Which cases a run takes: tier, families, codecs, formats, stores, networks, engines, executors, concurrencies,
 case-id globs, extra chunk layouts and the user's own array (zarrgauge advise), parsed and validated
 here for both runners (pytest's options, asv's environment).
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE, engine_names
+from zarrgauge.catalogue.executors import DASK_OPERATIONS, DEFAULT_EXECUTOR, EXECUTORS
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import LAYOUT_ROLES, Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
@@ -58,6 +59,9 @@ CHOICE_OPTIONS = (
     Option("zarr_engine", "ZARRGAUGE_ENGINE", "comma-separated engines that read and write: each other engine "
            f"runs the default and sharded layouts of every family, v3, local store (default {DEFAULT_ENGINE})",
            engine_names(benchmarked=True)),
+    Option("zarr_executor", "ZARRGAUGE_EXECUTOR", "comma-separated executors of the processing workloads "
+           f"({', '.join(DASK_OPERATIONS)}): dask runs them as chunk-aligned tasks on a dask.distributed cluster, "
+           f"default and sharded layouts, v3, local store (default {DEFAULT_EXECUTOR})", tuple(EXECUTORS)),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
                      "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")
@@ -94,6 +98,7 @@ class Selection:
     concurrencies: tuple[int, ...] = ()  # the concurrency sweep's values; none: no sweep
     engines: tuple[str, ...] = (DEFAULT_ENGINE,)
     user: UserArray | None = None  # the user's array, whose cases replace the catalogue's
+    executors: tuple[str, ...] = (DEFAULT_EXECUTOR,)
 
     @classmethod
     def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
@@ -106,6 +111,7 @@ class Selection:
                         chosen["zarr_layout"], chosen["zarr_format"], chosen["zarr_store"],
                         networks=chosen["zarr_network"] or (DEFAULT_NETWORK,),
                         engines=chosen["zarr_engine"] or (DEFAULT_ENGINE,),
+                        executors=chosen["zarr_executor"] or (DEFAULT_EXECUTOR,),
                         concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
         selection = _with_user_array(selection, raw["zarr_user_array"])
         selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
@@ -125,7 +131,8 @@ class Selection:
         checks = [(self.formats, str(case.zarr_format)), (self.stores, case.store)]
         if isinstance(case, ArrayCase):
             checks += [(self.families, case.family.name), (self.codecs, case.codec.name),
-                       (self.layout_roles, case.layout.role), (self.engines, case.engine)]
+                       (self.layout_roles, case.layout.role), (self.engines, case.engine),
+                       (self.executors, case.executor)]
         return all(not wanted or value in wanted for wanted, value in checks)
 
     def array_cases(self, operation: str | None = None) -> list[ArrayCase]:
@@ -136,12 +143,13 @@ class Selection:
     def unfiltered_array_cases(self) -> list[ArrayCase]:
         if self.user is not None:
             return self.user.cases(self.tier, self.layouts)
-        return array_cases(self.tier, self.layouts, self.networks, self.concurrencies, self.engines)
+        return array_cases(self.tier, self.layouts, self.networks, self.concurrencies, self.engines, self.executors)
 
     def node_cases(self, operation: str | None = None) -> list[NodeCase]:
         """Hierarchy and attribute cases, those that time `operation` when one is named; they belong
         to no data family, so a family filter leaves none; zarr-python alone runs them."""
-        if self.families or self.user is not None or DEFAULT_ENGINE not in self.engines:
+        if (self.families or self.user is not None or DEFAULT_ENGINE not in self.engines
+                or DEFAULT_EXECUTOR not in self.executors):
             return []
         return [case for case in node_cases(self.tier, self.networks) if self.wants(case)
                 and (operation is None or operation in case.operations)]

@@ -22,6 +22,7 @@ import pytest
 from zarrgauge import compat
 from zarrgauge.catalogue.cases import NODE_OPERATIONS, ArrayCase
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
+from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.selection import OPTIONS, Selection
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
@@ -30,6 +31,7 @@ from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.bucket import user_bucket
 from zarrgauge.harness.callgrind import InstructionCounter
 from zarrgauge.harness.counted_benchmark import count_instructions
+from zarrgauge.harness.dask_cluster import DEFAULT_THREADS, DEFAULT_WORKERS, ClusterOptions, DaskCluster
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
 from zarrgauge.harness.timing import case_engine
@@ -38,6 +40,8 @@ TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "bench
                   "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
 SCRATCH_ENV = "ZARRGAUGE_SCRATCH"
 S3_ENDPOINT_ENV, S3_BUCKET_ENV = "ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET"
+DASK_SCHEDULER_ENV, DASK_WORKERS_ENV, DASK_THREADS_ENV = ("ZARRGAUGE_DASK_SCHEDULER", "ZARRGAUGE_DASK_WORKERS",
+                                                          "ZARRGAUGE_DASK_THREADS")
 SESSION = pytest.StashKey["Session"]()
 
 
@@ -58,6 +62,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--zarr-s3-bucket", dest="zarr_s3_bucket", default=None, metavar="NAME[/PREFIX]",
                     help=f"the bucket (and prefix) on that server (env {S3_BUCKET_ENV}); zarrgauge writes and "
                          "deletes only below a fresh prefix of its own there")
+    group.addoption("--dask-scheduler", dest="dask_scheduler", default=None, metavar="tcp://HOST:PORT",
+                    help=f"run the dask executor's cases on this running cluster instead of a LocalCluster of "
+                         f"zarrgauge's (env {DASK_SCHEDULER_ENV}); its workers must read the local store "
+                         "(--zarr-scratch), so the cluster must be on this machine")
+    group.addoption("--dask-workers", dest="dask_workers", default=None, metavar="N",
+                    help=f"worker processes of zarrgauge's LocalCluster (env {DASK_WORKERS_ENV}; "
+                         f"default {DEFAULT_WORKERS})")
+    group.addoption("--dask-threads", dest="dask_threads", default=None, metavar="N",
+                    help=f"threads per worker of zarrgauge's LocalCluster (env {DASK_THREADS_ENV}; "
+                         f"default {DEFAULT_THREADS})")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,6 +106,21 @@ def _user_bucket(config: pytest.Config):
                        config.getoption("zarr_s3_bucket") or os.environ.get(S3_BUCKET_ENV))
 
 
+def _positive(config: pytest.Config, name: str, env: str, default: int) -> int:
+    given = config.getoption(name) or os.environ.get(env)
+    if given is None:
+        return default
+    if not given.isdigit() or int(given) < 1:
+        raise usage_error(f"--{name.replace('_', '-')} (or {env}): {given!r} is not a positive whole number")
+    return int(given)
+
+
+def _cluster_options(config: pytest.Config) -> ClusterOptions:
+    return ClusterOptions(_positive(config, "dask_workers", DASK_WORKERS_ENV, DEFAULT_WORKERS),
+                          _positive(config, "dask_threads", DASK_THREADS_ENV, DEFAULT_THREADS),
+                          config.getoption("dask_scheduler") or os.environ.get(DASK_SCHEDULER_ENV))
+
+
 def _scratch_parent(config: pytest.Config) -> Path | None:
     given = config.getoption("zarr_scratch") or os.environ.get(SCRATCH_ENV)
     if not given:
@@ -108,7 +137,7 @@ def _scratch_parent(config: pytest.Config) -> Path | None:
 class Session:
     """One pytest run: the selection, whether benchmarks are timed, the scratch directory's parent,
     the object storage (servers started on first use), and what to undo when the run ends: the
-    bucket prefixes and servers, the SIGTERM handler, where progress bars go."""
+    bucket prefixes and servers, the dask cluster, the SIGTERM handler, where progress bars go."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -122,8 +151,15 @@ class Session:
         self._undo = ExitStack()
         self.object_storage = ObjectStorage(self.selection.networks, _user_bucket(config), self._undo)
         self.object_storage.check()
+        self.dask = DaskCluster(_cluster_options(config), self._undo)
+        if self.dask_selected:
+            self.dask.check()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
+
+    @property
+    def dask_selected(self) -> bool:
+        return any(executor != DEFAULT_EXECUTOR for executor in self.selection.executors)
 
     def _write_past_capture(self, text: str) -> None:
         capture = self.config.pluginmanager.getplugin("capturemanager")
@@ -181,7 +217,12 @@ class Session:
     def pytest_report_header(self) -> str:
         versions = ", ".join(f"{name} {version}" for name, version in compat.versions().items())
         mode = "timed" if self.timed else "untimed (correctness only)"
-        return f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"
+        lines = [f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"]
+        if self.dask_selected:
+            where = self.scratch_parent or tempfile.gettempdir()
+            lines.append(f"zarrgauge: the dask executor runs on {self.dask.options.describe()}; its data is on the "
+                         f"local store under {where}, where the workers read it")
+        return "\n".join(lines)
 
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
         machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
@@ -238,6 +279,12 @@ def array_cache(scratch: Scratch):
 @pytest.fixture
 def filled_array(case: ArrayCase, array_cache: ArrayCache):
     return array_cache(case)
+
+
+@pytest.fixture
+def cluster(pytestconfig: pytest.Config) -> DaskCluster:
+    """The run's dask cluster, started by the first case that computes on it."""
+    return pytestconfig.stash[SESSION].dask
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import zarr
 
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
+from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
 from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT
 from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.catalogue.stores import LOCAL_STORES
@@ -21,6 +22,8 @@ from zarrgauge.engines import Engine, engine
 from zarrgauge.harness import arrays, oracle
 from zarrgauge.harness.conditions import timed_conditions
 from zarrgauge.harness.counting_store import CountingStore
+from zarrgauge.harness.dask_cluster import DaskCluster, compute
+from zarrgauge.harness.dask_runs import DASK_RUNS, dask_array
 from zarrgauge.harness.floors import floor_metrics, returned_arrays
 from zarrgauge.harness.metrics import case_info, read_metrics
 from zarrgauge.harness.stores import Scratch, counted, discard, new_store, wire_of
@@ -57,9 +60,13 @@ def engine_storage(case: ArrayCase, view, info: dict) -> dict:
     return {} if stored is None else {"stored_bytes": stored, "compression_ratio": round(info["nbytes"] / stored, 4)}
 
 
-def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> None:
+def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
+                   cluster: DaskCluster | None = None) -> None:
     """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
-    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics."""
+    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics.
+    A dask case runs on `cluster`."""
+    if case.executor != DEFAULT_EXECUTOR:
+        return time_on_dask(benchmark, case, array, name, cluster)
     op = OPERATIONS[name]
     args = op.prepare(case.source, case.layout)
     benchmark.group = case.group(name)
@@ -67,7 +74,7 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
     view = engine_view(case, array)
     benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
     result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
-    oracle.assert_matches(result, op.expect(case.source, args), case.atol)
+    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
     if not records_metrics(benchmark) or case.engine != DEFAULT_ENGINE:
         return
     returned = _returned_bytes(result)
@@ -79,6 +86,22 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str) -> 
         if measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
             benchmark.extra_info.update(floor_metrics(benchmark, array, lambda: op.run(array, args), result,
                                                       selections))
+
+
+def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, cluster: DaskCluster) -> None:
+    """Time the computation of operation `name`'s dask graph on the cluster (building the graph, which
+    opens the array's metadata, is not timed), then compare with the oracle. The workers do their own
+    I/O: no store metrics; the graph's task count instead."""
+    op = OPERATIONS[name]
+    args = op.prepare(case.source, case.layout)
+    benchmark.group = case.group(name)
+    values = dask_array(case, array)
+    graph = DASK_RUNS[name](values, args)
+    benchmark.extra_info.update(case_info(case, array), operation=name, executor=case.executor,
+                                dask_tasks=len(graph.__dask_graph__()), dask_blocks=int(values.npartitions),
+                                **cluster.info())
+    result = benchmark(compute, cluster.client(), graph)
+    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
 
 
 def measures_floors(case: ArrayCase) -> bool:

@@ -1,0 +1,57 @@
+"""The dask executor as a user runs it: every dask case of the quick tier timed once on one
+LocalCluster and checked against the oracle, in the same session as the lost-worker conformance
+test; the cluster's shape and each graph's tasks in extra_info; no store metrics (the workers do
+their own I/O). And a scheduler that does not answer is a usage error, not a hang."""
+
+import json
+import socket
+
+import pytest
+
+from zarrgauge.catalogue.executors import DASK_OPERATIONS
+from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
+from zarrgauge.harness import dask_cluster
+from zarrgauge.testing.subprocesses import run_pytest
+
+
+@pytest.fixture(scope="module")
+def timed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dask") / "results.json"
+    # Timed (for the JSON's extra_info) but one call each: no warmup, no calibration loop.
+    result = run_pytest("benchmarks", "tests/conformance/test_dask_workers.py", "--benchmark-enable",
+                        f"--benchmark-json={out}", "--benchmark-min-rounds=1", "--benchmark-max-time=0",
+                        "--benchmark-min-time=0", "--benchmark-calibration-precision=1", "--benchmark-warmup=off",
+                        "--zarr-executor=dask")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "failed" not in result.stdout and "skipped" not in result.stdout
+    assert "the dask executor runs on a LocalCluster of 2 worker process(es) x 1 thread(s)" in result.stdout
+    return {bench["fullname"]: bench["extra_info"] for bench in json.loads(out.read_text())["benchmarks"]}
+
+
+def test_every_processing_workload_runs_on_dask_for_both_layouts(timed):
+    assert {info["executor"] for info in timed.values()} == {"dask"}
+    assert {info["operation"] for info in timed.values()} == set(DASK_OPERATIONS)
+    assert {info["layout"] for info in timed.values()} == {"balanced", "sharded"}
+
+
+def test_dask_results_carry_the_cluster_and_the_graph_not_store_metrics(timed):
+    for info in timed.values():
+        assert (info["dask_workers"], info["dask_threads"], info["dask_scheduler"]) == (2, 2, "local")
+        assert info["dask_tasks"] >= info["dask_blocks"] >= 1
+        assert not any(key.startswith("store_") for key in info)
+
+
+def test_a_sharded_array_is_split_into_one_task_per_shard(timed):
+    sharded = [info for info in timed.values() if info["shards"] and info["family"] == "seasonal-series"]
+    assert [info["dask_blocks"] for info in sharded] == [3 * 2 * 2]  # shards 16x64x128 of 48x128x256
+
+
+def test_a_scheduler_that_does_not_answer_is_a_usage_error_within_the_timeout(monkeypatch):
+    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1)
+    with socket.socket() as silent:  # accepts connections, never speaks
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = "tcp://127.0.0.1:%d" % silent.getsockname()[1]
+        with pytest.raises(ZarrgaugeError, match=f"no dask scheduler answered at {address} within 1 s") as raised:
+            dask_cluster.connect(address)
+    assert raised.value.exit_status == EXIT_USAGE

@@ -1,0 +1,18 @@
+"""Executors: what runs a processing workload over a stored array.
+
+zarr-python indexes the array from the benchmark's own process, as the tutorial does by hand;
+dask runs the same workload as chunk-aligned tasks (`dask.array.from_zarr`, one task per shard or,
+unsharded, per chunk) on a dask.distributed cluster, the way most of zarr's heaviest users run it.
+The cluster is zarrgauge's own LocalCluster on 127.0.0.1, or one the user names (harness/dask_cluster.py).
+"""
+
+from __future__ import annotations
+
+DEFAULT_EXECUTOR = "zarr-python"
+EXECUTORS = {
+    "zarr-python": "zarr-python indexing from the benchmark's process",
+    "dask": "dask.array.from_zarr, chunk-aligned tasks, on a dask.distributed cluster",
+}
+# The processing workloads: each needs every chunk, so it is worth splitting into tasks.
+DASK_OPERATIONS = ("batch_moving_average", "max_projection", "threshold_mask", "seasonal_stats")
+DASK_LAYOUTS = ("balanced", "sharded")  # shards: a task per shard, never two tasks on one shard

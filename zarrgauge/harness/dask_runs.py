@@ -1,0 +1,49 @@
+"""The processing workloads as dask graphs over a stored array: one task per write block (the shard
+when sharded, else the chunk), so that no two tasks read or decode the same shard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import zarr
+
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.operations import MOVING_AVERAGE, moving_average
+
+
+def stored_path(array: zarr.Array) -> Path:
+    """The directory of an array on the local store, under its CountingStore: what the workers open."""
+    return Path(array.store._store.root)
+
+
+def dask_array(case: ArrayCase, array: zarr.Array):
+    """The stored array as a dask array, opened read-only from its path so that each worker opens it
+    itself (the CountingStore stays behind: workers do their own I/O)."""
+    import dask.array as da
+
+    reopened = zarr.open_array(zarr.storage.LocalStore(stored_path(array), read_only=True), mode="r")
+    return da.from_zarr(reopened, chunks=case.layout.write_block)
+
+
+def _seasonal_stats(values, _):
+    import dask.array as da
+
+    return da.stack([values.mean(axis=0, dtype="f8"), values.std(axis=0, dtype="f8")])
+
+
+def _batch_moving_average(values, _):
+    """Each block with a halo of its neighbours' rows, as the batched zarr-python pass reads them."""
+    return values.map_overlap(moving_average, depth=len(MOVING_AVERAGE) // 2, boundary="none", dtype="f8")
+
+
+def _threshold_mask(values, mask: np.ndarray):
+    return values[mask]
+
+
+DASK_RUNS = {
+    "batch_moving_average": _batch_moving_average,
+    "max_projection": lambda values, z: values[:, z].max(axis=0),
+    "threshold_mask": _threshold_mask,
+    "seasonal_stats": _seasonal_stats,
+}
