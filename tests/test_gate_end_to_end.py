@@ -4,15 +4,15 @@ The injected slowdown waits six times as long as each read's synchronous part, s
 CI noise on a loaded 2-core runner nor the wait itself can hide it: part of a read's cost is
 background work that overlaps the next read, and a wait absorbs it (here, a 1x wait slowed a 9 ms
 blosc-lz4 read by only 4%, a 3x wait by 2.2x). The gate runs with a factor of 2 here: at the
-default 1.10 an A/A comparison of three rounds raises a false alarm now and then (seen once in a
-full `make test`: 1.10 on one benchmark), and at 1.5 it did too once the instruction counts' test
-ran under valgrind on the other core (1.57, both rounds the same way), so asserting it never does
-would be a flaky test. Two rounds a side are enough for such a slowdown, and save make test 12 s;
-the A/A and the slowed comparisons share their base side (three sides alternating, as `zarrgauge
-ab` alternates two), which saves 6 s more. Two rounds give the gate's test on rounds one degree of
-freedom, under which a p below 0.01 needs their log ratios to differ by less than a sixteenth of
-their mean: alpha is 0.05 here. The rates at the default thresholds, for A/A and for 5% and 10% slowdowns, are measured
-by scripts/measure-gate, not asserted.
+default 1.10 an A/A comparison of three rounds raised a false alarm now and then, and at 1.5 it did
+too once the instruction counts' test ran under valgrind on the other core (1.57, every round the
+same way), so asserting it never does would be a flaky test. The gate tests rounds, and the slowed
+rounds scatter (13.6x and 6.2x in one clean-clone run): two rounds, one degree of freedom, missed
+that slowdown at alpha 0.05; three rounds and alpha 0.05 need the three log ratios' spread under
+0.6 of their mean. One benchmark, since a run's cost is mostly pytest's start; the A/A and the
+slowed comparisons share their base side (three sides alternating, as `zarrgauge ab` alternates
+two). The rates at the default thresholds, for A/A and for 5% and 10% slowdowns, are measured by
+scripts/measure-gate, not asserted.
 """
 
 import os
@@ -23,9 +23,8 @@ import pytest
 from zarrgauge.gate.ab import Side, merge, run_once
 from zarrgauge.gate.compare import Thresholds, compare_runs
 
-SELECTION = ["benchmarks/test_read_full.py", "--zarr-case=random-ints/chunks=100x100/*/v3/local",
-             "--zarr-codec=zarr-default,blosc-lz4"]
-ROUNDS = 2
+SELECTION = ["benchmarks/test_read_full.py", "--zarr-case=random-ints/chunks=100x100/blosc-lz4/v3/local"]
+ROUNDS = 3
 SLOW = {"PYTEST_ADDOPTS": "-p zarrgauge.testing.slowdown", "ZARRGAUGE_SLOWDOWN": "6.0"}
 
 
@@ -48,7 +47,7 @@ def sides(tmp_path_factory) -> dict[str, list[dict]]:
 @pytest.mark.parametrize("head, flagged", [("same", False), ("slow", True)], ids=["A-A", "A-B+200%"])
 def test_gate_flags_the_slowdown_and_only_it(sides, head, flagged):
     comparisons = compare_runs(sides["base"], sides[head], Thresholds(factor=2.0, alpha=0.05))
-    assert len(comparisons) == 2
+    assert len(comparisons) == 1
     assert all((c.time_verdict == "regression") == flagged for c in comparisons), [
         (c.name, c.time.ratio, c.time.round_ratios, c.time.p_slower) for c in comparisons]
     assert all(m.verdict == "same" for c in comparisons for m in c.metrics)
