@@ -194,3 +194,14 @@ def test_ab_keeps_the_median_of_each_rounds_metrics():
     [merged] = merge(rounds)["benchmarks"]
     assert merged["extra_info"]["peak_traced_bytes"] == 108_603.5 and merged["extra_info"]["store_get"] == 25
     assert merged["stats"]["data"] == [1e-3] * 12
+
+
+def test_rounds_are_judged_at_their_own_default_alpha_and_an_explicit_one_applies_to_both_tests():
+    """A slowdown the rounds find at q between 0.01 and 0.05 is flagged by default, not at --alpha 0.01."""
+    base, head = _with_rounds("t", [1, 1, 1, 1], [1.15, 1.05, 1.2, 1.1])
+    others = _unchanged_with_rounds(50, 4)
+    pairs = ([base, *(b for b, _ in others)], [head, *(h for _, h in others)])
+    [judged, *_] = compare_runs(*pairs)
+    assert judged.time.test == "rounds" and 0.01 < judged.time.q_slower < 0.05
+    assert judged.verdict == "regression"
+    assert compare_runs(*pairs, Thresholds(alpha=0.01))[0].verdict == "same"

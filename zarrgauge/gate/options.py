@@ -7,7 +7,7 @@ import argparse
 import os
 from pathlib import Path
 
-from zarrgauge.gate.compare import Comparison, Thresholds, compare_runs
+from zarrgauge.gate.compare import DEFAULT_ALPHA, Comparison, Thresholds, compare_runs
 from zarrgauge.gate.output import as_json, markdown, terminal
 
 OVERRIDE_FIELDS = {"factor": float, "alpha": float, "floor_seconds": float}
@@ -39,7 +39,8 @@ def add_threshold_options(parser: argparse.ArgumentParser) -> None:
                              f"(default {defaults.factor})")
     parser.add_argument("--alpha", type=float, default=defaults.alpha,
                         help="significance level of the one-sided test, adjusted for the false discovery rate "
-                             f"(default {defaults.alpha})")
+                             f"(default {DEFAULT_ALPHA['rounds']} for the rounds of `ab` results, "
+                             f"{DEFAULT_ALPHA['Mann-Whitney']} for the timings of two plain runs)")
     parser.add_argument("--floor", type=float, default=defaults.floor_seconds, dest="floor_seconds",
                         help=f"smallest slowdown in seconds that counts (default {defaults.floor_seconds})")
     parser.add_argument("--override", action="append", default=[], type=override, metavar="GLOB:NAME=VALUE",
