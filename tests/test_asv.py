@@ -18,11 +18,11 @@ from zarrgauge.testing.subprocesses import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
-AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy")
+AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy", "datasets")
 # Every area module and wrapper, both formats and both stores, in a few seconds.
 SAMPLE = ("blob-volume/chunks=2x4x32x32/zarr-default/v3/local,signal-1d/chunks=1000/zarr-default/v3/local,"
           "signal-1d/chunks=1000/zarr-default/v2/memory,basic-3d/chunks=100x100x1/zarr-default/v3/local,"
-          "experiment/v2/memory")
+          "experiment/v2/memory,seasonal-series/chunks=8x64x64/zarr-default/v2/local")
 
 
 @pytest.fixture
