@@ -81,7 +81,7 @@ async def shard_reader(shard_bytes, sharding_codec, chunks_per_shard: tuple[int,
 def xarray_problem(zarr_format: int, shape: tuple[int, ...], encoding: dict) -> str | None:
     """Why the installed xarray cannot write a float32 variable of this shape with this encoding (chunks, and
     shards, codecs) in this zarr format, consolidated, and open it again as written; None when it can. xarray
-    reads zarr-python 3 from 2025.01 on, and takes shards in an encoding only in later releases: tried on the
+    came to zarr-python 3, to format 3 and to shards in an encoding in different releases: tried on the
     metadata alone (compute=False writes no chunk), never assumed from a version number."""
     import warnings
 
