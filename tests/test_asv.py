@@ -18,7 +18,7 @@ from zarrgauge.testing.subprocesses import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "benchmarks" / "asv"
-AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy")
+AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy", "datasets")
 # Every area module and wrapper, both formats and both stores, in a few seconds.
 SAMPLE = ("blob-volume/chunks=2x4x32x32/zarr-default/v3/local,signal-1d/chunks=1000/zarr-default/v3/local,"
           "signal-1d/chunks=1000/zarr-default/v2/memory,basic-3d/chunks=100x100x1/zarr-default/v3/local,"
@@ -69,6 +69,23 @@ def test_each_class_has_its_own_version_the_same_in_every_process(suite):
     other = subprocess.run([sys.executable, "-c", script], env={**clean_environment(), "PYTHONHASHSEED": "1"},
                            capture_output=True, text=True, check=True)
     assert json.loads(other.stdout) == versions
+
+
+def test_the_dataset_classes_write_time_and_check_the_xarray_workloads(suite, tmp_path, monkeypatch):
+    """In this process rather than under asv, whose run of them would add 10 s to the sample's."""
+    monkeypatch.chdir(tmp_path)  # setup_cache writes into the working directory, as under asv
+    case = "seasonal-series/chunks=8x64x64/zarr-default/v2/local"
+    classes = {cls.operation: cls for name, cls in suite.items()
+               if name.startswith("datasets.") and cls.case.id == case}
+    assert set(classes) == {"xarray_open", "xarray_sel_pixel", "xarray_sel_day", "xarray_monthly_mean"}
+    paths = next(iter(classes.values()))().setup_cache()
+    for operation, cls in classes.items():
+        benchmark = cls()
+        benchmark.setup(paths)
+        getattr(benchmark, f"time_{operation}")(paths)
+        assert benchmark.track_store_requests(paths) > 0
+        benchmark.teardown(paths)
+        assert benchmark.checked, operation
 
 
 def _config(tmp_path: Path) -> Path:

@@ -85,3 +85,8 @@ def test_disk_needed_counts_small_arrays_once_and_the_largest_twice():
     small = sum(case.source.nbytes for case in cases if case.source.fits_in_memory and case.store == "local")
     assert series == 365 * 1000 * 2000 * 4 and small > 0
     assert disk_needed(cases) == small + 2 * series
+
+
+def test_disk_needed_counts_each_dataset_of_the_xarray_path_beside_the_arrays():
+    cases = Selection(tier="full", families=("seasonal-series",)).array_cases("xarray_open")
+    assert cases and disk_needed(cases, cases) == disk_needed(cases) + 365 * 1000 * 2000 * 4

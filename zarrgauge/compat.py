@@ -78,13 +78,40 @@ async def shard_reader(shard_bytes, sharding_codec, chunks_per_shard: tuple[int,
     return await _ShardReader.from_bytes(shard_bytes, sharding_codec, chunks_per_shard)
 
 
+def xarray_problem(zarr_format: int, shape: tuple[int, ...], encoding: dict) -> str | None:
+    """Why the installed xarray cannot write a float32 variable of this shape with this encoding (chunks, and
+    shards, codecs) in this zarr format, consolidated, and open it again as written; None when it can. xarray
+    came to zarr-python 3, to format 3 and to shards in an encoding in different releases: tried on the
+    metadata alone (compute=False writes no chunk), never assumed from a version number."""
+    import warnings
+
+    try:
+        import dask.array
+        import xarray
+        import zarr.storage
+
+        store, dims = zarr.storage.MemoryStore(), tuple(f"d{axis}" for axis in range(len(shape)))
+        data = dask.array.empty(shape, dtype="f4", chunks=encoding.get("shards") or encoding["chunks"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            xarray.Dataset({"v": (dims, data)}).to_zarr(store, compute=False, consolidated=True,
+                                                        zarr_format=zarr_format, encoding={"v": encoding})
+            opened = xarray.open_zarr(store, consolidated=True)["v"].encoding
+    except (ImportError, TypeError, ValueError, KeyError, NotImplementedError) as error:
+        return f"xarray {_version('xarray')} with zarr {_version('zarr')}: {str(error).splitlines()[0]}"
+    for key in ("chunks", "shards"):
+        if key in encoding and tuple(opened.get(key) or ()) != tuple(encoding[key]):
+            return f"xarray {_version('xarray')} wrote {key} {opened.get(key)}, not {encoding[key]}"
+    return None
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def versions() -> dict[str, str]:
     """Versions of everything whose speed or behaviour the results depend on."""
-    names = ("zarr", "numcodecs", "numpy", "pytest-benchmark")
-    found = {}
-    for name in names:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    return {name: _version(name) for name in ("zarr", "numcodecs", "numpy", "pytest-benchmark")}

@@ -17,6 +17,8 @@ defaults and timing the operations that the varied thing affects:
            reads) and written by it.
 - executors (only when dask is selected): the processing workloads (catalogue/executors.py) of every
            family's default and sharded layouts, v3 on the local store, run as dask tasks.
+- datasets: the xarray workloads (catalogue/datasets.py) on the series' default layout in both formats and
+           its sharded layout, on the local store: cases the layout and format sweeps already hold.
 
 A remote case's id names its network unless it is `none`, and its concurrency when it sets one,
 and any case names its engine and its executor unless it is zarr-python, so the ids of a run at the defaults
@@ -26,9 +28,11 @@ never change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.datasets import DATASET_FAMILY, DATASET_LAYOUTS, DATASET_OPERATIONS, DATASET_STORE
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DEFAULT_EXECUTOR
 from zarrgauge.catalogue.families import FAMILIES, Family
@@ -156,6 +160,15 @@ def _sweeps(family: Family, tier: str, custom: tuple[Layout, ...]):
             yield base, DEFAULT_CODEC, zarr_format, store, storage_ops
 
 
+def _dataset_sweeps(family: Family, tier: str):
+    """(layout, codec, zarr_format, store, operations) of the xarray workloads: every format each layout fits."""
+    if family.name != DATASET_FAMILY:
+        return
+    for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in DATASET_LAYOUTS):
+        for zarr_format in ZARR_FORMATS if layout.shards is None else (3,):
+            yield layout, DEFAULT_CODEC, zarr_format, DATASET_STORE, set(DATASET_OPERATIONS)
+
+
 def _remote_sweeps(family: Family, tier: str, networks: tuple[str, ...], concurrencies: tuple[int, ...]):
     """ArrayCases of the remote and concurrency sweeps of one family."""
     source = Source(family, family.shapes[tier], SEED)
@@ -210,7 +223,8 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
     and the executor sweep `executors`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
-        for layout, codec, zarr_format, store, ops in _sweeps(family, tier, custom):
+        for layout, codec, zarr_format, store, ops in chain(_sweeps(family, tier, custom),
+                                                             _dataset_sweeps(family, tier)):
             case = ArrayCase(family, layout, CODECS[codec], zarr_format, store, tier, frozenset(ops))
             if case.id in merged:
                 case = replace(case, operations=merged[case.id].operations | case.operations)

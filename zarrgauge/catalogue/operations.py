@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from zarrgauge.catalogue.data import Source
+from zarrgauge.catalogue.datasets import DATASET_OPERATIONS
 from zarrgauge.catalogue.families import Family
 from zarrgauge.catalogue.layouts import Layout, grid_shape
 
@@ -160,6 +161,7 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 # Writes need a fresh store every round, so zarrgauge.harness.timing.time_write times them rather
-# than an Operation; they are named and described here beside the reads.
+# than an Operation; they are named and described here beside the reads. The xarray workloads take a
+# dataset, not an array: catalogue/datasets.py.
 WRITES = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}
-TIMED_OPERATIONS = (*OPERATIONS, *WRITES)
+TIMED_OPERATIONS = (*OPERATIONS, *WRITES, *DATASET_OPERATIONS)

@@ -38,10 +38,11 @@ def write_regions(case: ArrayCase) -> list[tuple[slice, ...]]:
             for r in range(0, rows, block[0]) for c in range(0, width, band)]
 
 
-def fill(case: ArrayCase, array: zarr.Array) -> zarr.Array:
+def fill(case: ArrayCase, array: zarr.Array, what: str = "") -> zarr.Array:
+    """The case's values into `array`, region by region; a progress bar, naming `what` is written, for large ones."""
     source = case.source
     regions = write_regions(case)
-    with progress.bar(f"writing {case.id}", len(regions), "region", show=not source.fits_in_memory) as bar:
+    with progress.bar(f"writing {what or case.id}", len(regions), "region", show=not source.fits_in_memory) as bar:
         for region in regions:
             array[region] = source.read(region)
             bar.update()

@@ -32,6 +32,7 @@ from zarrgauge.harness.bucket import user_bucket
 from zarrgauge.harness.callgrind import InstructionCounter
 from zarrgauge.harness.counted_benchmark import count_instructions
 from zarrgauge.harness.dask_cluster import DEFAULT_THREADS, DEFAULT_WORKERS, ClusterOptions, DaskCluster
+from zarrgauge.harness.datasets import DatasetCache, missing_support
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
 from zarrgauge.harness.timing import case_engine
@@ -193,7 +194,7 @@ class Session:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if self.selection.tier == "full" and not session.config.option.collectonly:
-            _check_free_space(_cases(session.items), self.scratch_parent)
+            _check_free_space(session.items, self.scratch_parent)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """A case of an engine that is not installed here is skipped, with the reason."""
@@ -234,25 +235,30 @@ def _has_no_case(item: pytest.Item) -> bool:
     return marker is not None and str(marker.kwargs.get("reason", "")).startswith("got empty parameter set")
 
 
-def _cases(items: list[pytest.Item]) -> list[ArrayCase]:
-    params = (getattr(item, "callspec", None) for item in items)
+def _cases(items: list[pytest.Item], datasets: bool = False) -> list[ArrayCase]:
+    """The cases of the items that time arrays, or those that time datasets (the xarray workloads)."""
+    params = (getattr(item, "callspec", None) for item in items
+              if ("filled_dataset" in getattr(item, "fixturenames", ())) == datasets)
     return list({spec.params["case"].id: spec.params["case"] for spec in params
                  if spec is not None and "case" in spec.params}.values())
 
 
-def disk_needed(cases: list[ArrayCase]) -> int:
+def disk_needed(cases: list[ArrayCase], dataset_cases: list[ArrayCase] = ()) -> int:
     """Bytes a run may hold on disk at once, counting data as incompressible: every small
-    on-disk array stays filled for the session, and a large one is cached while a copy is written.
-    Memory and remote stores (the S3 server keeps its objects in memory) take no disk."""
+    on-disk array stays filled for the session, and a large one is cached while a copy is written;
+    beside them, the dataset of each case an xarray workload times, small ones kept, one large one
+    at a time. Memory and remote stores (the S3 server keeps its objects in memory) take no disk."""
     on_disk = [case for case in cases if case.store == "local"]
-    small = sum(case.source.nbytes for case in on_disk if case.source.fits_in_memory)
+    datasets = [case for case in dataset_cases if case.store == "local"]
+    small = sum(case.source.nbytes for case in on_disk + datasets if case.source.fits_in_memory)
     large = max((case.source.nbytes for case in on_disk if not case.source.fits_in_memory), default=0)
-    return small + 2 * large
+    large_dataset = max((case.source.nbytes for case in datasets if not case.source.fits_in_memory), default=0)
+    return small + 2 * large + large_dataset
 
 
-def _check_free_space(cases: list[ArrayCase], parent: Path | None) -> None:
+def _check_free_space(items: list[pytest.Item], parent: Path | None) -> None:
     where = parent or Path(tempfile.gettempdir())
-    needed, free = disk_needed(cases), shutil.disk_usage(where).free
+    needed, free = disk_needed(_cases(items), _cases(items, datasets=True)), shutil.disk_usage(where).free
     if needed > free:
         pytest.exit(f"zarrgauge: the selected full-tier cases may write up to {needed / 2**30:.1f} GiB under {where}, "
                     f"which has {free / 2**30:.1f} GiB free; free some space, pass --zarr-scratch=DIR on a larger "
@@ -279,6 +285,23 @@ def array_cache(scratch: Scratch):
 @pytest.fixture
 def filled_array(case: ArrayCase, array_cache: ArrayCache):
     return array_cache(case)
+
+
+@pytest.fixture(scope="session")
+def dataset_cache(scratch: Scratch):
+    """The cases' CF datasets for the xarray workloads, each written and checked once."""
+    cache = DatasetCache(scratch)
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def filled_dataset(case: ArrayCase, dataset_cache: DatasetCache):
+    """The case's dataset; skipped, with the reason, when this xarray cannot write it."""
+    missing = missing_support(case)
+    if missing:
+        pytest.skip(f"the xarray path: {missing}")
+    return dataset_cache(case)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import EngFormatter, FuncFormatter
 
 from zarrgauge.catalogue.codecs import CODECS
+from zarrgauge.catalogue.datasets import DATASET_OPERATIONS
 from zarrgauge.catalogue.operations import OPERATIONS, WRITES
 
 DPI = 100
@@ -30,6 +31,8 @@ def layout_marker(role: str) -> str:
 def describe(operation: str) -> str:
     if operation in OPERATIONS:
         return OPERATIONS[operation].description
+    if operation in DATASET_OPERATIONS:
+        return DATASET_OPERATIONS[operation].description
     return WRITES.get(operation, operation)
 
 
