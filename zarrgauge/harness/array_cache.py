@@ -1,4 +1,4 @@
-"""Filled arrays shared between benchmarks of the same case."""
+"""Filled arrays (and datasets, harness/datasets.py) shared between benchmarks of the same case."""
 
 from __future__ import annotations
 
@@ -10,32 +10,41 @@ from zarrgauge.harness import arrays
 from zarrgauge.harness.stores import Scratch, counted, discard, new_store
 
 
-class ArrayCache:
-    """Keeps every small case's filled array; at most one array too big for memory at a time. Cases
-    that differ only in network or concurrency share one (ArrayCase.stored_id).
-
-    Arrays sit behind a CountingStore so that benchmarks can record their store requests."""
+class StoredCache:
+    """Keeps what `make` stores for every small case; at most one case too big for memory at a time.
+    Cases that differ only in network or concurrency share one (ArrayCase.stored_id)."""
 
     def __init__(self, scratch: Scratch) -> None:
         self.scratch = scratch
-        self._arrays: dict[str, tuple[object, zarr.Array]] = {}
+        self._stored: dict[str, tuple[object, object]] = {}
 
-    def __call__(self, case: ArrayCase) -> zarr.Array:
-        if case.stored_id not in self._arrays:
+    def make(self, case: ArrayCase, store) -> tuple[object, int]:
+        """What benchmarks get for the case, written into the fresh `store`, and its size in bytes."""
+        raise NotImplementedError
+
+    def __call__(self, case: ArrayCase):
+        if case.stored_id not in self._stored:
             if not case.source.fits_in_memory:
                 self._evict_large()
             store = new_store(case.store, self.scratch)
-            array = arrays.fill(case, arrays.create(case, counted(store, case.store, self.scratch)))
-            self._arrays[case.stored_id] = (store, array)
-        return self._arrays[case.stored_id][1]
+            self._stored[case.stored_id] = (store, *self.make(case, store))
+        return self._stored[case.stored_id][1]
 
     def _evict_large(self) -> None:
-        for key, (store, array) in list(self._arrays.items()):
-            if array.nbytes > WHOLE_BYTES:
+        for key, (store, _, nbytes) in list(self._stored.items()):
+            if nbytes > WHOLE_BYTES:
                 discard(store)
-                del self._arrays[key]
+                del self._stored[key]
 
     def clear(self) -> None:
-        for store, _ in self._arrays.values():
+        for store, *_ in self._stored.values():
             discard(store)
-        self._arrays.clear()
+        self._stored.clear()
+
+
+class ArrayCache(StoredCache):
+    """Filled arrays, behind a CountingStore so that benchmarks can record their store requests."""
+
+    def make(self, case: ArrayCase, store) -> tuple[zarr.Array, int]:
+        array = arrays.fill(case, arrays.create(case, counted(store, case.store, self.scratch)))
+        return array, array.nbytes

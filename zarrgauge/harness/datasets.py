@@ -18,7 +18,6 @@ import zarr.storage
 
 from zarrgauge import compat
 from zarrgauge.catalogue.cases import ArrayCase
-from zarrgauge.catalogue.data import WHOLE_BYTES
 from zarrgauge.catalogue.datasets import (
     COORDINATE_ATTRS,
     DATASET_ATTRS,
@@ -29,9 +28,10 @@ from zarrgauge.catalogue.datasets import (
     coordinates,
 )
 from zarrgauge.harness import arrays
+from zarrgauge.harness.array_cache import StoredCache
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.metrics import codec_description
-from zarrgauge.harness.stores import Scratch, counted, discard, new_store
+from zarrgauge.harness.stores import counted
 
 # zarr warns that consolidated metadata is not in the v3 specification yet; it is what xarray users open.
 CONSOLIDATED_WARNING = "Consolidated metadata is currently not part"
@@ -108,31 +108,11 @@ def check(case: ArrayCase, store) -> None:
     assert codec_description(stored) == codec_description(reference), codec_description(stored)
 
 
-class DatasetCache:
-    """Every small case's dataset, written and checked once; at most one too big for memory at a time.
-    Each sits behind a CountingStore, for the store requests of the workloads."""
+class DatasetCache(StoredCache):
+    """Every small case's dataset, written and checked once, behind a CountingStore for the store
+    requests of the workloads."""
 
-    def __init__(self, scratch: Scratch) -> None:
-        self.scratch = scratch
-        self._stores: dict[str, tuple[object, CountingStore]] = {}
-
-    def __call__(self, case: ArrayCase) -> CountingStore:
-        if case.stored_id not in self._stores:
-            if not case.source.fits_in_memory:
-                self._evict_large()
-            store = new_store(case.store, self.scratch)
-            write(case, counted(store, case.store, self.scratch))
-            check(case, store)
-            self._stores[case.stored_id] = (store, counted(store, case.store, self.scratch))
-        return self._stores[case.stored_id][1]
-
-    def _evict_large(self) -> None:
-        for key, (store, _) in list(self._stores.items()):
-            if stored_variable(store).nbytes > WHOLE_BYTES:
-                discard(store)
-                del self._stores[key]
-
-    def clear(self) -> None:
-        for store, _ in self._stores.values():
-            discard(store)
-        self._stores.clear()
+    def make(self, case: ArrayCase, store) -> tuple[CountingStore, int]:
+        write(case, counted(store, case.store, self.scratch))
+        check(case, store)
+        return counted(store, case.store, self.scratch), stored_variable(store).nbytes
