@@ -41,6 +41,18 @@ def test_dask_results_carry_the_cluster_and_the_graph_not_store_metrics(timed):
         assert not any(key.startswith("store_") for key in info)
 
 
+def test_a_graph_over_the_whole_array_reads_each_stored_object_once(timed):
+    """Counted on the graph run in the test's process: a task per write block, each reading its own
+    chunks, or its shard whole or by index and inner chunks (zarr 3.4 reads a whole shard in one get)."""
+    whole_array = [info for info in timed.values() if info["operation"] != "max_projection"]
+    for info in whole_array:
+        if info["shards"] is None:
+            assert info["dask_store_reads"] == info["nchunks"], info["case"]
+        else:
+            assert info["nshards"] <= info["dask_store_reads"] <= info["nshards"] + info["nchunks"], info["case"]
+        assert info["dask_bytes_read"] <= info["stored_bytes"], info["case"]
+
+
 def test_a_sharded_array_is_split_into_one_task_per_shard(timed):
     sharded = [info for info in timed.values() if info["shards"] and info["family"] == "seasonal-series"]
     assert [info["dask_blocks"] for info in sharded] == [3 * 2 * 2]  # shards 16x64x128 of 48x128x256

@@ -61,6 +61,16 @@ def test_the_dask_executor_adds_the_processing_workloads_and_keeps_zarr_python_i
     assert {case.executor for case in alone.array_cases()} == {"dask"} and alone.node_cases() == []
 
 
+def test_the_dask_executor_takes_the_named_layouts_and_the_users_chunks():
+    """The scaling sweep names every layout; --zarr-chunks adds the user's own."""
+    sweep = Selection.parse({"zarr_executor": "dask", "zarr_layout": "time,tiny"}, {}).array_cases()
+    assert {case.layout.role for case in sweep} == {"time", "tiny"}
+    custom = Selection.parse({"zarr_executor": "dask", "zarr_chunks": "12x32x32"}, {}).array_cases()
+    assert {case.layout.role for case in custom} == {"balanced", "sharded", "custom"}
+    assert {case.family.name for case in custom if case.layout.role == "custom"} == {"seasonal-series",
+                                                                                    "camera-frames"}
+
+
 def test_a_family_filter_leaves_no_node_cases():
     assert Selection(families=("basic-2d",)).node_cases() == []
 

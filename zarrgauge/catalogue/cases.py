@@ -200,14 +200,17 @@ def _engine_sweeps(family: Family, tier: str, engines: tuple[str, ...]):
                 yield ArrayCase(family, layout, codec, 3, "local", tier, ops, engine=engine)
 
 
-def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...]):
-    """ArrayCases of the executor sweep of one family: its processing workloads through the other executors."""
+def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...], custom: tuple[Layout, ...],
+                     roles: tuple[str, ...]):
+    """ArrayCases of the executor sweep of one family: its processing workloads through the other executors,
+    on the layouts of `roles` (the custom ones included)."""
     source = Source(family, family.shapes[tier], SEED)
     ops = frozenset(family_operations(family, source) & set(DASK_OPERATIONS))
     if not source.fits_in_memory or not ops:
         return
     codec = CODECS[DEFAULT_CODEC]
-    for layout in (layout for layout in family_layouts(family.name, tier) if layout.role in DASK_LAYOUTS):
+    layouts = family_layouts(family.name, tier) + tuple(layout for layout in custom if layout.fits(source.shape))
+    for layout in (layout for layout in layouts if layout.role in roles):
         for executor in executors:
             if executor != DEFAULT_EXECUTOR:
                 yield ArrayCase(family, layout, codec, 3, "local", tier, ops, executor=executor)
@@ -215,12 +218,12 @@ def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...]):
 
 def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: tuple[str, ...] = (DEFAULT_NETWORK,),
                 concurrencies: tuple[int, ...] = (), engines: tuple[str, ...] = (),
-                executors: tuple[str, ...] = ()) -> list[ArrayCase]:
+                executors: tuple[str, ...] = (), executor_layouts: tuple[str, ...] = DASK_LAYOUTS) -> list[ArrayCase]:
     """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
 
     `custom` layouts join the layout sweep of every family of the same rank; remote cases are
     swept over `networks`, the concurrency sweep takes `concurrencies`, the engine sweep `engines`,
-    and the executor sweep `executors`."""
+    and the executor sweep `executors` on the layouts whose roles are `executor_layouts`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
         for layout, codec, zarr_format, store, ops in chain(_sweeps(family, tier, custom),
@@ -231,7 +234,8 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
             merged[case.id] = case
         merged.update((case.id, case) for case in _remote_sweeps(family, tier, networks, concurrencies))
         merged.update((case.id, case) for case in _engine_sweeps(family, tier, engines))
-        merged.update((case.id, case) for case in _executor_sweeps(family, tier, executors))
+        merged.update((case.id, case) for case in _executor_sweeps(family, tier, executors, custom,
+                                                                                executor_layouts))
     return list(merged.values())
 
 

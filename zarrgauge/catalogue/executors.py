@@ -15,4 +15,6 @@ EXECUTORS = {
 }
 # The processing workloads: each needs every chunk, so it is worth splitting into tasks.
 DASK_OPERATIONS = ("batch_moving_average", "max_projection", "threshold_mask", "seasonal_stats")
-DASK_LAYOUTS = ("balanced", "sharded")  # shards: a task per shard, never two tasks on one shard
+# Unless --zarr-layout names others (the scaling sweep names them all): shards give a task per shard, never
+# two tasks on one shard; custom layouts are the user's own --zarr-chunks.
+DASK_LAYOUTS = ("balanced", "sharded", "custom")

@@ -29,6 +29,8 @@ METRICS = {
     "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True, "instructions": True,
     # requests that crossed the wire to the S3 server (zarrgauge.harness.wire), remote stores only
     **{f"wire_{kind}": True for kind in (*WIRE_REQUESTS, "404")},
+    # the dask executor's graph, and the requests its tasks make of the store (zarrgauge.harness.dask_runs)
+    "dask_tasks": True, "dask_store_reads": True, "dask_bytes_read": True,
     # from asv results (zarrgauge.asv.results)
     "store_requests": True, "stored_fraction": True, "peakmem_bytes": True,
 }

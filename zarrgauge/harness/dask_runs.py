@@ -26,6 +26,20 @@ def dask_array(case: ArrayCase, array: zarr.Array):
     return da.from_zarr(reopened, chunks=case.layout.write_block)
 
 
+def store_requests(case: ArrayCase, array: zarr.Array, name: str, args) -> dict[str, int]:
+    """The requests the graph's tasks make of the store and the bytes they read, counted on one more,
+    untimed pass through the counting store in this process (dask's synchronous scheduler): the reads
+    the workers make, task by task, without the workers."""
+    import dask
+    import dask.array as da
+
+    graph = DASK_RUNS[name](da.from_zarr(array, chunks=case.layout.write_block), args)
+    array.store.reset()
+    dask.compute(graph, scheduler="synchronous")
+    counts = array.store.snapshot()
+    return {"dask_store_reads": counts["get"] + counts["get_partial"], "dask_bytes_read": counts["bytes_read"]}
+
+
 def _seasonal_stats(values, _):
     import dask.array as da
 

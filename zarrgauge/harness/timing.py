@@ -23,7 +23,7 @@ from zarrgauge.harness import arrays, oracle
 from zarrgauge.harness.conditions import timed_conditions
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.dask_cluster import DaskCluster, compute
-from zarrgauge.harness.dask_runs import DASK_RUNS, dask_array
+from zarrgauge.harness.dask_runs import DASK_RUNS, dask_array, store_requests
 from zarrgauge.harness.floors import floor_metrics, returned_arrays
 from zarrgauge.harness.metrics import case_info, read_metrics
 from zarrgauge.harness.stores import Scratch, counted, discard, new_store, wire_of
@@ -91,7 +91,8 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
 def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, cluster: DaskCluster) -> None:
     """Time the computation of operation `name`'s dask graph on the cluster (building the graph, which
     opens the array's metadata, is not timed), then compare with the oracle. The workers do their own
-    I/O: no store metrics; the graph's task count instead."""
+    I/O, past the counting store: the graph's tasks instead, and the store requests of the same graph run
+    in this process."""
     op = OPERATIONS[name]
     args = op.prepare(case.source, case.layout)
     benchmark.group = case.group(name)
@@ -102,6 +103,8 @@ def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, clust
                                 **cluster.info())
     result = benchmark(compute, cluster.client(), graph)
     oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
+    if records_metrics(benchmark):
+        benchmark.extra_info.update(store_requests(case, array, name, args))
 
 
 def measures_floors(case: ArrayCase) -> bool:
