@@ -1,6 +1,7 @@
 # make bench: time the quick tier, save the JSON and its report under results/ and say where they are.
 # make bench-network: the object-storage clients at every network profile, and the concurrency sweep.
 # make bench-instructions: each benchmark's instruction count under valgrind, for the gate to compare exactly.
+# make bench-dask-scaling: the dask executor on every layout at 1 and 2 workers x 1 and 2 threads, beside zarr-python.
 # make test:  lint, then run every test (conformance, self-tests, and each benchmark once, untimed).
 # make asv:   asv in one environment per zarr release, then a release-against-release table.
 # make conformance-long: the hypothesis properties and state machines under the 'long' profile.
@@ -20,7 +21,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network bench-instructions test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network bench-instructions bench-dask-scaling test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -38,6 +39,10 @@ bench-network:
 bench-instructions: $(STAMP)
 	@mkdir -p results
 	$(PY) -m zarrgauge.cli instructions -o results/instructions-$$(date +%Y%m%d-%H%M%S).json -- $(ARGS)
+
+# One pytest-benchmark run per cluster shape and one of zarr-python: results/dask-scaling-<time>/scaling.md.
+bench-dask-scaling: $(STAMP)
+	$(PY) scripts/dask-scaling $(if $(ARGS),-- $(ARGS))
 
 # Two pytest workers, one per core (pytest-xdist; a module's tests stay together); TEST_JOBS=0 for one
 # process, which --pdb and -s need.
@@ -80,11 +85,6 @@ engines:
 # asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
 ASV := $(VENV)/bin/asv
 ASV_ARGS ?=
-RUN_NAME ?= bench
-REPORT_NAME ?= report
-NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore \
-	--zarr-network=none,same-region,cross-region \
-	--zarr-concurrency=1,10,64
 ASV_BASE ?= 3.0.10
 ASV_HEAD ?= 3.4.2
 ASV_PORT ?= 8080
