@@ -18,7 +18,8 @@ from zarrgauge.testing.subprocesses import run_pytest
 def timed(tmp_path_factory):
     out = tmp_path_factory.mktemp("dask") / "results.json"
     # Timed (for the JSON's extra_info) but one call each: no warmup, no calibration loop.
-    result = run_pytest("benchmarks", "tests/conformance/test_dask_workers.py", "--benchmark-enable",
+    result = run_pytest("benchmarks", "tests/conformance/test_dask_workers.py", "tests/test_dask_fill.py",
+                        "--benchmark-enable",
                         f"--benchmark-json={out}", "--benchmark-min-rounds=1", "--benchmark-max-time=0",
                         "--benchmark-min-time=0", "--benchmark-calibration-precision=1", "--benchmark-warmup=off",
                         "--zarr-executor=dask")

@@ -7,6 +7,8 @@ import zarr
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.data import WHOLE_BYTES
 from zarrgauge.harness import arrays
+from zarrgauge.harness.dask_cluster import DaskCluster
+from zarrgauge.harness.dask_fill import fill_on_cluster, fills_on_cluster
 from zarrgauge.harness.stores import Scratch, counted, discard, new_store
 
 
@@ -43,8 +45,17 @@ class StoredCache:
 
 
 class ArrayCache(StoredCache):
-    """Filled arrays, behind a CountingStore so that benchmarks can record their store requests."""
+    """Filled arrays, behind a CountingStore so that benchmarks can record their store requests. Given the
+    run's dask `cluster`, it writes the arrays too big for memory there (harness/dask_fill.py)."""
+
+    def __init__(self, scratch: Scratch, cluster: DaskCluster | None = None) -> None:
+        super().__init__(scratch)
+        self.cluster = cluster
 
     def make(self, case: ArrayCase, store) -> tuple[zarr.Array, int]:
-        array = arrays.fill(case, arrays.create(case, counted(store, case.store, self.scratch)))
+        array = arrays.create(case, counted(store, case.store, self.scratch))
+        if self.cluster is not None and fills_on_cluster(case):
+            fill_on_cluster(self.cluster.client(), case, array)
+        else:
+            arrays.fill(case, array)
         return array, array.nbytes

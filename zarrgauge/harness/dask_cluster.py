@@ -64,9 +64,11 @@ def start_local(workers: int, threads: int, undo: ExitStack):
     """A client of a new LocalCluster whose closing is on `undo`."""
     from distributed import Client, LocalCluster
 
+    # Without a dashboard the scheduler still serves HTTP (health, metrics), by default at 8787: a free port instead.
+    http = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
     cluster = undo.enter_context(LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                                               host="127.0.0.1", scheduler_port=0, dashboard_address=None,
-                                              silence_logs=logging.ERROR))
+                                              scheduler_kwargs=http, silence_logs=logging.ERROR))
     return undo.enter_context(Client(cluster, set_as_default=False))
 
 

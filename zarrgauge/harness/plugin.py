@@ -275,9 +275,11 @@ def scratch(pytestconfig: pytest.Config):
 
 
 @pytest.fixture(scope="session")
-def array_cache(scratch: Scratch):
-    """Filled arrays per case, built once and shared by every read benchmark of the case."""
-    cache = ArrayCache(scratch)
+def array_cache(scratch: Scratch, pytestconfig: pytest.Config):
+    """Filled arrays per case, built once and shared by every read benchmark of the case; the large ones
+    written on the dask cluster when the dask executor is selected."""
+    session = pytestconfig.stash[SESSION]
+    cache = ArrayCache(scratch, session.dask if session.dask_selected else None)
     yield cache
     cache.clear()
 
