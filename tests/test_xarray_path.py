@@ -19,6 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Consolidated metadata is current
 BALANCED_V3 = "seasonal-series/chunks=8x64x64/zarr-default/v3/local"
 BALANCED_V2 = "seasonal-series/chunks=8x64x64/zarr-default/v2/local"
 SHARDED = "seasonal-series/chunks=4x32x64,shards=16x64x128/zarr-default/v3/local"
+SHARDED_BY_SHARD = SHARDED + "/open-chunks=shards"
 
 
 def _dataset_cases(tier: str = "quick") -> dict:
@@ -34,11 +35,13 @@ def _written(case, scratch):
     return store
 
 
-def test_the_workloads_run_on_the_series_default_layout_in_both_formats_and_its_sharded_layout():
-    assert set(CASES) == {BALANCED_V3, BALANCED_V2, SHARDED}
+def test_the_workloads_run_on_the_series_default_layout_in_both_formats_and_its_sharded_layout_opened_two_ways():
+    assert set(CASES) == {BALANCED_V3, BALANCED_V2, SHARDED, SHARDED_BY_SHARD}
     for case in CASES.values():
         assert case.operations >= set(DATASET_OPERATIONS)
-        assert case.operations - set(DATASET_OPERATIONS), f"{case.id}: a case of its own, not one the sweeps hold"
+    for name in (BALANCED_V3, BALANCED_V2, SHARDED):
+        assert CASES[name].operations - set(DATASET_OPERATIONS), f"{name}: a case of its own, not one the sweeps hold"
+    assert CASES[SHARDED_BY_SHARD].stored_id == CASES[SHARDED].stored_id  # one dataset, opened two ways
     assert {case.layout.role for case in _dataset_cases("full").values()} == {"balanced", "sharded"}
 
 
@@ -95,6 +98,17 @@ def test_a_timed_workload_records_the_dataset_s_shape_and_its_store_requests(fre
     selected = RecordingBenchmark()
     time_dataset_operation(selected, CASES[SHARDED], store, "xarray_sel_pixel")
     assert selected.extra_info["bytes_read"] > 0
+
+
+def test_opened_with_chunks_of_the_shards_a_task_reads_a_whole_shard(fresh_scratch):
+    store = _written(CASES[SHARDED], fresh_scratch)
+    runs = {}
+    for name in (SHARDED, SHARDED_BY_SHARD):
+        runs[name] = RecordingBenchmark()
+        time_dataset_operation(runs[name], CASES[name], store, "xarray_monthly_mean")
+    by_shard, by_chunk = runs[SHARDED_BY_SHARD].extra_info, runs[SHARDED].extra_info
+    assert by_shard["dask_chunks"] == [16, 64, 128] and by_shard["dask_blocks"] == 3 * 2 * 2 < by_chunk["dask_blocks"]
+    assert by_shard["store_get"] + by_shard["store_get_partial"] < by_chunk["store_get"] + by_chunk["store_get_partial"]
 
 
 def test_detection_names_what_this_xarray_cannot_write():

@@ -22,13 +22,13 @@ DATASET_CASES = [case for case in ARRAY_CASES if case.operations & set(DATASET_O
 
 def fill_datasets() -> dict[str, str]:
     """Write the dataset of every selected case this xarray can write into asv's setup_cache directory
-    (the working directory, which asv removes); return the directory of each."""
+    (the working directory, which asv removes); return the directory of each, by what the case stores."""
     paths: dict[str, str] = {}
     for case in DATASET_CASES:
-        if datasets.missing_support(case) is None:
+        if datasets.missing_support(case) is None and case.stored_id not in paths:
             path = Path.cwd() / f"dataset-{len(paths):04d}.zarr"
             datasets.write(case, zarr.storage.LocalStore(path))
-            paths[case.id] = str(path)
+            paths[case.stored_id] = str(path)
     return paths
 
 
@@ -39,14 +39,14 @@ class OnDataset(Checked):
     setup_cache.timeout = FILL_TIMEOUT[TIER]
 
     def setup(self, paths):
-        if self.case.id not in paths:
+        if self.case.stored_id not in paths:
             raise NotImplementedError(datasets.missing_support(self.case))  # asv reports a skip, not a failure
         dask.config.set(scheduler=SCHEDULER)
-        self.store = CountingStore(zarr.storage.LocalStore(paths[self.case.id], read_only=True))
+        self.store = CountingStore(zarr.storage.LocalStore(paths[self.case.stored_id], read_only=True))
         op = DATASET_OPERATIONS[self.operation]
         self.prepared = op.prepare(self.case.source)
-        self.target = functools.partial(datasets.open_dataset, self.store) if op.opens else \
-            datasets.open_dataset(self.store)
+        self.target = functools.partial(datasets.open_dataset, self.store, self.case) if op.opens else \
+            datasets.open_dataset(self.store, self.case)
 
     def teardown(self, paths):
         self.check_result()

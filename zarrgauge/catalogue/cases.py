@@ -32,7 +32,13 @@ from itertools import chain
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
-from zarrgauge.catalogue.datasets import DATASET_FAMILY, DATASET_LAYOUTS, DATASET_OPERATIONS, DATASET_STORE
+from zarrgauge.catalogue.datasets import (
+    DATASET_FAMILY,
+    DATASET_LAYOUTS,
+    DATASET_OPERATIONS,
+    DATASET_STORE,
+    DEFAULT_OPEN_CHUNKS,
+)
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DEFAULT_EXECUTOR
 from zarrgauge.catalogue.families import FAMILIES, Family
@@ -66,6 +72,7 @@ ENGINE_MARK = "/engine="  # in the id of every case another engine than zarr-pyt
 ENGINE_LAYOUTS = ("balanced", "sharded")
 ENGINE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
 EXECUTOR_MARK = "/executor="  # in the id of every case another executor than zarr-python runs
+OPEN_CHUNKS_MARK = "/open-chunks="  # in the id of every dataset case xarray opens with chunks= of its own
 
 
 def _remote_suffix(network: str, concurrency: int | None) -> str:
@@ -86,18 +93,20 @@ class ArrayCase:
     concurrency: int | None = None  # zarr's async.concurrency while timed; None: zarr's default
     engine: str = DEFAULT_ENGINE  # the implementation that reads and writes (catalogue/engines.py)
     executor: str = DEFAULT_EXECUTOR  # what runs the workload (catalogue/executors.py)
+    open_chunks: str = DEFAULT_OPEN_CHUNKS  # the dask blocks xarray opens a dataset case in (catalogue/datasets.py)
 
     @property
     def stored_id(self) -> str:
-        """What the case stores: cases that differ only in network, concurrency, engine or executor share one
-        array."""
+        """What the case stores: cases that differ only in network, concurrency, engine, executor or open chunks
+        share one array."""
         return f"{self.family.name}/{self.layout.id}/{self.codec.name}/v{self.zarr_format}/{self.store}"
 
     @property
     def id(self) -> str:
         engine = "" if self.engine == DEFAULT_ENGINE else f"{ENGINE_MARK}{self.engine}"
         executor = "" if self.executor == DEFAULT_EXECUTOR else f"{EXECUTOR_MARK}{self.executor}"
-        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine + executor
+        opened = "" if self.open_chunks == DEFAULT_OPEN_CHUNKS else f"{OPEN_CHUNKS_MARK}{self.open_chunks}"
+        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine + executor + opened
 
     @property
     def source(self) -> Source:
@@ -169,6 +178,16 @@ def _dataset_sweeps(family: Family, tier: str):
             yield layout, DEFAULT_CODEC, zarr_format, DATASET_STORE, set(DATASET_OPERATIONS)
 
 
+def _open_chunk_sweeps(family: Family, tier: str):
+    """ArrayCases of the xarray workloads on sharded datasets opened with chunks= the shards."""
+    if family.name != DATASET_FAMILY:
+        return
+    for layout in family_layouts(family.name, tier):
+        if layout.role in DATASET_LAYOUTS and layout.shards is not None:
+            yield ArrayCase(family, layout, CODECS[DEFAULT_CODEC], 3, DATASET_STORE, tier,
+                            frozenset(DATASET_OPERATIONS), open_chunks="shards")
+
+
 def _remote_sweeps(family: Family, tier: str, networks: tuple[str, ...], concurrencies: tuple[int, ...]):
     """ArrayCases of the remote and concurrency sweeps of one family."""
     source = Source(family, family.shapes[tier], SEED)
@@ -234,6 +253,7 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
             merged[case.id] = case
         merged.update((case.id, case) for case in _remote_sweeps(family, tier, networks, concurrencies))
         merged.update((case.id, case) for case in _engine_sweeps(family, tier, engines))
+        merged.update((case.id, case) for case in _open_chunk_sweeps(family, tier))
         merged.update((case.id, case) for case in _executor_sweeps(family, tier, executors, custom,
                                                                                 executor_layouts))
     return list(merged.values())

@@ -23,6 +23,12 @@ from zarrgauge.catalogue.data import Source
 DATASET_FAMILY = "seasonal-series"
 DATASET_LAYOUTS = ("balanced", "sharded")  # each in every zarr format that can store it (v2 has no shards)
 DATASET_STORE = "local"
+# How xarray.open_zarr splits the variable into dask blocks: left to xarray, a block per stored chunk (so a
+# task per inner chunk of a shard, each reading the shard's index again), or chunks= the shard's shape,
+# as its users are advised to open sharded data. Sharded layouts are opened both ways.
+OPEN_CHUNKS = {"stored": "open_zarr's own choice, a dask block per stored chunk",
+               "shards": "chunks= the shard shape, a dask block per shard"}
+DEFAULT_OPEN_CHUNKS = "stored"
 VARIABLE = "temperature"
 DIMS = ("time", "y", "x")
 FIRST_DAY = np.datetime64("2023-01-01", "D")

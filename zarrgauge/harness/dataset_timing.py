@@ -22,10 +22,12 @@ from zarrgauge.harness.timing import deterministic_metrics, records_metrics
 SCHEDULER = "threads"
 
 
-def dataset_info(store: CountingStore) -> dict:
-    """The xarray release, and how the opened variable is split into dask blocks (xarray's choice)."""
-    data = open_dataset(store)[VARIABLE].data
+def dataset_info(case: ArrayCase, store: CountingStore) -> dict:
+    """The xarray release, and how the opened variable is split into dask blocks (xarray's choice, or chunks=
+    the shards)."""
+    data = open_dataset(store, case)[VARIABLE].data
     return {"xarray": importlib.metadata.version("xarray"), "dask_scheduler": SCHEDULER,
+            "open_chunks": case.open_chunks,
             "dask_chunks": [int(size) for size in data.chunksize], "dask_blocks": int(data.npartitions)}
 
 
@@ -36,9 +38,9 @@ def time_dataset_operation(benchmark, case: ArrayCase, store: CountingStore, nam
 
     op = DATASET_OPERATIONS[name]
     prepared = op.prepare(case.source)
-    target = functools.partial(open_dataset, store) if op.opens else open_dataset(store)
+    target = functools.partial(open_dataset, store, case) if op.opens else open_dataset(store, case)
     benchmark.group = case.group(name)
-    benchmark.extra_info.update(case_info(case, stored_variable(store)), operation=name, **dataset_info(store))
+    benchmark.extra_info.update(case_info(case, stored_variable(store)), operation=name, **dataset_info(case, store))
     with dask.config.set(scheduler=SCHEDULER):
         result = benchmark(op.run, target, prepared)
     oracle.assert_matches(result, op.expect(case.source, prepared), max(case.atol, op.tolerance))

@@ -80,11 +80,13 @@ def write(case: ArrayCase, store) -> None:
     arrays.fill(case, zarr.open_array(store, path=VARIABLE, mode="r+"), f"the dataset of {case.id}")
 
 
-def open_dataset(store):
-    """As a user opens it: xarray.open_zarr with consolidated metadata, zarr's format found by xarray."""
+def open_dataset(store, case: ArrayCase):
+    """As a user opens it: xarray.open_zarr with consolidated metadata, zarr's format found by xarray, in the
+    dask blocks of the case's open_chunks."""
     import xarray
 
-    return xarray.open_zarr(store, consolidated=True)
+    chunks = {"chunks": dict(zip(DIMS, case.layout.write_block))} if case.open_chunks == "shards" else {}
+    return xarray.open_zarr(store, consolidated=True, **chunks)
 
 
 def stored_variable(store) -> zarr.Array:
@@ -94,7 +96,7 @@ def stored_variable(store) -> zarr.Array:
 def check(case: ArrayCase, store) -> None:
     """What xarray reads back is the dataset written: dimensions, attributes, CF time encoding, and a variable
     stored with the case's chunks, shards and codecs. The values are each workload's oracle's to check."""
-    dataset = open_dataset(store)
+    dataset = open_dataset(store, case)
     variable = dataset[VARIABLE]
     assert dict(dataset.attrs) == DATASET_ATTRS, dataset.attrs
     assert (variable.dims, variable.shape, variable.dtype) == (DIMS, case.source.shape, case.source.dtype)
