@@ -3,6 +3,7 @@ LocalCluster and checked against the oracle, in the same session as the lost-wor
 test; the cluster's shape and each graph's tasks in extra_info; no store metrics (the workers do
 their own I/O). And a scheduler that does not answer is a usage error, not a hang."""
 
+import fnmatch
 import json
 import socket
 
@@ -11,7 +12,11 @@ import pytest
 from zarrgauge.catalogue.executors import DASK_OPERATIONS
 from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
 from zarrgauge.harness import dask_cluster
+from zarrgauge.harness.bucket import UserBucket
 from zarrgauge.testing.subprocesses import run_pytest
+
+ON_S3 = "seasonal-series/*shards*/s3-obstore/executor=dask"
+USER_BUCKET = UserBucket("https://s3.example.org", "lab", "", {})
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +27,12 @@ def timed(tmp_path_factory):
                         "--benchmark-enable",
                         f"--benchmark-json={out}", "--benchmark-min-rounds=1", "--benchmark-max-time=0",
                         "--benchmark-min-time=0", "--benchmark-calibration-precision=1", "--benchmark-warmup=off",
-                        "--zarr-executor=dask")
+                        "--zarr-executor=dask", "--zarr-store=local,s3-obstore", f"--zarr-case=*/local/*,{ON_S3}")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "failed" not in result.stdout and "skipped" not in result.stdout
-    assert "the dask executor runs on a LocalCluster of 2 worker process(es) x 1 thread(s)" in result.stdout
+    assert ("the dask executor runs on a LocalCluster of 2 worker process(es) x 1 thread(s) on 127.0.0.1; its data "
+            "is on the local store under ") in result.stdout
+    assert " and the moto S3 server zarrgauge starts on 127.0.0.1, where the workers read it" in result.stdout
     return {bench["fullname"]: bench["extra_info"] for bench in json.loads(out.read_text())["benchmarks"]}
 
 
@@ -33,6 +40,26 @@ def test_every_processing_workload_runs_on_dask_for_both_layouts(timed):
     assert {info["executor"] for info in timed.values()} == {"dask"}
     assert {info["operation"] for info in timed.values()} == set(DASK_OPERATIONS)
     assert {info["layout"] for info in timed.values()} == {"balanced", "sharded"}
+
+
+def test_the_workers_read_a_bucket_themselves(timed):
+    """Their store came pickled in the graph; the result matched the oracle, and the same graph's reads were
+    counted in the test's process."""
+    on_s3 = [info for info in timed.values() if info["store"] == "s3-obstore"]
+    assert len(on_s3) == 1 and fnmatch.fnmatchcase(on_s3[0]["case"], ON_S3)
+    assert on_s3[0]["dask_store_reads"] >= on_s3[0]["nshards"]
+
+
+def test_the_data_must_be_where_the_workers_of_another_machine_can_read_it(tmp_path):
+    here, elsewhere = "tcp://127.0.0.1:8786", "tcp://192.0.2.1:8786"  # 192.0.2.0/24: documentation only
+    assert dask_cluster.data_place(("local",), here, None, tmp_path) == f"the local store under {tmp_path}"
+    for stores, user in [(("local",), None), (("s3-obstore",), None), (("local", "s3-obstore"), USER_BUCKET)]:
+        with pytest.raises(ZarrgaugeError, match="on another machine and cannot read") as raised:
+            dask_cluster.data_place(stores, elsewhere, user, tmp_path)
+        assert raised.value.exit_status == EXIT_USAGE
+    assert dask_cluster.data_place(("s3-obstore",), elsewhere, USER_BUCKET, tmp_path) == \
+        "bucket lab at https://s3.example.org"
+    assert dask_cluster.on_this_machine("tcp://localhost:8786") and dask_cluster.on_this_machine("tcp://[::1]:8786")
 
 
 def test_dask_results_carry_the_cluster_and_the_graph_not_store_metrics(timed):
@@ -56,7 +83,7 @@ def test_a_graph_over_the_whole_array_reads_each_stored_object_once(timed):
 
 def test_a_sharded_array_is_split_into_one_task_per_shard(timed):
     sharded = [info for info in timed.values() if info["shards"] and info["family"] == "seasonal-series"]
-    assert [info["dask_blocks"] for info in sharded] == [3 * 2 * 2]  # shards 16x64x128 of 48x128x256
+    assert sharded and {info["dask_blocks"] for info in sharded} == {3 * 2 * 2}  # shards 16x64x128 of 48x128x256
 
 
 def test_a_scheduler_that_does_not_answer_is_a_usage_error_within_the_timeout(monkeypatch):

@@ -71,6 +71,15 @@ def test_the_dask_executor_takes_the_named_layouts_and_the_users_chunks():
                                                                                     "camera-frames"}
 
 
+def test_the_dask_executor_s_data_goes_to_s3_only_when_named():
+    def stores(**given):
+        return {case.store for case in Selection.parse({"zarr_executor": "dask", **given}, {}).array_cases()}
+
+    assert stores() == {"local"}
+    assert stores(zarr_store="s3-obstore") == {"s3-obstore"}
+    assert stores(zarr_store="local,s3-obstore,s3-fsspec") == {"local", "s3-obstore"}
+
+
 def test_a_family_filter_leaves_no_node_cases():
     assert Selection(families=("basic-2d",)).node_cases() == []
 

@@ -28,7 +28,7 @@ never change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, product
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
@@ -40,7 +40,7 @@ from zarrgauge.catalogue.datasets import (
     DEFAULT_OPEN_CHUNKS,
 )
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
-from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DEFAULT_EXECUTOR
+from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DASK_STORES, DEFAULT_EXECUTOR
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import Layout, default_layout, family_layouts
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
@@ -220,9 +220,9 @@ def _engine_sweeps(family: Family, tier: str, engines: tuple[str, ...]):
 
 
 def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...], custom: tuple[Layout, ...],
-                     roles: tuple[str, ...]):
+                     roles: tuple[str, ...], stores: tuple[str, ...]):
     """ArrayCases of the executor sweep of one family: its processing workloads through the other executors,
-    on the layouts of `roles` (the custom ones included)."""
+    on the layouts of `roles` (the custom ones included) and on `stores`."""
     source = Source(family, family.shapes[tier], SEED)
     ops = frozenset(family_operations(family, source) & set(DASK_OPERATIONS))
     if not source.fits_in_memory or not ops:
@@ -230,19 +230,21 @@ def _executor_sweeps(family: Family, tier: str, executors: tuple[str, ...], cust
     codec = CODECS[DEFAULT_CODEC]
     layouts = family_layouts(family.name, tier) + tuple(layout for layout in custom if layout.fits(source.shape))
     for layout in (layout for layout in layouts if layout.role in roles):
-        for executor in executors:
+        for executor, store in product(executors, stores):
             if executor != DEFAULT_EXECUTOR:
-                yield ArrayCase(family, layout, codec, 3, "local", tier, ops, executor=executor)
+                yield ArrayCase(family, layout, codec, 3, store, tier, ops, executor=executor)
 
 
 def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: tuple[str, ...] = (DEFAULT_NETWORK,),
                 concurrencies: tuple[int, ...] = (), engines: tuple[str, ...] = (),
-                executors: tuple[str, ...] = (), executor_layouts: tuple[str, ...] = DASK_LAYOUTS) -> list[ArrayCase]:
+                executors: tuple[str, ...] = (), executor_layouts: tuple[str, ...] = DASK_LAYOUTS,
+                executor_stores: tuple[str, ...] = DASK_STORES[:1]) -> list[ArrayCase]:
     """Every array case of a tier, deduplicated, with the union of the operations its sweeps time.
 
     `custom` layouts join the layout sweep of every family of the same rank; remote cases are
     swept over `networks`, the concurrency sweep takes `concurrencies`, the engine sweep `engines`,
-    and the executor sweep `executors` on the layouts whose roles are `executor_layouts`."""
+    and the executor sweep `executors` on the layouts whose roles are `executor_layouts` and on
+    `executor_stores`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
         for layout, codec, zarr_format, store, ops in chain(_sweeps(family, tier, custom),
@@ -255,7 +257,7 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
         merged.update((case.id, case) for case in _engine_sweeps(family, tier, engines))
         merged.update((case.id, case) for case in _open_chunk_sweeps(family, tier))
         merged.update((case.id, case) for case in _executor_sweeps(family, tier, executors, custom,
-                                                                                executor_layouts))
+                                                                                executor_layouts, executor_stores))
     return list(merged.values())
 
 

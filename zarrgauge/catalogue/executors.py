@@ -18,3 +18,7 @@ DASK_OPERATIONS = ("batch_moving_average", "max_projection", "threshold_mask", "
 # Unless --zarr-layout names others (the scaling sweep names them all): shards give a task per shard, never
 # two tasks on one shard; custom layouts are the user's own --zarr-chunks.
 DASK_LAYOUTS = ("balanced", "sharded", "custom")
+# Where the workers read the data: the local store (a cluster on this machine) or S3 through obstore, whose
+# store travels to the workers in the graph and keeps many requests in flight (s3fs holds 10). The local
+# store unless --zarr-store names s3-obstore.
+DASK_STORES = ("local", "s3-obstore")

@@ -17,7 +17,7 @@ from pathlib import Path
 from zarrgauge.catalogue.cases import TIERS, ZARR_FORMATS, ArrayCase, NodeCase, array_cases, node_cases
 from zarrgauge.catalogue.codecs import CODECS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE, engine_names
-from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DEFAULT_EXECUTOR, EXECUTORS
+from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DASK_STORES, DEFAULT_EXECUTOR, EXECUTORS
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import LAYOUT_ROLES, Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
@@ -61,8 +61,8 @@ CHOICE_OPTIONS = (
            engine_names(benchmarked=True)),
     Option("zarr_executor", "ZARRGAUGE_EXECUTOR", "comma-separated executors of the processing workloads "
            f"({', '.join(DASK_OPERATIONS)}): dask runs them as chunk-aligned tasks on a dask.distributed cluster, "
-           f"v3, local store, the default and sharded layouts unless --zarr-layout names others (default "
-           f"{DEFAULT_EXECUTOR})", tuple(EXECUTORS)),
+           f"v3, the default and sharded layouts unless --zarr-layout names others, the local store unless "
+           f"--zarr-store names {DASK_STORES[1]} (default {DEFAULT_EXECUTOR})", tuple(EXECUTORS)),
 )
 CASE_OPTION = Option("zarr_case", "ZARRGAUGE_CASE",
                      "comma-separated case ids or globs, e.g. 'seasonal-series/*/blosc-*/v3/*'", metavar="GLOBS")
@@ -145,7 +145,12 @@ class Selection:
         if self.user is not None:
             return self.user.cases(self.tier, self.layouts)
         return array_cases(self.tier, self.layouts, self.networks, self.concurrencies, self.engines, self.executors,
-                           self.layout_roles or DASK_LAYOUTS)
+                           self.layout_roles or DASK_LAYOUTS, self.dask_stores)
+
+    @property
+    def dask_stores(self) -> tuple[str, ...]:
+        """Where the dask executor's data goes: the named stores it can use, else the local store."""
+        return tuple(store for store in DASK_STORES if store in self.stores) or DASK_STORES[:1]
 
     def node_cases(self, operation: str | None = None) -> list[NodeCase]:
         """Hierarchy and attribute cases, those that time `operation` when one is named; they belong

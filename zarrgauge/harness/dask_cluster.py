@@ -9,12 +9,15 @@ or port outlives a run. The user's cluster (--dask-scheduler) must answer within
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 from zarrgauge.errors import usage_error
+from zarrgauge.harness.bucket import UserBucket
 
 CONNECT_SECONDS = 5
 # A workload on the quick tier takes well under a second; a lost result must fail, never hang.
@@ -34,13 +37,43 @@ class ClusterOptions:
         return f"a LocalCluster of {self.workers} worker process(es) x {self.threads} thread(s) on 127.0.0.1"
 
 
+def _host(address: str) -> str:
+    return address.removeprefix("tcp://").rpartition(":")[0].strip("[]")
+
+
+def on_this_machine(address: str) -> bool:
+    """Whether the scheduler's address is a loopback one: its workers then read this machine's local store."""
+    host = _host(address)
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+        except OSError:
+            return False
+
+
+def data_place(stores: tuple[str, ...], scheduler: str | None, user: UserBucket | None, local_dir: Path) -> str:
+    """Where the dask executor's data goes, said in the pytest header; a usage error when the workers of a
+    cluster on another machine could not read it."""
+    if scheduler and not on_this_machine(scheduler) and ("local" in stores or user is None):
+        raise usage_error(f"--dask-scheduler (or ZARRGAUGE_DASK_SCHEDULER): the workers of {scheduler} are on "
+                          "another machine and cannot read this one's local store or the S3 server zarrgauge starts; "
+                          "add --zarr-store=s3-obstore with --zarr-s3-endpoint and --zarr-s3-bucket of a bucket they "
+                          "can reach")
+    places = {"local": f"the local store under {local_dir}",
+              "s3-obstore": f"bucket {user.name} at {user.endpoint}" if user else
+              "the moto S3 server zarrgauge starts on 127.0.0.1"}
+    return " and ".join(places[store] for store in stores)
+
+
 def _greets(address: str) -> None:
     """Raise unless a dask scheduler's greeting arrives in time: a scheduler speaks first on every new
     connection. distributed's own Client waits forever on a peer that accepts and stays silent."""
-    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    port = address.rpartition(":")[2]
     if not address.startswith("tcp://") or not port.isdigit():
         raise ValueError("not of the form tcp://HOST:PORT")
-    with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS) as connection:
+    with socket.create_connection((_host(address), int(port)), timeout=CONNECT_SECONDS) as connection:
         connection.settimeout(CONNECT_SECONDS)
         if not connection.recv(1):
             raise ConnectionError("closed without a word")

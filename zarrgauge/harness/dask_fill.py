@@ -2,34 +2,35 @@
 region (whole chunks or shards, about SLAB_BYTES of values), each generating its own rows from the
 seed and writing them, so that every worker prepares the full tier at once while holding one region
 per thread. Only arrays too big for memory go this way (the smaller ones are generated once, whole,
-in this process) and only on the local store, which the workers open by path."""
+in this process), on the stores the dask executor uses (the workers open them for themselves)."""
 
 from __future__ import annotations
 
 import zarr
 
 from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.executors import DASK_STORES
 from zarrgauge.harness import arrays, progress
-from zarrgauge.harness.dask_runs import stored_path
+from zarrgauge.harness.dask_runs import worker_store
 
 
 def fills_on_cluster(case: ArrayCase) -> bool:
-    return case.store == "local" and not case.source.fits_in_memory
+    return case.store in DASK_STORES and not case.source.fits_in_memory
 
 
-def _write_region(path: str, case: ArrayCase, region: tuple[slice, ...]) -> None:
-    zarr.open_array(zarr.storage.LocalStore(path), mode="r+")[region] = case.source.read(region)
+def _write_region(store: zarr.abc.store.Store, case: ArrayCase, region: tuple[slice, ...]) -> None:
+    zarr.open_array(store, mode="r+")[region] = case.source.read(region)
 
 
 def fill_on_cluster(client, case: ArrayCase, array: zarr.Array, regions: list[tuple[slice, ...]] | None = None,
                     what: str = "") -> zarr.Array:
-    """The case's values into `array` (on the local store), a task per region of `regions` (default the
-    write regions of arrays.fill); a progress bar, naming `what` is written, as the tasks finish."""
+    """The case's values into `array`, a task per region of `regions` (default the write regions of
+    arrays.fill); a progress bar, naming `what` is written, as the tasks finish."""
     from distributed import as_completed
 
     regions = arrays.write_regions(case) if regions is None else regions
-    path = str(stored_path(array))
-    futures = [client.submit(_write_region, path, case, region, pure=False) for region in regions]
+    store = worker_store(array)
+    futures = [client.submit(_write_region, store, case, region, pure=False) for region in regions]
     label = f"writing {what or case.id} on the dask cluster"
     with progress.bar(label, len(regions), "region", show=not case.source.fits_in_memory) as bar:
         for future in as_completed(futures, loop=client.loop):

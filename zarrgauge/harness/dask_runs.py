@@ -3,8 +3,6 @@ when sharded, else the chunk), so that no two tasks read or decode the same shar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import zarr
 
@@ -12,18 +10,18 @@ from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.operations import MOVING_AVERAGE, moving_average
 
 
-def stored_path(array: zarr.Array) -> Path:
-    """The directory of an array on the local store, under its CountingStore: what the workers open."""
-    return Path(array.store._store.root)
+def worker_store(array: zarr.Array) -> zarr.abc.store.Store:
+    """The store under the array's CountingStore, which the workers open for themselves (they do their own
+    I/O): a local directory by its path, or a bucket with its client's settings, credentials included,
+    pickled into the graph."""
+    return array.store._store
 
 
 def dask_array(case: ArrayCase, array: zarr.Array):
-    """The stored array as a dask array, opened read-only from its path so that each worker opens it
-    itself (the CountingStore stays behind: workers do their own I/O)."""
+    """The stored array as a dask array of write blocks, which each worker opens read-only itself."""
     import dask.array as da
 
-    reopened = zarr.open_array(zarr.storage.LocalStore(stored_path(array), read_only=True), mode="r")
-    return da.from_zarr(reopened, chunks=case.layout.write_block)
+    return da.from_zarr(zarr.open_array(worker_store(array), mode="r"), chunks=case.layout.write_block)
 
 
 def store_requests(case: ArrayCase, array: zarr.Array, name: str, args) -> dict[str, int]:

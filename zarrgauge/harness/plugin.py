@@ -31,7 +31,13 @@ from zarrgauge.harness.array_cache import ArrayCache
 from zarrgauge.harness.bucket import user_bucket
 from zarrgauge.harness.callgrind import InstructionCounter
 from zarrgauge.harness.counted_benchmark import count_instructions
-from zarrgauge.harness.dask_cluster import DEFAULT_THREADS, DEFAULT_WORKERS, ClusterOptions, DaskCluster
+from zarrgauge.harness.dask_cluster import (
+    DEFAULT_THREADS,
+    DEFAULT_WORKERS,
+    ClusterOptions,
+    DaskCluster,
+    data_place,
+)
 from zarrgauge.harness.datasets import DatasetCache, missing_support
 from zarrgauge.harness.object_storage import ObjectStorage
 from zarrgauge.harness.stores import Scratch
@@ -154,6 +160,8 @@ class Session:
         self.object_storage.check()
         self.dask = DaskCluster(_cluster_options(config), self._undo)
         if self.dask_selected:
+            self.dask_data = data_place(self.selection.dask_stores, self.dask.options.scheduler,
+                                        self.object_storage.user, self.scratch_parent or Path(tempfile.gettempdir()))
             self.dask.check()
         self._undo.enter_context(sigterm_as_interrupt())
         self._undo.enter_context(progress.shown_with(self._write_past_capture))
@@ -220,9 +228,8 @@ class Session:
         mode = "timed" if self.timed else "untimed (correctness only)"
         lines = [f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"]
         if self.dask_selected:
-            where = self.scratch_parent or tempfile.gettempdir()
-            lines.append(f"zarrgauge: the dask executor runs on {self.dask.options.describe()}; its data is on the "
-                         f"local store under {where}, where the workers read it")
+            lines.append(f"zarrgauge: the dask executor runs on {self.dask.options.describe()}; its data is on "
+                         f"{self.dask_data}, where the workers read it")
         return "\n".join(lines)
 
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
