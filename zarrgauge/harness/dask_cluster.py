@@ -4,7 +4,8 @@ zarrgauge's cluster starts with the first dask case, its scheduler, nannies and 
 all on 127.0.0.1 at free ports, no dashboard, and closes when the run ends (also after a failure,
 Ctrl-C or SIGTERM, from the plugin's undo stack). Should zarrgauge be killed outright, each worker
 process exits by itself when its parent's pipe closes (distributed's AsyncProcess), so no process
-or port outlives a run. The user's cluster (--dask-scheduler) must answer within CONNECT_SECONDS.
+or port outlives a run. The user's cluster (--dask-scheduler) must answer within CONNECT_SECONDS, and
+one on another machine must be able to read the data (data_place).
 """
 
 from __future__ import annotations

@@ -22,17 +22,14 @@ def _write_region(store: zarr.abc.store.Store, case: ArrayCase, region: tuple[sl
     zarr.open_array(store, mode="r+")[region] = case.source.read(region)
 
 
-def fill_on_cluster(client, case: ArrayCase, array: zarr.Array, regions: list[tuple[slice, ...]] | None = None,
-                    what: str = "") -> zarr.Array:
-    """The case's values into `array`, a task per region of `regions` (default the write regions of
-    arrays.fill); a progress bar, naming `what` is written, as the tasks finish."""
+def fill_on_cluster(client, case: ArrayCase, array: zarr.Array) -> zarr.Array:
+    """The case's values into `array`, a task per write region of arrays.fill; a progress bar as they finish."""
     from distributed import as_completed
 
-    regions = arrays.write_regions(case) if regions is None else regions
+    regions = arrays.write_regions(case)
     store = worker_store(array)
     futures = [client.submit(_write_region, store, case, region, pure=False) for region in regions]
-    label = f"writing {what or case.id} on the dask cluster"
-    with progress.bar(label, len(regions), "region", show=not case.source.fits_in_memory) as bar:
+    with progress.bar(f"writing {case.id} on the dask cluster", len(regions), "region") as bar:
         for future in as_completed(futures, loop=client.loop):
             future.result()  # a task's error, raised here
             bar.update()
