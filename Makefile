@@ -49,7 +49,7 @@ bench-dask-scaling: $(STAMP)
 TEST_JOBS ?= 2
 test: $(STAMP)
 	$(VENV)/bin/ruff check --quiet .
-	$(PY) -m pytest -n $(TEST_JOBS) --dist loadscope $(ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadscope --durations=20 $(ARGS)
 
 conformance: $(STAMP)
 	@mkdir -p results
