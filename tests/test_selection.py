@@ -80,6 +80,14 @@ def test_the_dask_executor_s_data_goes_to_s3_only_when_named():
     assert stores(zarr_store="local,s3-obstore,s3-fsspec") == {"local", "s3-obstore"}
 
 
+def test_a_sharded_case_id_copied_from_the_case_list_selects_its_case():
+    sharded = "seasonal-series/chunks=4x32x64,shards=16x64x128/zarr-default/v3/local"
+    given = {"zarr_case": f"{sharded},random-ints/chunks=100x100/zarr-default/v3/*"}
+    selected = {case.id for case in Selection.parse(given, {}).array_cases()}
+    assert sharded in selected and "random-ints/chunks=100x100/zarr-default/v3/local" in selected
+    assert all(case_id.startswith(("seasonal-series/chunks=4x32x64,shards", "random-ints")) for case_id in selected)
+
+
 def test_a_family_filter_leaves_no_node_cases():
     assert Selection(families=("basic-2d",)).node_cases() == []
 

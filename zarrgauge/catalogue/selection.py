@@ -83,6 +83,18 @@ def _items(text: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (text or "").split(",") if item.strip())
 
 
+def _case_globs(text: str | None) -> tuple[str, ...]:
+    """Comma-separated ids or globs, where a sharded layout's own comma ('chunks=...,shards=...') stays
+    inside its id, so that an id copied from the case list selects its case."""
+    globs: list[str] = []
+    for item in _items(text):
+        if item.startswith("shards=") and globs:
+            globs[-1] += "," + item
+        else:
+            globs.append(item)
+    return tuple(globs)
+
+
 @dataclass(frozen=True)
 class Selection:
     """What the user asked for; an empty filter takes everything, but for the opt-in stores."""
@@ -116,7 +128,7 @@ class Selection:
                         concurrencies=_concurrencies(_items(raw["zarr_concurrency"])))
         selection = _with_user_array(selection, raw["zarr_user_array"])
         selection = _with_layouts(selection, _items(raw["zarr_chunks"]))
-        return _with_globs(selection, _items(raw["zarr_case"]))
+        return _with_globs(selection, _case_globs(raw["zarr_case"]))
 
     @property
     def families_in_play(self) -> list[Family]:
