@@ -22,9 +22,10 @@ def test_case_ids_are_unique_and_readable(cases):
     assert len(ids) == len(set(ids))
     assert "seasonal-series/chunks=8x64x64/blosc-zstd9/v3/local" in ids or cases[0].tier == "full"
     for case in cases:
-        family, layout, codec, fmt, store = case.id.split("/")
+        family, layout, codec, fmt, store, *marks = case.id.split("/")
         assert (family, codec, fmt, store) == (case.family.name, case.codec.name, f"v{case.zarr_format}", case.store)
         assert layout.startswith("chunks=")
+        assert marks in ([], ["open-chunks=shards"]), case.id  # the sweeps at the defaults mark no other case
 
 
 def test_every_family_codec_and_format_appears(cases):
