@@ -48,15 +48,17 @@ def results_with_an_engine(tmp_path):
         return {"name": engine, "fullname": f"test_read_time[{engine}]", "group": "g", "params": None,
                 "extra_info": info, "stats": {"median": seconds, "data": [seconds] * 5, "rounds": 5}}
 
+    on_dask = bench("zarr-python", 90e-3)
+    on_dask["extra_info"]["executor"] = "dask"
     path = tmp_path / "results.json"
     path.write_text(json.dumps({"machine_info": {}, "commit_info": {}, "datetime": "", "version": "5.1.0",
-                                "benchmarks": [bench("zarr-python", 4e-3), bench("zarrs", 1e-3)]}))
+                                "benchmarks": [bench("zarr-python", 4e-3), bench("zarrs", 1e-3), on_dask]}))
     return path
 
 
-def test_other_engines_stay_out_of_the_zarr_python_sections(results_with_an_engine):
+def test_other_engines_stay_out_of_the_zarr_python_sections_and_other_executors_out_of_both(results_with_an_engine):
     run = load_run(str(results_with_an_engine))
-    assert [r.engine for r in run.records] == ["zarr-python"]
+    assert [(r.engine, r.median) for r in run.records] == [("zarr-python", 4e-3)]
     assert sorted(r.engine for r in run.engine_records) == ["zarr-python", "zarrs"]
     table = next(block for block in engines_section(run) if hasattr(block, "rows"))
     assert table.header[-1] == "zarrs" and "×4" in table.rows[0][-1]

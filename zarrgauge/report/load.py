@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zarrgauge.catalogue.cases import CONCURRENCY_MARK
+from zarrgauge.catalogue.datasets import DEFAULT_OPEN_CHUNKS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
+from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
 from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import format_shape
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
@@ -41,6 +43,8 @@ class Record:
     samples: tuple[float, ...] = field(default=(), compare=False, repr=False)  # every round's seconds
     # Median seconds of the read's floors, fetch, decode and copy (zarrgauge.harness.floors); None when not measured
     floors: tuple[float, float, float] | None = None
+    executor: str = DEFAULT_EXECUTOR
+    open_chunks: str = DEFAULT_OPEN_CHUNKS  # how xarray split a dataset case into dask blocks
 
     @property
     def layout_label(self) -> str:
@@ -100,7 +104,8 @@ def _record(bench: dict) -> Record | None:
         sum(value for key, value in info.items() if key.startswith("store_")),
         wire_requests(info), info.get("network", DEFAULT_NETWORK),
         info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"],
-        info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())), _floors(info))
+        info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())), _floors(info),
+        info.get("executor", DEFAULT_EXECUTOR), info.get("open_chunks", DEFAULT_OPEN_CHUNKS))
 
 
 def _floors(info: dict) -> tuple[float, float, float] | None:
@@ -127,5 +132,9 @@ def load_run(path: str) -> Run:
     machine_info = json.loads(Path(path).read_text())["machine_info"]
     machine_info = machine_info if isinstance(machine_info, dict) else {}
     tier = machine_info.get("zarrgauge", {}).get("tier") or (records[0].tier if records else "quick")
-    own = [record for record in records if record.engine == DEFAULT_ENGINE]
-    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, records)
+    # The dask executor's and the datasets opened in shards are the same places run another way: they have
+    # sections of their own (make bench-dask-scaling, README), not a place beside zarr-python's in these.
+    plain = [record for record in records
+             if (record.executor, record.open_chunks) == (DEFAULT_EXECUTOR, DEFAULT_OPEN_CHUNKS)]
+    own = [record for record in plain if record.engine == DEFAULT_ENGINE]
+    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, plain)
