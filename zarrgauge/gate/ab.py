@@ -2,6 +2,9 @@
 
 A and B share the machine and the time window, and their order swaps every round (A B, B A,
 ...), so runner-to-runner variation and slow drift cancel out instead of reading as regressions.
+Both sides of a round run with the same PYTHONHASHSEED, another each round (unless the caller set
+one): what depends on string hashing (set order, and with it the order dask runs a graph in) then
+differs between rounds, where it is averaged, not between the sides, where it would read as a change.
 """
 
 from __future__ import annotations
@@ -66,10 +69,14 @@ def _pip(interpreter: str, *args: str) -> None:
         raise ZarrgaugeError(f"pip install {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
-def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:
+def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str],
+             hash_seed: int | None = None) -> dict:
+    """One side's run; `hash_seed` its PYTHONHASHSEED unless the environment sets one (None: random)."""
     command = [interpreter, "-m", "pytest", *benchmark_paths(pytest_args), "--benchmark-only",
                f"--benchmark-json={out}", "-q", "-p", "no:cacheprovider", *pytest_args]
-    result = subprocess.run(command, cwd=REPO, env={**os.environ, **side.env}, capture_output=True, text=True)
+    seed = {} if hash_seed is None else {"PYTHONHASHSEED": str(hash_seed)}
+    result = subprocess.run(command, cwd=REPO, env={**seed, **os.environ, **side.env}, capture_output=True,
+                            text=True)
     _check(result, out, f"the {side.label} run ({side.spec})")
     return json.loads(out.read_text())
 
@@ -143,7 +150,7 @@ def run_ab(base: Side, head: Side, rounds: int, pytest_args: Sequence[str], out_
         for side in order:
             _say(f"round {number + 1}/{rounds}: {side.label} ({side.spec})")
             out = out_dir / f"{side.label}-{number + 1}.json"
-            results[side.label].append(run_once(interpreters[side.label], side, out, pytest_args))
+            results[side.label].append(run_once(interpreters[side.label], side, out, pytest_args, number + 1))
     merged = {label: merge(runs) for label, runs in results.items()}
     for side in (base, head) if instructions else ():
         _say(f"instruction count under valgrind: {side.label} ({side.spec})")
