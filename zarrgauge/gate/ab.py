@@ -110,10 +110,11 @@ def merge(runs: list[dict]) -> dict:
     return merged
 
 
-# Peak memory only ever gains from scheduling (a buffer that happens to stay alive a little longer), so the
-# least of the rounds is the operation's own: in a whole-tier A/A of 8 processes, 15 of 450 benchmarks
-# jumped above their floor in some process (a write from 230 kB to 344 kB, a read from 1.1 MB to 5.0 MB),
-# twice in one side's four rounds often enough to move a median past the 5% tolerance.
+# Peak memory jumps up in some processes (in a whole-tier A/A of 8, 15 of 450 benchmarks did somewhere: a
+# write from 230 kB to 344 kB, a read from 1.1 MB to 5.0 MB), twice in one side's four rounds often enough to
+# move a median past the 5% tolerance, so the least of the rounds is taken. It can dip too (one round of an
+# S3 hierarchy opening at 366 kB against 385 to 391 kB in the seven others), which the least then takes:
+# README, "A/A over the whole quick tier".
 LEAST_OF_ROUNDS = ("peak_traced_bytes", "peakmem_bytes")
 
 

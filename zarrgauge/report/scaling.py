@@ -4,13 +4,15 @@ from one pytest-benchmark run per shape (scripts/dask-scaling)."""
 
 from __future__ import annotations
 
+from zarrgauge.catalogue.layouts import format_shape
+
 ZARR_PYTHON = "zarr-python"
 Key = tuple[str, str, str]  # family, layout, operation
 
 
 def _layout(info: dict) -> str:
-    chunks = "x".join(map(str, info["chunks"]))
-    return f"{info['layout']} {chunks}" + (f" in {'x'.join(map(str, info['shards']))}" if info["shards"] else "")
+    shards = f" in {format_shape(info['shards'])}" if info["shards"] else ""
+    return f"{info['layout']} {format_shape(info['chunks'])}{shards}"
 
 
 def _key(bench: dict) -> Key:
