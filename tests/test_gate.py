@@ -189,15 +189,34 @@ def test_runs_without_instruction_counts_show_none():
     assert rows([result])[0][HEADER.index("instructions")] == "-"
 
 
-def test_ab_keeps_the_least_peak_memory_of_the_rounds_and_the_median_of_other_metrics():
-    """Peak traced memory jumps in some rounds, twice in four here: the merged run keeps the least."""
-    rounds = [{"benchmarks": [bench("t", [1e-3] * 3, peak_traced_bytes=peak, store_get=gets)]}
-              for peak, gets in ((129_078, 25), (104_233, 25), (104_283, 26), (112_924, 25))]
+def _merged(peaks: list[int]) -> dict:
+    rounds = [{"benchmarks": [bench("t", [1e-3] * 3, peak_traced_bytes=peak, store_get=25 + (n == 2))]}
+              for n, peak in enumerate(peaks)]
     for run in rounds:
         run["benchmarks"][0]["stats"]["median"] = 1e-3  # as pytest-benchmark writes it
-    [merged] = merge(rounds)["benchmarks"]
-    assert merged["extra_info"]["peak_traced_bytes"] == 104_233 and merged["extra_info"]["store_get"] == 25
+    return merge(rounds)
+
+
+def test_ab_keeps_each_rounds_peak_memory_and_the_median_of_every_metric():
+    [merged] = _merged([129_078, 104_233, 104_283, 112_924])["benchmarks"]
+    assert merged["extra_info"]["peak_traced_bytes_rounds"] == [129_078, 104_233, 104_283, 112_924]
+    assert merged["extra_info"]["peak_traced_bytes"] == 108_603.5 and merged["extra_info"]["store_get"] == 25
     assert merged["stats"]["data"] == [1e-3] * 12
+
+
+@pytest.mark.parametrize("base_peaks, head_peaks, expected", [
+    # low base rounds, as in an A/A trial's S3 hierarchy opening: medians 6.8% apart, rounds overlapping
+    ([366_000, 391_000, 391_000, 370_000], [405_000, 387_000, 410_000, 408_000], "same"),
+    # one head round that jumped: its median moves, its rounds overlap base's
+    ([230_000, 231_000, 230_000, 231_000], [344_000, 344_000, 230_500, 231_500], "same"),
+    ([230_000, 231_000, 230_000, 232_000], [254_000, 256_000, 253_000, 290_000], "regression"),
+    ([254_000, 256_000, 253_000, 290_000], [230_000, 231_000, 230_000, 232_000], "improvement"),
+])
+def test_ab_peak_memory_changes_only_when_every_head_round_is_beyond_every_base_round(
+        base_peaks, head_peaks, expected):
+    [base], [head] = _merged(base_peaks)["benchmarks"], _merged(head_peaks)["benchmarks"]
+    [result] = compare_runs([base], [head])
+    assert [m.verdict for m in result.metrics if m.name == "peak_traced_bytes"] == [expected]
 
 
 @pytest.fixture

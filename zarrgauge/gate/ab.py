@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.gate.compare import METRICS
+from zarrgauge.gate.compare import METRICS, ROUNDWISE, rounds_key
 from zarrgauge.instructions import benchmark_paths, run_counted
 
 REPO = Path(__file__).resolve().parents[2]
@@ -110,19 +110,13 @@ def merge(runs: list[dict]) -> dict:
     return merged
 
 
-# Peak memory jumps up in some processes (in a whole-tier A/A of 8, 15 of 450 benchmarks did somewhere: a
-# write from 230 kB to 344 kB, a read from 1.1 MB to 5.0 MB), twice in one side's four rounds often enough to
-# move a median past the 5% tolerance, so the least of the rounds is taken. It can dip too (one round of an
-# S3 hierarchy opening at 366 kB against 385 to 391 kB in the seven others), which the least then takes:
-# README, "A/A over the whole quick tier".
-LEAST_OF_ROUNDS = ("peak_traced_bytes", "peakmem_bytes")
-
-
 def round_summary(infos: list[dict]) -> dict:
-    """Each metric the gate judges that every round recorded: the least of the rounds for peak memory,
-    the median for the others (their rounds agree)."""
-    return {name: (min if name in LEAST_OF_ROUNDS else statistics.median)(info[name] for info in infos)
-            for name in METRICS if all(name in info for info in infos)}
+    """Each metric the gate judges that every round recorded, as the median of the rounds; for those
+    judged on their rounds (ROUNDWISE), each round's value too, under `<metric>_rounds`."""
+    summary = {name: statistics.median(info[name] for info in infos)
+               for name in METRICS if all(name in info for info in infos)}
+    summary.update({rounds_key(name): [info[name] for info in infos] for name in ROUNDWISE if name in summary})
+    return summary
 
 
 def count_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str]) -> dict:

@@ -9,8 +9,8 @@ the false discovery rate over every benchmark of the comparison (Benjamini-Hochb
 rounds and 0.01 on pooled timings (DEFAULT_ALPHA): tested one by one at 0.01, chance alone would
 flag about four of 400 benchmarks on every A/A run that the factor and floor do not stop.
 Deterministic metrics: exact, except peak traced memory, which moves a few percent between
-identical runs, and instruction counts (`zarrgauge instructions`), which move up to 0.3%: a
-change beyond 1% counts.
+identical runs, both ways (judged on `ab`'s rounds where it has them: ROUNDWISE), and instruction
+counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% counts.
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ METRICS = {
 PEAK_TOLERANCE, INSTRUCTIONS_TOLERANCE = 0.05, 0.01
 METRIC_TOLERANCE = {"peak_traced_bytes": PEAK_TOLERANCE, "peakmem_bytes": PEAK_TOLERANCE,
                     "instructions": INSTRUCTIONS_TOLERANCE}
+# Peak memory jumps between identical processes, up (in a whole-tier A/A of 8 processes, 15 of 450 benchmarks
+# somewhere: a write from 230 kB to 344 kB) and down (an S3 hierarchy opening at 366 kB in one round against
+# 385 to 391 kB in the seven others), so that neither the median of four rounds nor the least of them is safe:
+# from `ab`, a change counts only when, beyond the tolerance, every head round is also beyond every base round.
+# Four rounds against four so separated by chance: 1 in 70 (README, "A/A over the whole quick tier").
+ROUNDWISE = ("peak_traced_bytes", "peakmem_bytes")
 IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype", "network")
 
 
@@ -114,12 +120,25 @@ def _round_ratios(base: dict, head: dict) -> tuple[float, ...]:
     return tuple(h / b for b, h in zip(base_rounds, head_rounds))
 
 
-def judge_metric(name: str, base: float, head: float, limits: Thresholds) -> MetricChange:
+def rounds_key(name: str) -> str:
+    return f"{name}_rounds"
+
+
+def judge_metric(name: str, base: float, head: float, limits: Thresholds,
+                 rounds: tuple[list[float], list[float]] = ([], [])) -> MetricChange:
+    """`rounds`: each round's value of base and of head, when the runs come from `ab` (ROUNDWISE)."""
     tolerance = limits.metric_tolerance.get(name, 0.0) * abs(base)
-    if abs(head - base) <= tolerance:
+    if abs(head - base) <= tolerance or not _rounds_apart(head > base, *rounds):
         return MetricChange(name, base, head, "same")
     worse = (head > base) == METRICS[name]
     return MetricChange(name, base, head, "regression" if worse else "improvement")
+
+
+def _rounds_apart(higher: bool, base_rounds: list[float], head_rounds: list[float]) -> bool:
+    """Every head round on the changed side of every base round (true when either side has none)."""
+    if not base_rounds or not head_rounds:
+        return True
+    return min(head_rounds) > max(base_rounds) if higher else max(head_rounds) < min(base_rounds)
 
 
 def thresholds_for(bench: dict, default: Thresholds, overrides: dict[str, dict]) -> Thresholds:
@@ -137,7 +156,8 @@ def _time_change(base: dict, head: dict) -> TimeChange:
 
 def _comparison(base: dict, head: dict, change: TimeChange, limits: Thresholds) -> Comparison:
     base_info, head_info = base.get("extra_info", {}), head.get("extra_info", {})
-    metrics = tuple(judge_metric(name, base_info[name], head_info[name], limits)
+    metrics = tuple(judge_metric(name, base_info[name], head_info[name], limits,
+                                 (base_info.get(rounds_key(name), []), head_info.get(rounds_key(name), [])))
                     for name in METRICS if name in base_info and name in head_info)
     return Comparison(base["fullname"], base.get("group") or "", change, metrics, judge_time(change, limits))
 
