@@ -21,6 +21,12 @@ def test_identical_sees_differences(got, want):
         assert_identical(got, want)
 
 
+@pytest.mark.parametrize("dtype", ["f8", "c8"])
+def test_a_0d_difference_is_described_with_its_bits(dtype):
+    with pytest.raises(AssertionError, match=r"1 of 1 elements differ; first at \(\): got .*bits 0+\)"):
+        assert_identical(np.array(0, dtype), np.array(-0.0, dtype))
+
+
 def test_identical_accepts_equal_nan_and_signed_zero():
     values = np.array([np.nan, -0.0, np.inf, -np.inf, 1.5], "f4")
     assert_identical(values.copy(), values)

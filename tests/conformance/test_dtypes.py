@@ -14,7 +14,7 @@ import zarr
 from zarr.core.sync import sync
 
 from zarrgauge.conformance.grid import reference_array
-from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.conformance.known_bugs import SIGNED_ZERO_COMPLEX, upstream_bug
 from zarrgauge.harness.oracle import assert_identical
 
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
@@ -351,9 +351,6 @@ def test_all_fill_chunks_are_not_stored_when_write_empty_chunks_is_false(fill, z
 
 SIGNED_ZERO_FLOAT = upstream_bug("zarr-developers/zarr-python#3144", "3.1.2",
                                  "a chunk of -0.0 counts as empty for a 0.0 fill value and is not stored")
-SIGNED_ZERO_COMPLEX = upstream_bug("unreported", None,
-                                   "complex chunks whose zeros differ in sign from the fill's count as empty: the "
-                                   "fix for #3144 compares bits for real float dtypes only")
 
 
 @pytest.mark.parametrize("dtype", [pytest.param(dtype, marks=SIGNED_ZERO_FLOAT) for dtype in ("float32", "float64")]

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import zarr
 import zarr.testing.strategies as zst
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
-from zarrgauge.conformance.known_bugs import upstream_bug
+from zarrgauge.conformance.known_bugs import SIGNED_ZERO_COMPLEX, affects_installed_zarr, upstream_bug
 from zarrgauge.harness.oracle import assert_identical
 
 # Small shapes keep a drawn chunking to at most 64 chunks; empty axes and 0-d arrays included.
@@ -40,6 +40,7 @@ def stored_arrays(draw, zarr_format: int) -> tuple[zarr.Array, np.ndarray]:
     """A zarr array holding drawn values, with a drawn chunking (and, in v3, maybe shards)."""
     values, chunks = draw(zst.np_array_and_chunks(arrays=zst.numpy_arrays(shapes=SHAPES,
                                                                            dtype=draw(dtypes(zarr_format)))))
+    assume(not (affects_installed_zarr(SIGNED_ZERO_COMPLEX) and has_a_signed_complex_zero(values)))
     shards = None
     # 0-d sharded arrays have a test of their own: zarr < 3.2 cannot write them at all.
     if zarr_format == 3 and values.ndim and values.size and draw(st.booleans()):
@@ -48,6 +49,15 @@ def stored_arrays(draw, zarr_format: int) -> tuple[zarr.Array, np.ndarray]:
                               dtype=values.dtype, zarr_format=zarr_format)
     array[...] = values
     return array, values
+
+
+def has_a_signed_complex_zero(values: np.ndarray) -> bool:
+    """A complex zero with a -0.0 part: a chunk of such zeros is not stored (SIGNED_ZERO_COMPLEX, whose own
+    test is in test_dtypes.py); drawn here it would only keep the search from other bugs. Whether Hypothesis
+    draws one depends on the modules the process imported before (it adds their constants to its choices)."""
+    if values.dtype.kind != "c":
+        return False
+    return bool(np.any((values == 0) & (np.signbit(values.real) | np.signbit(values.imag))))
 
 
 def assert_same_elements(actual, expected: np.ndarray, dtype: np.dtype) -> None:

@@ -23,6 +23,11 @@ def upstream_bug(issue: str, fixed_in: str | None, summary: str, introduced_in: 
     return pytest.mark.xfail(affected, strict=True, reason=f"{issue} ({fixed}): {summary}")
 
 
+def affects_installed_zarr(bug) -> bool:
+    """Whether an upstream_bug mark applies to the installed zarr."""
+    return bool(bug.args[0])
+
+
 # Bugs that several conformance areas meet, declared once so the matrix counts one cause.
 UNCHECKED_WRITE_SHAPE = upstream_bug(
     "unreported", None,
@@ -43,3 +48,8 @@ WRITES_AFTER_RAISING = upstream_bug(
 RESIZE_TO_OTHER_NDIM = upstream_bug(
     "unreported", "3.4.1",
     "a resize to another number of dimensions fails an assert (AssertionError; nothing under python -O)")
+# test_dtypes.py's own; test_property.py draws no values that meet it
+SIGNED_ZERO_COMPLEX = upstream_bug(
+    "unreported", None,
+    "complex chunks whose zeros differ in sign from the fill's count as empty: the fix for #3144 compares bits "
+    "for real float dtypes only")

@@ -22,11 +22,11 @@ def _describe_first_mismatch(actual: np.ndarray, expected: np.ndarray, differs: 
 
 def _bits(values: np.ndarray) -> np.ndarray:
     """A view in which equal bit patterns compare equal: NaN payloads and -0.0 included."""
-    values = np.ascontiguousarray(values)
+    contiguous = np.ascontiguousarray(values)  # 1-d even for a 0-d array, whose itemsize a view cannot change
     if values.dtype.kind == "f":
-        return values.view(f"u{values.dtype.itemsize}")
+        return contiguous.view(f"u{values.dtype.itemsize}").reshape(values.shape)
     if values.dtype.kind == "c":
-        return values.view(f"u{values.dtype.itemsize // 2}").reshape(*values.shape, 2)
+        return contiguous.view(f"u{values.dtype.itemsize // 2}").reshape(*values.shape, 2)
     return values
 
 
