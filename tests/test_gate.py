@@ -15,7 +15,7 @@ from zarrgauge.gate.ab import merge
 from zarrgauge.gate.compare import Thresholds, compare_runs, judge_metric
 from zarrgauge.gate.output import HEADER, rows
 from zarrgauge.gate.stats import median_ratio_interval, round_prior
-from zarrgauge.testing.results import bench, noisy
+from zarrgauge.testing.results import bench, noisy, round_entry
 
 
 def verdict(base_timings, head_timings, **head_info):
@@ -190,11 +190,8 @@ def test_runs_without_instruction_counts_show_none():
 
 
 def _merged(peaks: list[int]) -> dict:
-    rounds = [{"benchmarks": [bench("t", [1e-3] * 3, peak_traced_bytes=peak, store_get=25 + (n == 2))]}
-              for n, peak in enumerate(peaks)]
-    for run in rounds:
-        run["benchmarks"][0]["stats"]["median"] = 1e-3  # as pytest-benchmark writes it
-    return merge(rounds)
+    return merge([{"benchmarks": [round_entry("t", peak_traced_bytes=peak, store_get=25 + (n == 2))]}
+                  for n, peak in enumerate(peaks)])
 
 
 def test_ab_keeps_each_rounds_peak_memory_and_the_median_of_every_metric():
@@ -226,9 +223,7 @@ def recorded_seeds(monkeypatch):
 
     def run(command, env, **_):
         out = Path(next(arg for arg in command if arg.startswith("--benchmark-json=")).partition("=")[2])
-        entry = bench("t", [1e-3] * 3)
-        entry["stats"]["median"] = 1e-3
-        out.write_text(json.dumps({"benchmarks": [entry]}))
+        out.write_text(json.dumps({"benchmarks": [round_entry("t")]}))
         seen.append((out.stem, env.get("PYTHONHASHSEED")))
         return subprocess.CompletedProcess(command, 0, "", "")
 
