@@ -6,6 +6,9 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from zarrgauge.testing.results import round_entry
 
 _loader = importlib.machinery.SourceFileLoader(
@@ -34,6 +37,16 @@ def test_a_kept_trial_is_judged_again_and_one_without_rounds_as_before(tmp_path,
     keep_rounds(kept, "head", HEAD_PEAKS)
     measure_gate.judged_again(results, out)
     again, unkept = results["quick-tier"]["A/A"]
-    assert again == {**judged_then, "flagged": False, "flagged_benchmarks": [], "regressions": 0}
+    assert again == {**judged_then, "flagged": False, "flagged_benchmarks": [], "regressions": 0, "round_spread": None}
     assert unkept == judged_then
     assert "trial 2, quick-tier, A/A: no rounds kept" in capsys.readouterr().out
+
+
+def test_the_round_spread_is_the_spread_the_log_round_ratios_were_drawn_with():
+    logs = np.random.default_rng(0).normal(0.0, 0.1, size=(200, 4))
+    assert measure_gate.round_spread([tuple(np.exp(row)) for row in logs]) == pytest.approx(0.1, rel=0.1)
+
+
+def test_no_round_spread_from_too_few_benchmarks_or_rounds():
+    assert measure_gate.round_spread([(1.1, 0.9)] * 4) is None
+    assert measure_gate.round_spread([(1.1,)] * 10) is None
