@@ -12,8 +12,8 @@ that slowdown at alpha 0.05 (the rounds' default), and so did three in a CI run 
 were 3.2x, 3.1x and 19x (p 0.0505: one round slower still widens the spread); with a fourth round
 like the first two, p is 0.02. One benchmark, since a run's cost is mostly pytest's start (about
 2 s); the A/A and the slowed comparisons share their base side (three sides alternating, as
-`zarrgauge ab` alternates two). The rates at the default thresholds, for A/A and for 5% and 10% slowdowns, are measured by
-scripts/measure-gate, not asserted.
+`zarrgauge ab` alternates two). The rates at the default thresholds, for A/A and for 5% and 10%
+slowdowns, are measured by scripts/measure-gate, not asserted.
 """
 
 import os
