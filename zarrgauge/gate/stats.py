@@ -109,6 +109,11 @@ def round_prior(variances, df: int) -> RoundPrior | None:
     return RoundPrior(float(np.exp(centred.mean() + digamma(prior_df / 2) - math.log(prior_df / 2))), prior_df)
 
 
+def prior_of_rounds(round_ratios: list[tuple[float, ...]]) -> RoundPrior | None:
+    """The prior fitted to benchmarks' round ratios, each with the same number of rounds (two or more)."""
+    return round_prior([np.log(ratios).var(ddof=1) for ratios in round_ratios], len(round_ratios[0]) - 1)
+
+
 def _trigamma_inverse(x: float) -> float:
     """y with trigamma(y) = x, by Newton's method from limma's starting point."""
     from scipy.special import polygamma
@@ -152,6 +157,5 @@ def blocked_by_rounds(changes: list[TimeChange]) -> list[TimeChange]:
     for change in changes:
         if len(change.round_ratios) >= 2:
             by_rounds.setdefault(len(change.round_ratios), []).append(change)
-    priors = {rounds: round_prior([np.log(c.round_ratios).var(ddof=1) for c in group], rounds - 1)
-              for rounds, group in by_rounds.items()}
+    priors = {rounds: prior_of_rounds([c.round_ratios for c in group]) for rounds, group in by_rounds.items()}
     return [rounds_test(c, priors[len(c.round_ratios)]) if len(c.round_ratios) >= 2 else c for c in changes]
