@@ -1,5 +1,7 @@
 """Self-tests of how zarrgauge runs: options, benchmark mode, results JSON, scratch cleanup, oracle gate."""
 
+import functools
+import gc
 import json
 import signal
 import subprocess
@@ -15,7 +17,7 @@ from zarrgauge.gate.compare import PEAK_TOLERANCE
 from zarrgauge.harness import arrays
 from zarrgauge.harness.counting_store import CountingStore
 from zarrgauge.harness.stores import Scratch, new_store
-from zarrgauge.harness.timing import time_operation, time_write
+from zarrgauge.harness.timing import deterministic_metrics, time_operation, time_write
 from zarrgauge.testing.benchmark import RecordingBenchmark
 from zarrgauge.testing.subprocesses import run_pytest
 
@@ -170,3 +172,25 @@ def test_deterministic_metrics_repeat_exactly(tmp_path, case_id):
     assert abs(peaks[0] - peaks[1]) <= PEAK_TOLERANCE * peaks[0]
     assert runs[0]["store_get"] + runs[0]["store_get_partial"] >= 8 and runs[0]["store_set"] == 0
     assert runs[0]["bytes_read"] > 0 and peaks[0] > runs[0]["bytes_returned"]
+
+
+def _drop_a_cycle_then_hold(megabytes: int, young_objects: int) -> bytearray:
+    cycle = [bytearray(megabytes << 20)]
+    cycle.append(cycle)
+    del cycle
+    spacers = [[] for _ in range(young_objects)]  # enough new objects to start a young collection
+    held = bytearray(megabytes << 20)
+    return held if spacers else None
+
+
+def test_peak_memory_does_not_depend_on_when_the_collector_last_ran():
+    """The same run's peak, measured once right after a collection and once with the collector's count near
+    its threshold: a collection between the dropped cycle and the next megabyte would halve it."""
+    threshold = gc.get_threshold()[0]
+    run = functools.partial(_drop_a_cycle_then_hold, 1, threshold // 2)
+    store = CountingStore(zarr.storage.MemoryStore())
+    gc.collect()
+    collected = deterministic_metrics(store, run)["peak_traced_bytes"]
+    near_threshold = [[] for _ in range(threshold - threshold // 4)]
+    primed = deterministic_metrics(store, run)["peak_traced_bytes"]
+    assert near_threshold and collected >= 2 << 20 and primed >= 2 << 20

@@ -6,6 +6,7 @@ Store creation, data generation and oracle checks stay outside the timed region.
 from __future__ import annotations
 
 import functools
+import gc
 import tracemalloc
 from collections.abc import Callable
 
@@ -136,9 +137,14 @@ def _timed(benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], o
 def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
     """Store requests, bytes moved and peak traced memory of one more, untimed, serial run.
 
-    None of these depend on machine speed, so a regression gate can compare them exactly.
+    None of these depend on machine speed, so a regression gate can compare them exactly. The run starts
+    with the young generations collected: otherwise whether the collector frees the run's own cyclic
+    garbage midway depends on what ran before it in the process (one sharded xarray read peaked at 468 or
+    503 kB, half the processes each, in the whole-tier A/A trials). Not a full collection: 40 to 70 ms
+    each in a loaded pytest process, against microseconds.
     """
     store.reset()
+    gc.collect(1)
     tracemalloc.start()
     try:
         with zarr.config.set(SERIAL):
