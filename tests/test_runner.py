@@ -174,13 +174,12 @@ def test_deterministic_metrics_repeat_exactly(tmp_path, case_id):
     assert runs[0]["bytes_read"] > 0 and peaks[0] > runs[0]["bytes_returned"]
 
 
-def _drop_a_cycle_then_hold(megabytes: int, young_objects: int) -> bytearray:
+def _drop_a_cycle_then_hold(megabytes: int, young_objects: int) -> tuple[bytearray, list]:
     cycle = [bytearray(megabytes << 20)]
     cycle.append(cycle)
     del cycle
     spacers = [[] for _ in range(young_objects)]  # enough new objects to start a young collection
-    held = bytearray(megabytes << 20)
-    return held if spacers else None
+    return bytearray(megabytes << 20), spacers
 
 
 def test_peak_memory_does_not_depend_on_when_the_collector_last_ran():
