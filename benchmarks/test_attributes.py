@@ -3,9 +3,9 @@
 import zarr
 
 from zarrgauge.catalogue import experiment
-from zarrgauge.harness.conditions import timed_conditions
-from zarrgauge.harness.metrics import node_case_info
-from zarrgauge.harness.stores import discard, new_store, wire_of
+from zarrgauge.harness.data.stores import discard, new_store, wire_of
+from zarrgauge.harness.measure.conditions import timed_conditions
+from zarrgauge.harness.measure.metrics import node_case_info
 
 PAYLOAD = experiment.attribute_payload()
 

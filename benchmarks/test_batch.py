@@ -1,6 +1,6 @@
 """Chunk-aware batch processing: a moving average over chunk-aligned batches against one pass."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_batch_moving_average(benchmark, case, operation, filled_array, cluster):

@@ -6,12 +6,12 @@ import pytest
 import zarr
 
 from zarrgauge.catalogue import experiment
-from zarrgauge.harness import oracle
-from zarrgauge.harness.conditions import timed_conditions
-from zarrgauge.harness.metrics import node_case_info
-from zarrgauge.harness.s3_clients import forget_listings
-from zarrgauge.harness.stores import counted, discard, new_store, wire_of
-from zarrgauge.harness.timing import deterministic_metrics, records_metrics
+from zarrgauge.harness.data.stores import counted, discard, new_store, wire_of
+from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.measure.conditions import timed_conditions
+from zarrgauge.harness.measure.metrics import node_case_info
+from zarrgauge.harness.measure.timing import deterministic_metrics, records_metrics
+from zarrgauge.objectstore.s3 import forget_listings
 
 ROUNDS = 5
 # zarr warns that consolidated metadata is not in the v3 specification yet; it is what users open.

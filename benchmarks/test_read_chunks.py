@@ -1,6 +1,6 @@
 """Random access: whole chunks at seeded random grid positions."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_read_chunks(benchmark, case, operation, filled_array):

@@ -1,6 +1,6 @@
 """Read the whole array back: decode speed of every codec, layout, format and store."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_read_full(benchmark, case, operation, filled_array):

@@ -1,6 +1,6 @@
 """Read along time: one pixel's full series (favours chunks long in time)."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_read_time(benchmark, case, operation, filled_array):

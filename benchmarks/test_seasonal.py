@@ -1,6 +1,6 @@
 """Per-pixel statistics along time: the mean and standard deviation of every pixel's series."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_seasonal_stats(benchmark, case, operation, filled_array, cluster):

@@ -1,6 +1,6 @@
 """4-D volume operations from the tutorial: max projection, z-stack crop, threshold selection."""
 
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.measure.timing import time_operation
 
 
 def test_max_projection(benchmark, case, operation, filled_array, cluster):

@@ -1,6 +1,6 @@
 """Writes: a whole array into a fresh store per round, and the tutorial's partial writes."""
 
-from zarrgauge.harness.timing import time_write
+from zarrgauge.harness.measure.timing import time_write
 
 
 def test_write(benchmark, case, operation, scratch, min_rounds):

@@ -3,7 +3,7 @@ opening itself, one pixel's series and one day's map by label, and a monthly mea
 
 import pytest
 
-from zarrgauge.harness.dataset_timing import time_dataset_operation
+from zarrgauge.harness.measure.dataset_timing import time_dataset_operation
 
 # zarr warns that consolidated metadata is not in the v3 specification yet; it is what xarray users open.
 pytestmark = pytest.mark.filterwarnings("ignore:Consolidated metadata is currently not part:UserWarning")

@@ -1,7 +1,7 @@
 import pytest
 
-from zarrgauge.harness.plugin import SESSION
-from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.data.stores import Scratch
+from zarrgauge.harness.session.session import SESSION
 
 pytest_plugins = ["pytester"]
 

@@ -28,9 +28,9 @@ from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.user import SAMPLE_FILE, load_user_array, write_spec
 from zarrgauge.cli import main
 from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_SOURCE, EXIT_USAGE, ZarrgaugeError
-from zarrgauge.harness.bucket import Bucket
-from zarrgauge.harness.oracle import assert_close, assert_identical
-from zarrgauge.harness.servers import CREDENTIALS, start_moto
+from zarrgauge.harness.measure.oracle import assert_close, assert_identical
+from zarrgauge.objectstore.bucket import Bucket
+from zarrgauge.objectstore.servers import CREDENTIALS, start_moto
 
 MIB = 2**20
 

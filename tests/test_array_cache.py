@@ -2,12 +2,13 @@
 
 import pytest
 
+from zarrgauge import progress
 from zarrgauge.catalogue import data
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.harness import array_cache, progress
-from zarrgauge.harness.array_cache import ArrayCache
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.data import array_cache
+from zarrgauge.harness.data.array_cache import ArrayCache
+from zarrgauge.harness.data.stores import Scratch
+from zarrgauge.harness.measure.counting_store import CountingStore
 
 CASES = Selection(case_globs=("random-ints/chunks=100x100/none/v3/local", "random-ints/chunks=100x100/gzip/v3/local",
                               "random-ints/chunks=100x100/zarr-default/v2/memory")).array_cases()

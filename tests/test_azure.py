@@ -9,10 +9,10 @@ import pytest
 import zarr
 
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
-from zarrgauge.harness.azure import Container
-from zarrgauge.harness.object_storage import ObjectStorage
-from zarrgauge.harness.servers import ServerMissing, azurite_executable
-from zarrgauge.harness.stores import new_store
+from zarrgauge.harness.data.stores import new_store
+from zarrgauge.objectstore.azure import Container
+from zarrgauge.objectstore.servers import ServerMissing, azurite_executable
+from zarrgauge.objectstore.storage import ObjectStorage
 from zarrgauge.testing.servers import gone, listening
 
 

@@ -6,9 +6,9 @@ import zarr
 
 from zarrgauge.catalogue.cases import array_cases
 from zarrgauge.catalogue.layouts import Layout
-from zarrgauge.harness.array_cache import ArrayCache
-from zarrgauge.harness.conditions import on_network
-from zarrgauge.harness.timing import time_operation
+from zarrgauge.harness.data.array_cache import ArrayCache
+from zarrgauge.harness.measure.conditions import on_network
+from zarrgauge.harness.measure.timing import time_operation
 from zarrgauge.testing.benchmark import RecordingBenchmark
 
 SERIES = "seasonal-series/chunks=8x64x64/zarr-default/v3/s3-obstore"

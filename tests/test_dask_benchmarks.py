@@ -1,22 +1,17 @@
 """The dask executor as a user runs it: every dask case of the quick tier timed once on one
 LocalCluster and checked against the oracle, in the same session as the lost-worker conformance
 test; the cluster's shape and each graph's tasks in extra_info; no store metrics (the workers do
-their own I/O). And a scheduler that does not answer is a usage error, not a hang."""
+their own I/O). The cluster itself: harness/dask/test_cluster.py."""
 
 import fnmatch
 import json
-import socket
 
 import pytest
 
 from zarrgauge.catalogue.executors import DASK_OPERATIONS
-from zarrgauge.errors import EXIT_USAGE, ZarrgaugeError
-from zarrgauge.harness import dask_cluster
-from zarrgauge.harness.bucket import UserBucket
 from zarrgauge.testing.subprocesses import run_pytest
 
 ON_S3 = "seasonal-series/*shards*/s3-obstore/executor=dask"
-USER_BUCKET = UserBucket("https://s3.example.org", "lab", "", {})
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +45,6 @@ def test_the_workers_read_a_bucket_themselves(timed):
     assert on_s3[0]["dask_store_reads"] >= on_s3[0]["nshards"]
 
 
-def test_the_data_must_be_where_the_workers_of_another_machine_can_read_it(tmp_path):
-    here, elsewhere = "tcp://127.0.0.1:8786", "tcp://192.0.2.1:8786"  # 192.0.2.0/24: documentation only
-    assert dask_cluster.data_place(("local",), here, None, tmp_path) == f"the local store under {tmp_path}"
-    for stores, user in [(("local",), None), (("s3-obstore",), None), (("local", "s3-obstore"), USER_BUCKET)]:
-        with pytest.raises(ZarrgaugeError, match="on another machine and cannot read") as raised:
-            dask_cluster.data_place(stores, elsewhere, user, tmp_path)
-        assert raised.value.exit_status == EXIT_USAGE
-    assert dask_cluster.data_place(("s3-obstore",), elsewhere, USER_BUCKET, tmp_path) == \
-        "bucket lab at https://s3.example.org"
-    assert dask_cluster.on_this_machine("tcp://localhost:8786") and dask_cluster.on_this_machine("tcp://[::1]:8786")
-
-
 def test_dask_results_carry_the_cluster_and_the_graph_not_store_metrics(timed):
     for info in timed.values():
         assert (info["dask_workers"], info["dask_threads"], info["dask_scheduler"]) == (2, 2, "local")
@@ -84,14 +67,3 @@ def test_a_graph_over_the_whole_array_reads_each_stored_object_once(timed):
 def test_a_sharded_array_is_split_into_one_task_per_shard(timed):
     sharded = [info for info in timed.values() if info["shards"] and info["family"] == "seasonal-series"]
     assert sharded and {info["dask_blocks"] for info in sharded} == {3 * 2 * 2}  # shards 16x64x128 of 48x128x256
-
-
-def test_a_scheduler_that_does_not_answer_is_a_usage_error_within_the_timeout(monkeypatch):
-    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1)
-    with socket.socket() as silent:  # accepts connections, never speaks
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        address = "tcp://127.0.0.1:%d" % silent.getsockname()[1]
-        with pytest.raises(ZarrgaugeError, match=f"no dask scheduler answered at {address} within 1 s") as raised:
-            dask_cluster.connect(address)
-    assert raised.value.exit_status == EXIT_USAGE

@@ -7,10 +7,10 @@ from distributed import get_task_stream
 
 from zarrgauge.catalogue import data
 from zarrgauge.catalogue.cases import array_cases
-from zarrgauge.harness import arrays
-from zarrgauge.harness.array_cache import ArrayCache
-from zarrgauge.harness.dask_fill import fills_on_cluster
-from zarrgauge.harness.plugin import SESSION
+from zarrgauge.harness.dask.fill import fills_on_cluster
+from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.array_cache import ArrayCache
+from zarrgauge.harness.session.session import SESSION
 
 
 def series(tier: str, store: str = "local"):

@@ -6,7 +6,7 @@ import pytest
 from zarrgauge.catalogue import data
 from zarrgauge.catalogue.data import Source
 from zarrgauge.catalogue.families import FAMILIES, basic_block
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 
 def quick(name, seed=0):

@@ -1,4 +1,4 @@
-"""The floors under a read (zarrgauge.harness.floors) on tiny arrays, sharded or not, in memory and on disk:
+"""The floors under a read (zarrgauge.harness.measure.floors) on tiny arrays, sharded or not, in memory and on disk:
 the fetch floor asks the store for exactly what the read asked, and the decode floor decodes the very
 chunks the read did, to the same values. Nothing here looks at how long anything took."""
 
@@ -10,8 +10,8 @@ import pytest
 import zarr
 
 from zarrgauge.catalogue.layouts import chunk_ranges
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.floors import decoder, fetcher, floor_metrics, touched_gets
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.floors import decoder, fetcher, floor_metrics, touched_gets
 from zarrgauge.testing.benchmark import RecordingBenchmark
 
 SHAPE, CHUNKS, SHARDS = (16, 64), (4, 16), (8, 32)

@@ -227,7 +227,7 @@ def recorded_seeds(monkeypatch):
         seen.append((out.stem, env.get("PYTHONHASHSEED")))
         return subprocess.CompletedProcess(command, 0, "", "")
 
-    monkeypatch.setattr(ab.subprocess, "run", run)
+    monkeypatch.setattr(ab, "run_pytest", run)
     return seen
 
 

@@ -10,8 +10,8 @@ import pytest
 from zarrgauge import cli
 from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError
 from zarrgauge.gate.ab import add_instructions
-from zarrgauge.harness.callgrind import InstructionCounter
-from zarrgauge.instructions import unavailable, with_default_selection
+from zarrgauge.harness.callgrind.counter import InstructionCounter
+from zarrgauge.instructions.run import unavailable, with_default_selection
 from zarrgauge.testing.results import bench
 
 # One small array on disk, read two ways: its whole (48 chunks) and one time step (6 chunks).

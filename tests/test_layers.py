@@ -9,27 +9,31 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "zarrgauge"
 # Each part of the package, and the parts it may import; everything else it imports is a layer violation.
+BASE = {"errors", "compat", "progress"}  # beneath everything: errors, feature detection, progress bars
 MAY_IMPORT = {
     "errors": set(),
     "compat": set(),
+    "progress": set(),
+    "pytest_process": {"errors"},
     "catalogue": {"errors", "compat"},
-    "engines": {"catalogue", "errors", "compat"},
-    "harness": {"catalogue", "engines", "errors", "compat"},
-    "conformance": {"catalogue", "harness", "errors", "compat"},
-    "interop": {"catalogue", "engines", "harness", "errors", "compat"},
-    "testing": set(),
-    "instructions": {"errors"},
-    "gate": {"catalogue", "errors", "instructions"},
+    "objectstore": {"catalogue", "errors", "compat"},
+    "engines": {"catalogue", *BASE},
+    "harness": {"catalogue", "engines", "objectstore", *BASE},
+    "conformance": {"catalogue", "harness", "objectstore", *BASE},
+    "interop": {"catalogue", "engines", "harness", *BASE},
+    "testing": {"pytest_process"},
+    "instructions": {"errors", "pytest_process"},
+    "gate": {"catalogue", "errors", "instructions", "pytest_process"},
     "asv": {"gate", "catalogue", "errors"},
     "report": {"gate", "catalogue", "errors", "compat"},
-    "advise": {"catalogue", "report", "instructions", "errors", "compat"},
+    "advise": {"catalogue", "report", "errors", "compat", "pytest_process"},
     "cli": {"gate", "asv", "report", "interop", "instructions", "advise", "errors"},
 }
-ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.commands", "zarrgauge.gate.compare", "zarrgauge.report",
-             "zarrgauge.report.write", "zarrgauge.asv.commands", "zarrgauge.catalogue.selection",
+ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.command", "zarrgauge.gate.compare", "zarrgauge.report",
+             "zarrgauge.report.write", "zarrgauge.asv.command", "zarrgauge.catalogue.selection",
              "zarrgauge.catalogue.experiment", "zarrgauge.catalogue.engines",
-             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions",
-             "zarrgauge.advise.command")
+             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions.command",
+             "zarrgauge.instructions.run", "zarrgauge.advise.command", "zarrgauge.pytest_process")
 
 
 def _part(path: Path) -> str:
@@ -60,6 +64,68 @@ def test_imports_run_downward(path):
     assert part in MAY_IMPORT, f"{part} is not a declared layer: add it to MAY_IMPORT (and the README's table)"
     upward = _imported_parts(path) - MAY_IMPORT[part] - {part}
     assert not upward, f"{path.relative_to(PACKAGE)} imports {sorted(upward)}, above or beside its layer {part}"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The zarrgauge modules a module imports anywhere in it, TYPE_CHECKING blocks included: a
+    circle of type hints is a circle a reader must untangle too."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                      for alias in node.names}
+    return found & known
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of modules that import one another, directly or around a loop (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in graph[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1 or module in graph[module]:
+                circles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_no_module_imports_itself_around_a_circle():
+    paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {name: _imported_modules(path, set(paths)) - {name.rpartition(".")[0]} for name, path in paths.items()}
+    assert _circles(graph) == []
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_lies_loose_in_the_harness_but_the_plugin():
+    loose = sorted(path.name for path in (PACKAGE / "harness").glob("*.py"))
+    assert loose == ["__init__.py", "plugin.py"], "put harness modules in the room (subfolder) of what they hold"
 
 
 def test_results_tooling_and_the_catalogue_load_no_zarr():

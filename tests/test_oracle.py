@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zarrgauge.harness.oracle import assert_close, assert_identical, assert_matches
+from zarrgauge.harness.measure.oracle import assert_close, assert_identical, assert_matches
 
 
 @pytest.mark.parametrize("got, want", [

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from zarrgauge.catalogue.selection import Selection
-from zarrgauge.harness.plugin import disk_needed
+from zarrgauge.harness.session.disk import disk_needed
 from zarrgauge.testing.subprocesses import run_pytest
 
 ONE_CASE = "seasonal-series/chunks=8x64x64/zarr-default/v3/local"
@@ -24,7 +24,7 @@ def benchmark_file(tmp_path, body):
 
 def test_a_benchmark_that_times_another_operation_than_its_name_fails(tmp_path):
     where = benchmark_file(tmp_path, """
-        from zarrgauge.harness.timing import time_operation
+        from zarrgauge.harness.measure.timing import time_operation
 
         def test_read_time(benchmark, case, filled_array):
             time_operation(benchmark, case, filled_array, "read_space")
@@ -36,7 +36,7 @@ def test_a_benchmark_that_times_another_operation_than_its_name_fails(tmp_path):
 
 def test_the_operation_fixture_is_the_benchmarks_name(tmp_path):
     where = benchmark_file(tmp_path, """
-        from zarrgauge.harness.timing import time_operation
+        from zarrgauge.harness.measure.timing import time_operation
 
         def test_read_space(benchmark, case, operation, filled_array):
             assert operation == "read_space"

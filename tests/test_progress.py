@@ -1,6 +1,6 @@
 """Progress bars: drawn where the pytest plugin sends them, hidden when not asked for."""
 
-from zarrgauge.harness import progress
+from zarrgauge import progress
 
 
 def test_a_bar_draws_through_the_writer_and_finishes_its_line():

@@ -12,10 +12,10 @@ import pytest
 import zarr
 
 from zarrgauge.catalogue.stores import AZURE_STORES, REMOTE_STORES
-from zarrgauge.harness.bucket import Bucket
-from zarrgauge.harness.oracle import assert_identical
-from zarrgauge.harness.servers import start_moto
-from zarrgauge.harness.stores import Scratch, discard, new_store
+from zarrgauge.harness.data.stores import Scratch, discard, new_store
+from zarrgauge.harness.measure.oracle import assert_identical
+from zarrgauge.objectstore.bucket import Bucket
+from zarrgauge.objectstore.servers import start_moto
 from zarrgauge.testing.servers import gone, listening, server_processes
 
 
@@ -59,7 +59,7 @@ def test_removing_scratch_empties_its_prefix_and_nothing_else(server, tmp_path):
 def test_a_server_dies_with_a_process_killed_outright():
     code = textwrap.dedent("""
         import time
-        from zarrgauge.harness.servers import start_moto
+        from zarrgauge.objectstore.servers import start_moto
         server = start_moto()
         print(server.url, flush=True)
         time.sleep(60)
@@ -75,7 +75,7 @@ def test_a_server_dies_with_a_process_killed_outright():
 HOLD_REMOTE = textwrap.dedent("""
     import time
     import zarr
-    from zarrgauge.harness.stores import new_store
+    from zarrgauge.harness.data.stores import new_store
 
     def test_hold_a_remote_store(scratch):
         store = new_store("s3-obstore", scratch)

@@ -14,10 +14,10 @@ import zarr
 
 from zarrgauge.catalogue.cases import array_cases
 from zarrgauge.gate.compare import PEAK_TOLERANCE
-from zarrgauge.harness import arrays
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.stores import Scratch, new_store
-from zarrgauge.harness.timing import deterministic_metrics, time_operation, time_write
+from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.stores import Scratch, new_store
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.timing import deterministic_metrics, time_operation, time_write
 from zarrgauge.testing.benchmark import RecordingBenchmark
 from zarrgauge.testing.subprocesses import run_pytest
 

@@ -6,8 +6,8 @@ import urllib.request
 import obstore
 import pytest
 
-from zarrgauge.harness.bucket import Bucket
-from zarrgauge.harness.servers import CREDENTIALS, free_port, start_moto
+from zarrgauge.objectstore.bucket import Bucket
+from zarrgauge.objectstore.servers import CREDENTIALS, free_port, start_moto
 from zarrgauge.testing.subprocesses import run_pytest
 
 CASE = "seasonal-series/chunks=8x64x64/zarr-default/v3/s3-obstore"

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.harness.servers import start_moto, start_wire
-from zarrgauge.harness.wire import PROFILES, request_kind
+from zarrgauge.objectstore.proxy import PROFILES, request_kind
+from zarrgauge.objectstore.servers import start_moto, start_wire
 
 KEY = "/wire-test/object"
 BODY = bytes(range(256)) * 64  # 16 KiB

@@ -9,9 +9,9 @@ from zarrgauge import compat
 from zarrgauge.catalogue import datasets as declared
 from zarrgauge.catalogue.cases import array_cases
 from zarrgauge.catalogue.datasets import DATASET_OPERATIONS, VARIABLE
-from zarrgauge.harness import datasets
-from zarrgauge.harness.dataset_timing import time_dataset_operation
-from zarrgauge.harness.stores import Scratch, counted, new_store
+from zarrgauge.harness.data import datasets
+from zarrgauge.harness.data.stores import Scratch, counted, new_store
+from zarrgauge.harness.measure.dataset_timing import time_dataset_operation
 from zarrgauge.testing.benchmark import RecordingBenchmark
 
 pytestmark = pytest.mark.filterwarnings("ignore:Consolidated metadata is currently not part:UserWarning")

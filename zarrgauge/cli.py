@@ -12,10 +12,10 @@ import argparse
 import sys
 
 from zarrgauge.advise.command import add_advise_command
-from zarrgauge.asv.commands import add_asv_commands
+from zarrgauge.asv.command import add_asv_commands
 from zarrgauge.errors import EXIT_INTERRUPTED, EXIT_USAGE, ZarrgaugeError
-from zarrgauge.gate.commands import add_commands
-from zarrgauge.instructions import add_instructions_command
+from zarrgauge.gate.command import add_gate_commands
+from zarrgauge.instructions.command import add_instructions_command
 from zarrgauge.interop.command import add_interop_command
 from zarrgauge.report.command import add_report_command
 
@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
         prog="zarrgauge", description=__doc__.split("\n\n")[0],
         epilog="Run 'zarrgauge COMMAND --help' for the options of each command.")
     subparsers = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_commands(subparsers)
+    add_gate_commands(subparsers)
     add_asv_commands(subparsers)
     add_report_command(subparsers)
     add_interop_command(subparsers)

@@ -25,10 +25,10 @@ from zarr.core.buffer import default_buffer_prototype
 from zarrgauge.catalogue.cases import SEED, ArrayCase, NodeCase
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.catalogue.stores import LOCAL_STORES
-from zarrgauge.harness import arrays
-from zarrgauge.harness.counting_store import REQUEST_KINDS, CountingStore
-from zarrgauge.harness.stores import Scratch
-from zarrgauge.harness.timing import deterministic_metrics
+from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.stores import Scratch
+from zarrgauge.harness.measure.counting_store import REQUEST_KINDS, CountingStore
+from zarrgauge.harness.measure.timing import deterministic_metrics
 
 SELECTION = Selection.parse({})  # from the ZARRGAUGE_* environment variables, as pytest reads them
 TIER = SELECTION.tier
@@ -72,7 +72,7 @@ def open_filled(case: ArrayCase, stores: dict[str, str]) -> zarr.Array:
 
 
 def store_requests(store: CountingStore, run: Callable[[], object]) -> int:
-    """Store requests of every kind in one serial run (see zarrgauge.harness.timing.deterministic_metrics)."""
+    """Store requests of every kind in one serial run (see zarrgauge.harness.measure.timing.deterministic_metrics)."""
     metrics = deterministic_metrics(store, run)
     return sum(metrics[f"store_{kind}"] for kind in REQUEST_KINDS)
 

@@ -1,5 +1,5 @@
 """The xarray path: the series as a CF-style dataset opened with xarray.open_zarr (consolidated), timed
-as pytest times it (zarrgauge.harness.dataset_timing): time and store requests."""
+as pytest times it (zarrgauge.harness.measure.dataset_timing): time and store requests."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import zarr.storage
 
 from zarrgauge.catalogue import datasets as declared
 from zarrgauge.catalogue.datasets import DATASET_OPERATIONS
-from zarrgauge.harness import datasets, oracle
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.dataset_timing import SCHEDULER
+from zarrgauge.harness.data import datasets
+from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.dataset_timing import SCHEDULER
 
 from .common import ARRAY_CASES, FILL_TIMEOUT, TIER, Checked, case_definition, make_classes, store_requests
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zarrgauge.catalogue.operations import OPERATIONS
-from zarrgauge.harness import oracle
+from zarrgauge.harness.measure import oracle
 
 from .common import OnCatalogueCase, array_case_classes, fill_stores, open_filled, store_requests
 

@@ -14,7 +14,7 @@ import zarr.storage
 # another name would start every history afresh.
 from zarrgauge.catalogue import experiment as hierarchy
 from zarrgauge.catalogue.cases import NodeCase
-from zarrgauge.harness.stores import discard, new_store
+from zarrgauge.harness.data.stores import discard, new_store
 
 from .common import NODE_CASES, Checked, make_classes
 

@@ -3,10 +3,11 @@ memory) and the tutorial's partial writes; with the stored size of every case.""
 
 from __future__ import annotations
 
-from zarrgauge.harness import arrays, oracle
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.metrics import stored_bytes
-from zarrgauge.harness.stores import discard, new_store
+from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.stores import discard, new_store
+from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.metrics import stored_bytes
 
 from .common import OnCatalogueCase, array_case_classes, fill_stores, open_filled, store_requests
 

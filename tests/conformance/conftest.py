@@ -6,8 +6,8 @@ import zarr
 
 from zarrgauge.catalogue.cases import ZARR_FORMATS
 from zarrgauge.catalogue.stores import STORE_KINDS
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.stores import discard, new_store
+from zarrgauge.harness.data.stores import discard, new_store
+from zarrgauge.harness.measure.counting_store import CountingStore
 
 
 @pytest.fixture(params=ZARR_FORMATS, ids=lambda f: f"v{f}")

@@ -17,8 +17,8 @@ import pytest
 import zarr
 
 from zarrgauge.conformance.grid import reference_array, sharded_layouts, stored_value
-from zarrgauge.harness.counting_store import CountingStore
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.oracle import assert_identical
 
 
 class RequestLog(CountingStore):

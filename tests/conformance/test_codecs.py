@@ -25,7 +25,7 @@ from zarrgauge.conformance.grid import (
     sharded_layouts,
 )
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_close, assert_identical
+from zarrgauge.harness.measure.oracle import assert_close, assert_identical
 
 DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float16", "float32", "float64", "complex64", "complex128")

@@ -19,7 +19,7 @@ import zarr
 from zarrgauge.catalogue.cases import ZARR_FORMATS
 from zarrgauge.conformance.grid import stored_json, stored_keys
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 pytestmark = pytest.mark.filterwarnings("ignore:Consolidated metadata is currently not part:UserWarning")
 

@@ -10,10 +10,10 @@ import time
 import pytest
 
 from zarrgauge.catalogue.operations import OPERATIONS
-from zarrgauge.harness import oracle
-from zarrgauge.harness.dask_cluster import RESULT_SECONDS
-from zarrgauge.harness.dask_runs import DASK_RUNS, dask_array
-from zarrgauge.harness.plugin import SESSION
+from zarrgauge.harness.dask.cluster import RESULT_SECONDS
+from zarrgauge.harness.dask.runs import DASK_RUNS, dask_array
+from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.session.session import SESSION
 
 TASK_SECONDS = 0.02  # 48 blocks over 2 workers: half a second, long enough to kill a worker in
 RESTART_SECONDS = 30

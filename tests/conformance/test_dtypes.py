@@ -15,7 +15,7 @@ from zarr.core.sync import sync
 
 from zarrgauge.conformance.grid import reference_array
 from zarrgauge.conformance.known_bugs import SIGNED_ZERO_COMPLEX, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float16", "float32", "float64")

@@ -17,7 +17,7 @@ from zarr.core.sync import sync
 
 from zarrgauge.conformance.grid import codec, filled_array, reference_array, reopened, stored_value
 from zarrgauge.conformance.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE = (6, 4)
 CHUNKS = (3, 2)  # a 2 x 2 chunk grid

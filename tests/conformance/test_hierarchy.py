@@ -19,7 +19,7 @@ import zarr
 from zarrgauge.catalogue import experiment
 from zarrgauge.conformance.grid import reopened, stored_json, stored_keys, stored_value
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 # Reopening in another mode, deleting and wiping all rewrite or remove keys, which a zip store
 # cannot do; a zip file also keeps the one mode it was opened with.

@@ -24,8 +24,8 @@ import zarr
 
 from zarrgauge.conformance.grid import block_region, chunkings, filled_array, numpy_orthogonal, reference_array
 from zarrgauge.conformance.known_bugs import MISMATCH_RAISES_INDEXERROR, UNCHECKED_WRITE_SHAPE, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
-from zarrgauge.harness.stores import Scratch, discard, new_store
+from zarrgauge.harness.data.stores import Scratch, discard, new_store
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPES = {"1d": (18,), "2d": (7, 10), "3d": (5, 4, 6)}
 

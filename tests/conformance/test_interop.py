@@ -18,7 +18,7 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
 from zarrgauge.conformance.grid import LOSSLESS_CODECS, chunkings, codec, codec_dtype_cases, reference_array
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE = (7, 5)
 CHUNKS = chunkings(SHAPE)["ragged"]

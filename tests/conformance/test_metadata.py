@@ -23,7 +23,7 @@ from zarr.codecs import BytesCodec
 from zarrgauge.catalogue.cases import ZARR_FORMATS
 from zarrgauge.conformance.grid import codec, reference_array, reopened, stored_json, stored_keys, stored_value
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 MEMORY_ONLY = pytest.mark.parametrize("store_kind", ["memory"], indirect=True)
 ONLY_V2 = pytest.mark.parametrize("zarr_format", [2], indirect=True)

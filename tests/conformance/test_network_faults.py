@@ -9,7 +9,7 @@ outside the written region as it was and no chunk torn. Each test records what t
 (user properties FAULT_PROPERTY and OUTCOME_PROPERTY), which the conformance matrix lists in its
 "Network faults" table.
 
-The clients are impatient (zarrgauge.harness.s3_clients.IMPATIENT: 2 s timeouts, 2 retries) so that
+The clients are impatient (zarrgauge.objectstore.patience.IMPATIENT: 2 s timeouts, 2 retries) so that
 a fault that does not heal fails in seconds; their default budgets take a minute or more. (1 s
 timeouts were too short for 16 GETs at once through the proxy to moto on a loaded 2-core runner: a
 healthy read timed out in CI once.) Even so a stall, a drop or a truncation meets one request only:
@@ -33,10 +33,10 @@ from zarrgauge.catalogue.stores import REMOTE_STORES
 from zarrgauge.conformance.grid import reference_array
 from zarrgauge.conformance.known_bugs import WRITES_AFTER_RAISING
 from zarrgauge.conformance.matrix import FAULT_PROPERTY, OUTCOME_PROPERTY
-from zarrgauge.harness.oracle import assert_identical
-from zarrgauge.harness.plugin import SESSION
-from zarrgauge.harness.s3_clients import IMPATIENT
-from zarrgauge.harness.stores import Scratch
+from zarrgauge.harness.data.stores import Scratch
+from zarrgauge.harness.measure.oracle import assert_identical
+from zarrgauge.harness.session.session import SESSION
+from zarrgauge.objectstore.patience import IMPATIENT
 
 # s3fs tuned differs from s3fs in its HEADs and its pool, not in how it retries: it met every fault
 # as s3fs with its defaults did (measured once), and is left out to save make test's time.

@@ -13,8 +13,8 @@ import zarr
 from zarrgauge.catalogue.stores import REMOTE_STORES, WIRE_REQUESTS
 from zarrgauge.conformance.grid import reference_array, stored_keys
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
-from zarrgauge.harness.stores import new_store
+from zarrgauge.harness.data.stores import new_store
+from zarrgauge.harness.measure.oracle import assert_identical
 
 pytestmark = pytest.mark.parametrize("store_kind", REMOTE_STORES, indirect=True)
 

@@ -14,7 +14,7 @@ from zarr.core.buffer import default_buffer_prototype
 
 from zarrgauge.conformance.grid import reference_array, reopened
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE, CHUNKS = (8, 6), (4, 3)
 WHOLE_CHUNK = (slice(0, 4), slice(0, 3))

@@ -18,7 +18,7 @@ import zarr.testing.strategies as zst
 from hypothesis import HealthCheck, assume, given, settings
 
 from zarrgauge.conformance.known_bugs import SIGNED_ZERO_COMPLEX, affects_installed_zarr, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 # Small shapes keep a drawn chunking to at most 64 chunks; empty axes and 0-d arrays included.
 SHAPES = npst.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)

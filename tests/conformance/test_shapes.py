@@ -12,7 +12,7 @@ import zarr
 
 from zarrgauge.conformance.grid import filled_array, reference_array
 from zarrgauge.conformance.known_bugs import RESIZE_TO_OTHER_NDIM, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE = (7, 5)
 CHUNKS = (3, 2)  # a 3 x 3 chunk grid whose last row and column of chunks are ragged

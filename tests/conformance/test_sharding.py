@@ -26,7 +26,7 @@ from zarrgauge.conformance.grid import (
     stored_keys,
     stored_value,
 )
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE = (13, 10)
 DTYPE = "float64"

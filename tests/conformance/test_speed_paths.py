@@ -10,7 +10,7 @@ import pytest
 import zarr
 
 from zarrgauge.conformance.grid import reference_array
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 SHAPE, CHUNKS, SHARDS = (14, 10), (4, 3), (8, 6)  # ragged edges in chunks and in shards
 

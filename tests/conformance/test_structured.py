@@ -13,7 +13,7 @@ import zarr
 
 from zarrgauge.conformance.grid import block_region, numpy_orthogonal, reference_array, reopened
 from zarrgauge.conformance.known_bugs import upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

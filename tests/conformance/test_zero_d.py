@@ -7,7 +7,7 @@ import zarr
 
 from zarrgauge.conformance.grid import LOSSLESS_CODECS, codec, codec_dtype_cases, reopened
 from zarrgauge.conformance.known_bugs import RESIZE_TO_OTHER_NDIM, upstream_bug
-from zarrgauge.harness.oracle import assert_identical
+from zarrgauge.harness.measure.oracle import assert_identical
 
 VALUES = {"float64": -0.0, "int16": -7, "uint64": 2**64 - 1, "bool": True, "complex128": complex(np.nan, -0.0)}
 FILLS = {"float64": np.nan, "int16": 3, "uint64": 2**63, "bool": False, "complex128": complex(1, -1)}

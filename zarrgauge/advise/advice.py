@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zarrgauge.advise.candidates import Candidate
-from zarrgauge.advise.sources import UserSource
+from zarrgauge.advise.user_source import UserSource
 from zarrgauge.catalogue.cases import DEFAULT_CODEC
 from zarrgauge.catalogue.codecs import CODECS, SCALE_OFFSET, CodecSpec
 from zarrgauge.catalogue.layouts import Layout, Shape, format_shape

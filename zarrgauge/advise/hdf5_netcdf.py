@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zarrgauge.advise.sources import UserSource, safe_name, source_error
+from zarrgauge.advise.user_source import UserSource, safe_name, source_error
 from zarrgauge.catalogue.layouts import format_shape
 from zarrgauge.errors import EXIT_UNAVAILABLE, ZarrgaugeError
 

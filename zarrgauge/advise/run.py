@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -19,12 +18,13 @@ from zarrgauge.advise.advice import Inputs, build
 from zarrgauge.advise.candidates import candidates, clipped
 from zarrgauge.advise.lossy import check_tolerance, lossy_candidates
 from zarrgauge.advise.sample import write_sample
-from zarrgauge.advise.sources import UserSource, open_source
+from zarrgauge.advise.sources import open_source
+from zarrgauge.advise.user_source import UserSource
 from zarrgauge.catalogue.codecs import CODECS, LOSSY_KINDS
 from zarrgauge.catalogue.layouts import Layout, parse_layout
 from zarrgauge.catalogue.user import SAMPLE_FILE, check_axes, write_spec
 from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
-from zarrgauge.instructions import REPO, let_pytest_clean_up
+from zarrgauge.pytest_process import pytest_command, run_pytest
 from zarrgauge.report.load import load_run
 from zarrgauge.report.recommend import as_json, recommend
 from zarrgauge.report.write import RECOMMENDATION_FILE, write_report
@@ -115,12 +115,12 @@ def _advise(source: UserSource, request: Request) -> list[Path]:
                                                   RECOMMENDATION_FILE: json.dumps(per_pattern, indent=1) + "\n"})
 
 
-def pytest_command(directory: Path, results: Path, operations: list[str], rounds: int, store: str) -> list[str]:
+def timing_command(directory: Path, results: Path, operations: list[str], rounds: int, store: str) -> list[str]:
     files = [f"benchmarks/test_{op}.py" for op in operations]
-    return [sys.executable, "-m", "pytest", *files, "-p", "no:cacheprovider", "-q", "--no-header",
+    return pytest_command(sys.executable, *files, "-q", "--no-header",
             f"--zarr-user-array={directory}", f"--zarr-scratch={directory}", f"--zarr-store={store}",
             f"--benchmark-json={results}",
-            f"--benchmark-min-rounds={rounds}", "--benchmark-max-time=0.05", "--benchmark-disable-gc"]
+            f"--benchmark-min-rounds={rounds}", "--benchmark-max-time=0.05", "--benchmark-disable-gc")
 
 
 KEPT = ("ZARRGAUGE_S3_ENDPOINT", "ZARRGAUGE_S3_BUCKET")  # the user's own S3 server, for --store s3-*
@@ -133,15 +133,8 @@ def _environment() -> dict[str, str]:
 
 
 def _time(directory: Path, results: Path, operations: list[str], request: Request) -> None:
-    command = pytest_command(directory, results, operations, request.rounds, request.store)
-    output = None if request.show else subprocess.PIPE
-    with subprocess.Popen(command, cwd=REPO, env=_environment(), stdout=output, stderr=subprocess.STDOUT,
-                          text=True) as run:
-        try:
-            stdout, _ = run.communicate()
-        except KeyboardInterrupt as interrupt:
-            let_pytest_clean_up(run, forward=bool(interrupt.args))
-            raise
+    command = timing_command(directory, results, operations, request.rounds, request.store)
+    run = run_pytest(command, _environment(), capture=not request.show, merge_output=True)
     if run.returncode != 0 or not results.exists() or not json.loads(results.read_text())["benchmarks"]:
-        last = (stdout or "").strip().splitlines()[-1:] or ["see its output above"]
+        last = (run.stdout or "").strip().splitlines()[-1:] or ["see its output above"]
         raise ZarrgaugeError(f"timing the sample failed (pytest exit status {run.returncode}): {last[0]}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from zarrgauge.advise.sources import UserSource, source_error
+from zarrgauge.advise.user_source import UserSource, source_error
 from zarrgauge.catalogue.layouts import Shape
 
 PIECES = 4  # runs per shrunk axis

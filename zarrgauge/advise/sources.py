@@ -1,85 +1,22 @@
 """The user's array, opened read-only: a zarr array (a path, or a group path with a member), a .npy
 file (memory-mapped), a member of a .npz file (read whole, so only when it fits the sample budget),
-or an HDF5 or NetCDF variable (hdf5_netcdf.py).
+or an HDF5 or NetCDF variable (hdf5_netcdf.py); each as a UserSource (user_source.py).
 
 Nothing here writes: zarr opens in mode "r", numpy maps in mode "r".
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from zarrgauge.catalogue.layouts import Shape, format_shape
-from zarrgauge.errors import EXIT_SOURCE, ZarrgaugeError
+from zarrgauge.advise.hdf5_netcdf import HDF5_SUFFIXES, open_hdf5_or_netcdf
+from zarrgauge.advise.user_source import UserSource, safe_name, source_error
+from zarrgauge.catalogue.layouts import format_shape
 
 SUPPORTED_KINDS = "biuf"
-# Dimension names as written by xarray, CF conventions and OME-Zarr, to catalogue axis letters.
-AXIS_NAMES = {"t": ("t", "time", "times", "date", "step", "frame", "frames"),
-              "z": ("z", "depth", "level", "lev", "height", "plev", "plane"),
-              "y": ("y", "lat", "latitude", "row", "rows", "north", "northing"),
-              "x": ("x", "lon", "longitude", "col", "column", "columns", "east", "easting")}
-DEFAULT_AXES = {1: "n", 2: "yx", 3: "tyx", 4: "tzyx"}
-
-
-def source_error(message: str) -> ZarrgaugeError:
-    return ZarrgaugeError(message, EXIT_SOURCE)
-
-
-@dataclass
-class UserSource:
-    """An opened source: what the advice needs about it, and its values one region at a time."""
-
-    name: str
-    description: str  # where it is and how it is stored now
-    values: object  # indexable by a tuple of slices: a zarr array or a numpy array or memory map
-    dimension_names: tuple[str | None, ...] | None = None
-    chunks: Shape | None = None  # zarr only
-    shards: Shape | None = None
-    codec: str = "none (a .npy file is stored uncompressed)"
-    stored_bytes: int | None = None
-    opened: object = None  # the file behind `values`, kept open as long as they are read
-    shape: Shape = field(init=False)
-    dtype: np.dtype = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.shape, self.dtype = tuple(self.values.shape), np.dtype(self.values.dtype)
-
-    def close(self) -> None:
-        """Let go of the values, then close the file behind them (a NetCDF-3 file's memory map closes
-        only once no array refers to it)."""
-        self.values = None
-        if self.opened is not None:
-            self.opened.close()
-
-    @property
-    def nbytes(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
-
-    def read(self, region: tuple[slice, ...]) -> np.ndarray:
-        return np.asarray(self.values[region])
-
-    def guess_axes(self) -> str:
-        """Axis letters from the dimension names when each is known, else by rank."""
-        names = self.dimension_names or ()
-        letters = [_axis_letter(name) for name in names]
-        if len(letters) == len(self.shape) and None not in letters and len(set(letters)) == len(letters):
-            return "".join(letters)
-        return DEFAULT_AXES.get(len(self.shape), "")
-
-
-def _axis_letter(name: str | None) -> str | None:
-    text = (name or "").lower()
-    return next((letter for letter, names in AXIS_NAMES.items() if text in names), None)
-
-
-def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "array"
-
 
 def split_member(text: str) -> tuple[str, str | None]:
     """'data.zarr:temperature' -> ('data.zarr', 'temperature'); a URL's scheme is no member, and a
@@ -100,9 +37,6 @@ def open_source(text: str, member: str | None, budget: int, storage_options: dic
     if "://" not in path_text and not Path(path_text).exists():
         raise source_error(f"{path_text} does not exist; give a zarr array or group (with --array), a .npy, "
                            "a .npz:member or an HDF5/NetCDF file:variable")
-    # Imported here: hdf5_netcdf builds on this module's UserSource.
-    from zarrgauge.advise.hdf5_netcdf import HDF5_SUFFIXES, open_hdf5_or_netcdf
-
     if path_text.endswith(".npy"):
         source = _open_npy(Path(path_text))
     elif path_text.endswith(".npz"):

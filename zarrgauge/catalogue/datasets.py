@@ -4,7 +4,7 @@
 The dataset holds the series as one variable over a daily `time` coordinate starting on the first
 day of a non-leap year (the full tier's 365 steps are that year), and `y`/`x` coordinates of pixel
 centres 1 km apart, with CF attributes. Its variable is stored with the case's chunks, shards and
-codecs (zarrgauge.harness.datasets), so its chunks hold the bytes of the case's own array.
+codecs (zarrgauge.harness.data.datasets), so its chunks hold the bytes of the case's own array.
 
 Nothing here imports xarray: a workload's `run` gets the opened dataset (or, for the opening itself,
 the function that opens it) and only calls its methods.

@@ -3,7 +3,7 @@
 zarr-python indexes the array from the benchmark's own process, as the tutorial does by hand;
 dask runs the same workload as chunk-aligned tasks (`dask.array.from_zarr`, one task per shard or,
 unsharded, per chunk) on a dask.distributed cluster, the way most of zarr's heaviest users run it.
-The cluster is zarrgauge's own LocalCluster on 127.0.0.1, or one the user names (harness/dask_cluster.py).
+The cluster is zarrgauge's own LocalCluster on 127.0.0.1, or one the user names (harness/dask/cluster.py).
 """
 
 from __future__ import annotations

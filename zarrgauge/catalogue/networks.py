@@ -1,5 +1,5 @@
 """Networks between the object-storage clients and their server, by name: the latency and
-bandwidth zarrgauge's wire proxy (zarrgauge.harness.wire) puts on every request; and the
+bandwidth zarrgauge's wire proxy (zarrgauge.objectstore.proxy) puts on every request; and the
 `async.concurrency` values a remote read is swept over."""
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ OPERATIONS: dict[str, Operation] = {
     )
 }
 
-# Writes need a fresh store every round, so zarrgauge.harness.timing.time_write times them rather
+# Writes need a fresh store every round, so zarrgauge.harness.measure.timing.time_write times them rather
 # than an Operation; they are named and described here beside the reads. The xarray workloads take a
 # dataset, not an array: catalogue/datasets.py.
 WRITES = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}

@@ -21,27 +21,10 @@ from zarrgauge.catalogue.executors import DASK_LAYOUTS, DASK_OPERATIONS, DASK_ST
 from zarrgauge.catalogue.families import FAMILIES, Family
 from zarrgauge.catalogue.layouts import LAYOUT_ROLES, Layout, parse_layout
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP, DEFAULT_NETWORK, PROFILES
+from zarrgauge.catalogue.options import Option
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, OPT_IN_STORES
 from zarrgauge.catalogue.user import UserArray, load_user_array
 from zarrgauge.errors import usage_error
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str  # the pytest option's dest, e.g. zarr_family
-    env: str
-    help: str
-    choices: tuple[str, ...] = ()  # empty: free text
-    metavar: str = "VALUES"
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    @property
-    def source(self) -> str:
-        return f"{self.flag} (or {self.env})"
-
 
 CHOICE_OPTIONS = (
     Option("zarr_tier", "ZARRGAUGE_TIER", "tier of sizes: quick (default, for CI) or full (the tutorial's sizes)",
@@ -116,7 +99,7 @@ class Selection:
     @classmethod
     def parse(cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ) -> Selection:
         """From option values by dest (None or missing: not given), falling back to `environ`."""
-        raw = {option.name: given.get(option.name) or environ.get(option.env) for option in OPTIONS}
+        raw = {option.name: option.value(given.get(option.name), environ) for option in OPTIONS}
         chosen = {option.name: _choices(option, raw[option.name]) for option in CHOICE_OPTIONS}
         if len(chosen["zarr_tier"]) > 1:
             raise usage_error(f"{CHOICE_OPTIONS[0].source}: give one tier, quick or full")

@@ -1,4 +1,4 @@
-"""Store kinds: the names cases and conformance tests sweep (zarrgauge.harness.stores builds them)."""
+"""Store kinds: the names cases and conformance tests sweep (zarrgauge.harness.data.stores builds them)."""
 
 LOCAL_STORES = ("memory", "local")
 STORE_KINDS = (*LOCAL_STORES, "zip")

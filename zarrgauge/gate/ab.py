@@ -21,9 +21,9 @@ from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.compare import METRICS, ROUNDWISE, rounds_key
-from zarrgauge.instructions import benchmark_paths, run_counted
+from zarrgauge.instructions.run import run_counted
+from zarrgauge.pytest_process import REPO, benchmark_paths, pytest_command, run_pytest
 
-REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
 
 
@@ -72,11 +72,10 @@ def _pip(interpreter: str, *args: str) -> None:
 def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str],
              hash_seed: int | None = None) -> dict:
     """One side's run; `hash_seed` its PYTHONHASHSEED unless the environment sets one (None: random)."""
-    command = [interpreter, "-m", "pytest", *benchmark_paths(pytest_args), "--benchmark-only",
-               f"--benchmark-json={out}", "-q", "-p", "no:cacheprovider", *pytest_args]
+    command = pytest_command(interpreter, *benchmark_paths(pytest_args), "--benchmark-only",
+                             f"--benchmark-json={out}", "-q", *pytest_args)
     seed = {} if hash_seed is None else {"PYTHONHASHSEED": str(hash_seed)}
-    result = subprocess.run(command, cwd=REPO, env={**seed, **os.environ, **side.env}, capture_output=True,
-                            text=True)
+    result = run_pytest(command, {**seed, **os.environ, **side.env})
     _check(result, out, f"the {side.label} run ({side.spec})")
     return json.loads(out.read_text())
 

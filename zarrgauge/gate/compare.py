@@ -27,9 +27,9 @@ METRICS = {
     "stored_bytes": True, "compression_ratio": False, "store_get": True, "store_get_partial": True,
     "store_set": True, "store_exists": True, "store_list": True, "store_delete": True,
     "bytes_read": True, "bytes_written": True, "peak_traced_bytes": True, "instructions": True,
-    # requests that crossed the wire to the S3 server (zarrgauge.harness.wire), remote stores only
+    # requests that crossed the wire to the S3 server (zarrgauge.objectstore.proxy), remote stores only
     **{f"wire_{kind}": True for kind in (*WIRE_REQUESTS, "404")},
-    # the dask executor's graph, and the requests its tasks make of the store (zarrgauge.harness.dask_runs)
+    # the dask executor's graph, and the requests its tasks make of the store (zarrgauge.harness.dask.runs)
     "dask_tasks": True, "dask_store_reads": True, "dask_bytes_read": True,
     # from asv results (zarrgauge.asv.results)
     "store_requests": True, "stored_fraction": True, "peakmem_bytes": True,

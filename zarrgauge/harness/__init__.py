@@ -1,2 +1,4 @@
-"""Running catalogue cases with zarr: stores, filled arrays, timing, metrics, the numpy oracle and
-the pytest plugin that selects and parametrizes the cases."""
+"""Running catalogue cases with zarr, in rooms: `data` (stores, filled arrays and datasets),
+`measure` (timing, metrics, floors, the numpy oracle), `dask` (the dask executor), `callgrind`
+(instruction counts), `session` (one pytest run's state and options); `plugin` is the pytest
+plugin that selects and parametrizes the cases."""

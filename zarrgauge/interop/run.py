@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from zarrgauge import progress
 from zarrgauge.catalogue.interop import STRING, InteropCase
 from zarrgauge.engines import Engine
 from zarrgauge.engines.base import Result, Task
-from zarrgauge.harness import oracle, progress
+from zarrgauge.harness.measure import oracle
 from zarrgauge.interop.corrupt import corrupt
 
 OUTCOMES = ("ok", "mismatch", "error", "unsupported", "crash")

@@ -1,4 +1,4 @@
-"""Where a read's time goes: its floors (fetch, decode, copy; zarrgauge.harness.floors) and what zarr
+"""Where a read's time goes: its floors (fetch, decode, copy; zarrgauge.harness.measure.floors) and what zarr
 adds to them, as shares of the read's median time."""
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ class Record:
     swept: bool = False  # a case of the concurrency sweep
     engine: str = DEFAULT_ENGINE
     samples: tuple[float, ...] = field(default=(), compare=False, repr=False)  # every round's seconds
-    # Median seconds of the read's floors, fetch, decode and copy (zarrgauge.harness.floors); None when not measured
+    # Median seconds of the read's floors, fetch, decode and copy (zarrgauge.harness.measure.floors); None when
+    # not measured
     floors: tuple[float, float, float] | None = None
     executor: str = DEFAULT_EXECUTOR
     open_chunks: str = DEFAULT_OPEN_CHUNKS  # how xarray split a dataset case into dask blocks

@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-
+from zarrgauge.pytest_process import REPO
 
 # A pytest-xdist worker's marks: pytest-benchmark, seeing them, refuses to time in the child.
 FOREIGN_PREFIXES = ("ZARRGAUGE_", "AWS_", "PYTEST_XDIST_")

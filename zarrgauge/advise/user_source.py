@@ -1,0 +1,74 @@
+"""An opened source of the user's array (UserSource), whatever it was read from: what the advice
+needs to know of it, and its values one region at a time. sources.py and hdf5_netcdf.py open one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from zarrgauge.catalogue.layouts import Shape
+from zarrgauge.errors import EXIT_SOURCE, ZarrgaugeError
+
+# Dimension names as written by xarray, CF conventions and OME-Zarr, to catalogue axis letters.
+AXIS_NAMES = {"t": ("t", "time", "times", "date", "step", "frame", "frames"),
+              "z": ("z", "depth", "level", "lev", "height", "plev", "plane"),
+              "y": ("y", "lat", "latitude", "row", "rows", "north", "northing"),
+              "x": ("x", "lon", "longitude", "col", "column", "columns", "east", "easting")}
+DEFAULT_AXES = {1: "n", 2: "yx", 3: "tyx", 4: "tzyx"}
+
+
+def source_error(message: str) -> ZarrgaugeError:
+    return ZarrgaugeError(message, EXIT_SOURCE)
+
+
+@dataclass
+class UserSource:
+    """An opened source: what the advice needs about it, and its values one region at a time."""
+
+    name: str
+    description: str  # where it is and how it is stored now
+    values: object  # indexable by a tuple of slices: a zarr array or a numpy array or memory map
+    dimension_names: tuple[str | None, ...] | None = None
+    chunks: Shape | None = None  # zarr only
+    shards: Shape | None = None
+    codec: str = "none (a .npy file is stored uncompressed)"
+    stored_bytes: int | None = None
+    opened: object = None  # the file behind `values`, kept open as long as they are read
+    shape: Shape = field(init=False)
+    dtype: np.dtype = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.shape, self.dtype = tuple(self.values.shape), np.dtype(self.values.dtype)
+
+    def close(self) -> None:
+        """Let go of the values, then close the file behind them (a NetCDF-3 file's memory map closes
+        only once no array refers to it)."""
+        self.values = None
+        if self.opened is not None:
+            self.opened.close()
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
+
+    def read(self, region: tuple[slice, ...]) -> np.ndarray:
+        return np.asarray(self.values[region])
+
+    def guess_axes(self) -> str:
+        """Axis letters from the dimension names when each is known, else by rank."""
+        names = self.dimension_names or ()
+        letters = [_axis_letter(name) for name in names]
+        if len(letters) == len(self.shape) and None not in letters and len(set(letters)) == len(letters):
+            return "".join(letters)
+        return DEFAULT_AXES.get(len(self.shape), "")
+
+
+def _axis_letter(name: str | None) -> str | None:
+    text = (name or "").lower()
+    return next((letter for letter, names in AXIS_NAMES.items() if text in names), None)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "array"

@@ -1,0 +1,231 @@
+"""Timing one catalogue case with pytest-benchmark, then checking the result with the oracle.
+
+Store creation, data generation and oracle checks stay outside the timed region.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+import zarr
+
+from zarrgauge.catalogue.cases import ArrayCase
+from zarrgauge.catalogue.engines import DEFAULT_ENGINE
+from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
+from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT
+from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.stores import LOCAL_STORES
+from zarrgauge.engines import Engine, engine
+from zarrgauge.harness.dask.cluster import DaskCluster, compute
+from zarrgauge.harness.dask.runs import DASK_RUNS, dask_array, store_requests
+from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.stores import Scratch, counted, discard, new_store, wire_of
+from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.measure.conditions import timed_conditions
+from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.floors import floor_metrics, returned_arrays
+from zarrgauge.harness.measure.metrics import case_info, read_metrics
+
+WRITE_ROUNDS = 5
+# With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
+# the metrics run processes one chunk at a time. What is left is a few percent from interpreter
+# caches and event-loop objects; requests and bytes moved do not move at all.
+SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
+
+
+def _returned_bytes(result) -> int:
+    return sum(int(part.nbytes) for part in returned_arrays(result))
+
+
+@functools.cache
+def case_engine(name: str) -> Engine:
+    return engine(name)
+
+
+def engine_info(case: ArrayCase) -> dict:
+    """The engine, its version and threads; nothing for zarr-python, so its results stay as they were."""
+    return {} if case.engine == DEFAULT_ENGINE else case_engine(case.engine).bench_info()
+
+
+def engine_view(case: ArrayCase, array: zarr.Array):
+    """What the timed operation indexes: the zarr array itself, or the same stored array through another engine."""
+    return array if case.engine == DEFAULT_ENGINE else case_engine(case.engine).bench_array(array)
+
+
+def engine_storage(case: ArrayCase, view, info: dict) -> dict:
+    """Stored bytes and compression ratio of an engine's own copy, when it is not the zarr array (HDF5)."""
+    stored = None if case.engine == DEFAULT_ENGINE else case_engine(case.engine).stored_bytes(view)
+    return {} if stored is None else {"stored_bytes": stored, "compression_ratio": round(info["nbytes"] / stored, 4)}
+
+
+def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
+                   cluster: DaskCluster | None = None) -> None:
+    """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
+    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics.
+    A dask case runs on `cluster`."""
+    if case.executor != DEFAULT_EXECUTOR:
+        return time_on_dask(benchmark, case, array, name, cluster)
+    op = OPERATIONS[name]
+    args = op.prepare(case.source, case.layout)
+    benchmark.group = case.group(name)
+    benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case))
+    view = engine_view(case, array)
+    benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
+    result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
+    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
+    if not records_metrics(benchmark) or case.engine != DEFAULT_ENGINE:
+        return
+    returned = _returned_bytes(result)
+    metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
+    benchmark.extra_info.update(metrics, bytes_returned=returned)
+    if op.selections is not None:
+        selections = op.selections(args)
+        benchmark.extra_info.update(read_metrics(case, selections, metrics, returned))
+        if measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
+            benchmark.extra_info.update(floor_metrics(benchmark, array, lambda: op.run(array, args), result,
+                                                      selections))
+
+
+def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, cluster: DaskCluster) -> None:
+    """Time the computation of operation `name`'s dask graph on the cluster (building the graph, which
+    opens the array's metadata, is not timed), then compare with the oracle. The workers do their own
+    I/O, past the counting store: the graph's tasks instead, and the store requests of the same graph run
+    in this process."""
+    op = OPERATIONS[name]
+    args = op.prepare(case.source, case.layout)
+    benchmark.group = case.group(name)
+    values = dask_array(case, array)
+    graph = DASK_RUNS[name](values, args)
+    benchmark.extra_info.update(case_info(case, array), operation=name, executor=case.executor,
+                                dask_tasks=len(graph.__dask_graph__()), dask_blocks=int(values.npartitions),
+                                **cluster.info())
+    result = benchmark(compute, cluster.client(), graph)
+    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
+    if records_metrics(benchmark):
+        benchmark.extra_info.update(store_requests(case, array, name, args))
+
+
+def measures_floors(case: ArrayCase) -> bool:
+    """Floors for the local and memory stores at the default layout: the codec, format and store sweeps
+    and every family's default; the other layouts' floors would cost make bench some 8 s more (measured at 50
+    rounds: 85 reads, 10 s of 27)."""
+    return case.store in LOCAL_STORES and case.layout.role == DEFAULT_LAYOUT
+
+
+def records_metrics(benchmark) -> bool:
+    """Whether the run keeps metrics: not when plain pytest runs each benchmark once, untimed, as a
+    correctness check (the second, serial run would only cost time)."""
+    return not getattr(benchmark, "disabled", False)
+
+
+def _timed(benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], object]):
+    """`run`'s result, timed under the case's network and concurrency; for a remote store, the peak
+    of requests in flight while it was timed and their median time to first byte (neither is
+    deterministic: they depend on scheduling)."""
+    store.reset()
+    with timed_conditions(case, store.wire):
+        result = run()
+    if store.wire is not None:
+        benchmark.extra_info.update(timed_peak_in_flight=store.wire.counts()["wire_peak_in_flight"],
+                                    timed_first_byte_ms=store.wire.timings()["first_byte_ms"])
+    return result
+
+
+def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> dict[str, int]:
+    """Store requests, bytes moved and peak traced memory of one more, untimed, serial run.
+
+    None of these depend on machine speed, so a regression gate can compare them exactly. The run starts
+    with the young generations collected: otherwise whether the collector frees the run's own cyclic
+    garbage midway depends on what ran before it in the process (one sharded xarray read peaked at 468 or
+    503 kB, half the processes each, in the whole-tier A/A trials). Not a full collection: 40 to 70 ms
+    each in a loaded pytest process, against microseconds.
+    """
+    store.reset()
+    gc.collect(1)
+    tracemalloc.start()
+    try:
+        with zarr.config.set(SERIAL):
+            run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    counts = store.snapshot()
+    metrics = {f"store_{kind}": counts.pop(kind) for kind in list(counts) if not kind.startswith("bytes")}
+    return {**metrics, **counts, **store.wire_snapshot(), "peak_traced_bytes": peak}
+
+
+def _write_region(array: zarr.Array, region, values: np.ndarray) -> None:
+    array[region] = values
+
+
+class _WritePasses:
+    """The writes of one case, one region per timed round. A pass writes every region of a fresh
+    array in turn; the next round after the last region starts a new pass in a new store."""
+
+    def __init__(self, case: ArrayCase, scratch: Scratch, regions: list) -> None:
+        self.case, self.scratch, self.regions = case, scratch, regions
+        self.store, self.array, self.view, self.next_region = None, None, None, 0
+
+    def next_write(self) -> tuple[object, object, np.ndarray]:
+        """The array (through the case's engine), region and values of the next round, the values
+        generated here, untimed."""
+        if self.next_region == 0:
+            self.close()
+            self.store = new_store(self.case.store, self.scratch)
+            self.array = arrays.create(self.case, counted(self.store, self.case.store, self.scratch))
+            self.view = engine_view(self.case, self.array)
+        region = self.regions[self.next_region]
+        self.next_region = (self.next_region + 1) % len(self.regions)
+        return self.view, region, self.case.source.read(region)
+
+    def setup(self) -> tuple[tuple, dict]:
+        """pytest-benchmark's setup of one round: the arguments of _write_region."""
+        return self.next_write(), {}
+
+    def complete_pass(self) -> zarr.Array:
+        """Write the regions the current pass has not reached (an untimed run times only one)."""
+        while self.next_region:
+            _write_region(*self.next_write())
+        return self.array
+
+    def close(self) -> None:
+        if self.store is not None:
+            discard(self.store)
+            self.store = None
+
+
+def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str, min_rounds: int = WRITE_ROUNDS) -> None:
+    """Time writes into a fresh array per round: the whole array (by slabs when large) for `write`,
+    the family's partial region for `partial_write`; at least `min_rounds` rounds, whole passes."""
+    partial = name == "partial_write"
+    regions = [case.family.partial_region(case.source.shape)] if partial else arrays.write_regions(case)
+    passes = _WritePasses(case, scratch, regions)
+    benchmark.group = case.group(name)
+    rounds = len(regions) * max(1, max(min_rounds, WRITE_ROUNDS) // len(regions))
+    with timed_conditions(case, wire_of(case.store, scratch)):
+        benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
+    array = passes.complete_pass()
+    info = case_info(case, array)
+    own_format = engine_storage(case, passes.view, info)
+    arrays.check_contents(case, passes.view if own_format else array)
+    benchmark.extra_info.update(info, operation=name, **engine_info(case), **own_format,
+                                write_unit="whole array" if len(regions) == 1 else f"region 1/{len(regions)}")
+    if records_metrics(benchmark) and case.engine == DEFAULT_ENGINE:
+        benchmark.extra_info.update(_write_pass_metrics(passes))
+    passes.close()
+
+
+def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
+    """Deterministic metrics of one more whole pass, its first values generated beforehand as a
+    timed round's are."""
+    first = passes.next_write()
+
+    def whole_pass() -> None:
+        _write_region(*first)
+        passes.complete_pass()
+
+    return deterministic_metrics(passes.array.store, whole_pass)
