@@ -1,7 +1,7 @@
 """A dask worker lost mid-computation: the scheduler reruns its tasks on the workers left (and the
 one its nanny restarts), so the result is still bit-for-bit the oracle's, never a wrong value and
 never a hang. Runs on the session's cluster when the dask executor is selected; make test runs it
-so, beside the dask benchmarks (tests/test_dask_benchmarks.py)."""
+so, beside the dask benchmarks (tests/harness/dask/test_executor.py)."""
 
 import os
 import signal

@@ -9,7 +9,6 @@ differs between rounds, where it is averaged, not between the sides, where it wo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import statistics
@@ -21,10 +20,9 @@ from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
 from zarrgauge.gate.compare import METRICS, ROUNDWISE, rounds_key
+from zarrgauge.gate.environments import check_spec, environment
 from zarrgauge.instructions.run import run_counted
-from zarrgauge.pytest_process import REPO, benchmark_paths, pytest_command, run_pytest
-
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrgauge" / "envs"
+from zarrgauge.pytest_process import benchmark_paths, pytest_command, run_pytest
 
 
 @dataclass(frozen=True)
@@ -36,37 +34,6 @@ class Side:
 
 def _say(text: str) -> None:
     print(f"zarrgauge ab: {text}", file=sys.stderr, flush=True)
-
-
-def _is_path(spec: str) -> bool:
-    return spec.startswith((".", "/", "~")) or Path(spec).expanduser().is_dir()
-
-
-def environment(spec: str, python: str) -> str:
-    """The interpreter of a cached environment holding zarrgauge and zarr as `spec` asks."""
-    if spec == "current":
-        return sys.executable
-    project = (REPO / "pyproject.toml").read_bytes()
-    key = hashlib.sha256(b"\0".join([spec.encode(), python.encode(), project])).hexdigest()[:12]
-    home = CACHE / f"{''.join(c if c.isalnum() else '-' for c in spec)[:40]}-{key}"
-    interpreter = str(home / "bin" / "python")
-    if not (home / ".ready").exists():
-        _say(f"building environment for {spec} in {home}")
-        subprocess.run([python, "-m", "venv", "--clear", str(home)], check=True)
-        _pip(interpreter, "-e", f"{REPO}[test]")
-        if not _is_path(spec):
-            _pip(interpreter, spec)
-        (home / ".ready").touch()
-    if _is_path(spec):  # a checkout changes between runs: reinstall it every time
-        _pip(interpreter, "--force-reinstall", "--no-deps", str(Path(spec).expanduser()))
-    return interpreter
-
-
-def _pip(interpreter: str, *args: str) -> None:
-    result = subprocess.run([interpreter, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *args],
-                            capture_output=True, text=True)
-    if result.returncode:
-        raise ZarrgaugeError(f"pip install {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
 def run_once(interpreter: str, side: Side, out: Path, pytest_args: Sequence[str],
@@ -136,7 +103,9 @@ def run_ab(base: Side, head: Side, rounds: int, pytest_args: Sequence[str], out_
            python: str = sys.executable, instructions: bool = False) -> tuple[dict, dict]:
     """Alternate the two sides for `rounds` rounds, then (with `instructions`) count each side's
     instructions once, as they hardly vary; return their merged results."""
-    interpreters = {side.label: environment(side.spec, python) for side in (base, head)}
+    for side in (base, head):
+        check_spec(f"--{side.label}", side.spec)
+    interpreters = {side.label: environment(side.spec, python, _say) for side in (base, head)}
     results: dict[str, list[dict]] = {"base": [], "head": []}
     out_dir.mkdir(parents=True, exist_ok=True)
     for number in range(rounds):

@@ -80,7 +80,9 @@ def _description(name: str) -> str:
                 "results), its p adjusted for the false discovery rate, AND a slowdown above --floor; or any "
                 "deterministic metric worse (exact; peak memory within 5%, instructions within 1%). "
                 "Exit 2 when the files cannot be compared.",
-        "ab": "Build (and cache) an environment per SPEC, run the selected benchmarks alternately A B, B A, ... "
+        "ab": "Check each SPEC (a zarr-python checkout, a requirement some release on the package index "
+              "satisfies, or current), build (and cache) an environment per SPEC, run the selected benchmarks "
+              "alternately A B, B A, ... "
               "for --rounds rounds on this machine, then gate head against base with each round as one "
               "observation.",
     }[name]

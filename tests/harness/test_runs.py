@@ -26,7 +26,7 @@ FLOORS = ("floor_fetch_s", "floor_decode_s", "floor_copy_s", "efficiency", "zarr
 
 
 # The plugin's handling of every option error is the same; each option's own messages are checked in
-# process (tests/test_selection.py). Here: an option, an environment variable and the scratch directory.
+# process (tests/catalogue/test_selection.py). Here: an option, an environment variable and the scratch directory.
 @pytest.mark.parametrize("args, env, flag", [
     (["--zarr-tier=huge"], {}, "--zarr-tier"),
     ([], {"ZARRGAUGE_CODEC": "lz5"}, "--zarr-codec (or ZARRGAUGE_CODEC)"),

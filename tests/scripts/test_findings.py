@@ -15,8 +15,9 @@ from packaging.version import Version
 
 from zarrgauge.interop.known_bugs import INTEROP_BUGS, ZARRITA_BUGS
 from zarrgauge.interop.session import engine_table
+from zarrgauge.pytest_process import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 SCRIPTS = sorted(path for path in (ROOT / "docs" / "findings").glob("*.py") if not path.name.startswith("interop-"))
 DECLARING = [ROOT / "zarrgauge" / "conformance" / "known_bugs.py",
              *sorted((ROOT / "tests" / "conformance").glob("*.py"))]

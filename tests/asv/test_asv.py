@@ -14,9 +14,10 @@ from asv.util import load_json
 
 from zarrgauge.asv.results import as_benchmarks, load_runs, pretty_names
 from zarrgauge.catalogue.stores import LOCAL_STORES
+from zarrgauge.pytest_process import REPO
 from zarrgauge.testing.subprocesses import clean_environment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 SUITE = ROOT / "benchmarks" / "asv"
 AREAS = ("reads", "volume", "batch", "seasonal", "writes", "hierarchy", "datasets")
 # Every area module and wrapper, both formats and both stores, in a few seconds.

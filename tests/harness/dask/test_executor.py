@@ -18,7 +18,7 @@ ON_S3 = "seasonal-series/*shards*/s3-obstore/executor=dask"
 def timed(tmp_path_factory):
     out = tmp_path_factory.mktemp("dask") / "results.json"
     # Timed (for the JSON's extra_info) but one call each: no warmup, no calibration loop.
-    result = run_pytest("benchmarks", "tests/conformance/test_dask_workers.py", "tests/test_dask_fill.py",
+    result = run_pytest("benchmarks", "tests/conformance/test_dask_workers.py", "tests/harness/dask/test_fill.py",
                         "--benchmark-enable",
                         f"--benchmark-json={out}", "--benchmark-min-rounds=1", "--benchmark-max-time=0",
                         "--benchmark-min-time=0", "--benchmark-calibration-precision=1", "--benchmark-warmup=off",

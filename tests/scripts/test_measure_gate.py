@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from zarrgauge.pytest_process import REPO
 from zarrgauge.testing.results import round_entry
 
 _loader = importlib.machinery.SourceFileLoader(
-    "measure_gate", str(Path(__file__).resolve().parent.parent / "scripts" / "measure-gate"))
+    "measure_gate", str(REPO / "scripts" / "measure-gate"))
 measure_gate = importlib.util.module_from_spec(importlib.util.spec_from_loader(_loader.name, _loader))
 _loader.exec_module(measure_gate)
 

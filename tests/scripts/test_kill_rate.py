@@ -3,10 +3,11 @@
 
 import importlib.machinery
 import importlib.util
-from pathlib import Path
+
+from zarrgauge.pytest_process import REPO
 
 _loader = importlib.machinery.SourceFileLoader(
-    "kill_rate", str(Path(__file__).resolve().parent.parent / "scripts" / "kill-rate"))
+    "kill_rate", str(REPO / "scripts" / "kill-rate"))
 kill_rate = importlib.util.module_from_spec(importlib.util.spec_from_loader(_loader.name, _loader))
 _loader.exec_module(kill_rate)
 

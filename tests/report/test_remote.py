@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 from zarrgauge.catalogue.stores import REMOTE_STORES
+from zarrgauge.pytest_process import REPO
 from zarrgauge.report.document import Image, Table
 from zarrgauge.report.load import load_run
 from zarrgauge.report.remote import fastest_remote, remote_rows, remote_section
 from zarrgauge.report.remote_figures import CLIENT_COLOURS, concurrency_figure, concurrency_rows
 from zarrgauge.report.remote_hierarchy import hierarchy_rows
 
-SAMPLE = Path(__file__).parent / "data" / "bench-quick-sample.json"
+SAMPLE = REPO / "tests" / "data" / "bench-quick-sample.json"
 SERIES = "seasonal-series/chunks=8x64x64/zarr-default/v3/"
 
 

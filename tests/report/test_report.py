@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 
 from zarrgauge.cli import main
 from zarrgauge.gate.compare import compare_runs
+from zarrgauge.pytest_process import REPO
 from zarrgauge.report import ties
 from zarrgauge.report.command import default_out
 from zarrgauge.report.document import Bullets, Heading, Image, Table
@@ -31,7 +32,7 @@ from zarrgauge.report.sections import all_sections
 
 # 56 benchmarks of a real quick-tier run (seasonal-series, random-ints, random-walk, blob-volume and one
 # hierarchy benchmark), each with its first 10 timings.
-SAMPLE = Path(__file__).parent / "data" / "bench-quick-sample.json"
+SAMPLE = REPO / "tests" / "data" / "bench-quick-sample.json"
 FAMILIES_WITH_READS = ("seasonal-series", "random-ints", "blob-volume")
 WRITE_CASE = "seasonal-series/chunks=8x64x64/blosc-lz4/v3/local"
 HEAD = "bench-quick-sample (zarr 3.4.2)"

@@ -1,5 +1,5 @@
 """Arrays too big for memory are written on the dask cluster when the dask executor is selected: a task per
-write region, every value the oracle's. The cluster test runs in tests/test_dask_benchmarks.py's session
+write region, every value the oracle's. The cluster test runs in test_executor.py's session
 (on its LocalCluster); elsewhere it is skipped."""
 
 import pytest
