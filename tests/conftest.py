@@ -2,6 +2,7 @@ import pytest
 
 from zarrgauge.harness.data.stores import Scratch
 from zarrgauge.harness.session.session import SESSION
+from zarrgauge.testing.subprocesses import QUICK_RUNS
 
 pytest_plugins = ["pytester"]
 
@@ -13,3 +14,13 @@ def fresh_scratch(tmp_path, pytestconfig):
     space = Scratch(tmp_path, storage.open_bucket, storage.open_container)
     yield space
     space.remove()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_runs():
+    """Benchmark runs the tests start in their own process (ab, advise) leave the machine's limits
+    unmeasured too, as those started through testing.subprocesses do."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in QUICK_RUNS.items():
+            patch.setenv(key, value)
+        yield

@@ -1,6 +1,6 @@
 """Benchmarks through other engines, run as a user runs them: each checked against the oracle (a
-wrong value fails the run), with the engine, its version and threads in extra_info, and no store
-metrics (their I/O bypasses the counting store)."""
+wrong value fails the run), with the engine, its version and threads in extra_info, no store metrics
+(their I/O bypasses the counting store), and the machine floor beside each read, which none beats."""
 
 import json
 
@@ -9,6 +9,8 @@ import pytest
 from zarrgauge.testing.subprocesses import run_pytest
 
 ENGINES = "zarrs,tensorstore,h5py"
+ZARR_ENGINES = ("zarrs", "tensorstore")  # h5py reads its own HDF5 copy: other bytes than the zarr array's
+NOISE = 0.10  # how far below its floor an engine may read on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,8 @@ def timed(tmp_path_factory):
                         "--benchmark-max-time=0", f"--zarr-engine={ENGINES}", "--zarr-family=seasonal-series")
     assert result.returncode == 0, result.stdout[-2000:]
     assert "failed" not in result.stdout and "skipped" not in result.stdout
-    return {bench["fullname"]: bench["extra_info"] for bench in json.loads(out.read_text())["benchmarks"]}
+    return {bench["fullname"]: {**bench["extra_info"], "median": bench["stats"]["median"]}
+            for bench in json.loads(out.read_text())["benchmarks"]}
 
 
 def test_every_engine_runs_every_read_pattern_and_the_write_of_both_layouts(timed):
@@ -39,3 +42,14 @@ def test_the_hdf5_baseline_reports_its_own_file_size(timed):
     hdf5 = [info for info in timed.values() if info["engine"] == "h5py"]
     zarr_like = [info for info in timed.values() if info["engine"] == "tensorstore"]
     assert all(1 < info["compression_ratio"] < 10 for info in hdf5 + zarr_like)
+
+
+def test_no_engine_reads_below_the_machine_floor(timed):
+    """The machine floor is the least time any engine could take on the stored bytes (plain reads, the
+    codecs' own decode calls, one copy; harness/measure/floors.py): an engine's median below it by more
+    than the noise means the floor is not one. Every read of the default and sharded layouts has one."""
+    reads = [info for info in timed.values() if info["operation"] != "write"]
+    assert all("floor_s" in info and info["efficiency"] > 0 for info in reads)
+    below = [(info["engine"], info["case"], info["operation"], f"{info['median'] / info['floor_s']:.2f}")
+             for info in reads if info["engine"] in ZARR_ENGINES and info["median"] < (1 - NOISE) * info["floor_s"]]
+    assert not below, f"read faster than the machine floor (median / floor): {below}"

@@ -22,7 +22,7 @@ from zarrgauge.testing.benchmark import RecordingBenchmark
 from zarrgauge.testing.subprocesses import run_pytest
 
 ONE_CASE = "random-ints/chunks=100x100/blosc-lz4/v3/local"
-FLOORS = ("floor_fetch_s", "floor_decode_s", "floor_copy_s", "efficiency", "zarr_overhead_s")
+FLOORS = ("floor_fetch_1core_s", "floor_decode_1core_s", "floor_copy_1core_s", "floor_s", "efficiency", "overhead_s")
 
 
 # The plugin's handling of every option error is the same; each option's own messages are checked in
@@ -32,6 +32,7 @@ FLOORS = ("floor_fetch_s", "floor_decode_s", "floor_copy_s", "efficiency", "zarr
     ([], {"ZARRGAUGE_CODEC": "lz5"}, "--zarr-codec (or ZARRGAUGE_CODEC)"),
     ([], {"ZARRGAUGE_SCRATCH": "/etc/hostname"},
      "--zarr-scratch (or ZARRGAUGE_SCRATCH): /etc/hostname is not a directory"),
+    (["--zarr-machine-limits=maybe"], {}, "--zarr-machine-limits (or ZARRGAUGE_MACHINE_LIMITS): 'maybe' is neither"),
 ])
 def test_bad_option_is_a_one_line_usage_error(args, env, flag):
     result = run_pytest("benchmarks", "--co", *args, env=env)
@@ -58,10 +59,13 @@ def test_plain_pytest_runs_benchmarks_once_untimed():
 def test_benchmark_only_times_and_records_metrics(tmp_path):
     out = tmp_path / "results.json"
     result = run_pytest("benchmarks/test_read_full.py", "benchmarks/test_write.py", f"--zarr-case={ONE_CASE}",
-                        "--benchmark-only", f"--benchmark-json={out}")
+                        "--benchmark-only", f"--benchmark-json={out}", "--zarr-machine-limits=on")
     assert result.returncode == 0, result.stdout[-2000:]
     report = json.loads(out.read_text())
     assert report["machine_info"]["zarrgauge"]["zarr"] == zarr.__version__
+    limits = report["machine_info"]["zarrgauge"]["limits"]
+    assert limits["cores"] >= 1 and limits["copy_gb_s"] > 0 and limits["page_cache_read_gb_s"] > 0
+    assert all(rates["1core"] > 0 for rates in limits["decode_gb_s"].values())
     benches = {b["name"].split("[")[0]: b for b in report["benchmarks"]}
     assert set(benches) == {"test_read_full", "test_write"}
     for bench in benches.values():

@@ -20,6 +20,21 @@ from zarrgauge.gate.results import load_benchmarks
 
 
 @dataclass(frozen=True)
+class Floors:
+    """A read's floors of the machine, in seconds (zarrgauge.harness.measure.floors): each step on one
+    core, and the least time the whole read could take on all of them."""
+
+    fetch_1core: float
+    decode_1core: float
+    copy_1core: float
+    machine: float
+
+    @property
+    def steps_1core(self) -> tuple[float, float, float]:
+        return self.fetch_1core, self.decode_1core, self.copy_1core
+
+
+@dataclass(frozen=True)
 class Record:
     name: str
     family: str
@@ -41,9 +56,7 @@ class Record:
     swept: bool = False  # a case of the concurrency sweep
     engine: str = DEFAULT_ENGINE
     samples: tuple[float, ...] = field(default=(), compare=False, repr=False)  # every round's seconds
-    # Median seconds of the read's floors, fetch, decode and copy (zarrgauge.harness.measure.floors); None when
-    # not measured
-    floors: tuple[float, float, float] | None = None
+    floors: Floors | None = None  # None when not measured, or measured the old way (zarr's own machinery)
     executor: str = DEFAULT_EXECUTOR
     open_chunks: str = DEFAULT_OPEN_CHUNKS  # how xarray split a dataset case into dask blocks
 
@@ -87,6 +100,7 @@ class Run:
     benchmarks: list[dict]
     records: list[Record]
     engine_records: list[Record] = field(default_factory=list)
+    limits: dict | None = None  # the machine's limits measured by the run (harness/measure/machine.py)
 
 
 def wire_requests(info: dict) -> int:
@@ -109,9 +123,9 @@ def _record(bench: dict) -> Record | None:
         info.get("executor", DEFAULT_EXECUTOR), info.get("open_chunks", DEFAULT_OPEN_CHUNKS))
 
 
-def _floors(info: dict) -> tuple[float, float, float] | None:
-    keys = ("floor_fetch_s", "floor_decode_s", "floor_copy_s")
-    return tuple(info[key] for key in keys) if all(key in info for key in keys) else None
+def _floors(info: dict) -> Floors | None:
+    keys = ("floor_fetch_1core_s", "floor_decode_1core_s", "floor_copy_1core_s", "floor_s")
+    return Floors(*(info[key] for key in keys)) if all(key in info for key in keys) else None
 
 
 def _label(path: Path, machine_info: dict) -> str:
@@ -138,4 +152,5 @@ def load_run(path: str) -> Run:
     plain = [record for record in records
              if (record.executor, record.open_chunks) == (DEFAULT_EXECUTOR, DEFAULT_OPEN_CHUNKS)]
     own = [record for record in plain if record.engine == DEFAULT_ENGINE]
-    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, plain)
+    limits = machine_info.get("zarrgauge", {}).get("limits")
+    return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, plain, limits)

@@ -1,167 +1,198 @@
-"""The floors under a read: fetching exactly the stored objects it touched, decoding the chunks it
-decoded, and copying the bytes it returned, each timed alone in the same process and with the same
-statistics as the read. Whatever the read takes beyond their sum is zarr's own work (indexing,
-scheduling, assembling the result): efficiency = floors / read time says how close zarr comes to
-what no reader of these stored bytes can avoid.
+"""The floors under a read, of the machine and not of an engine: the least time any reader of these
+stored bytes could take here. The plan (floor_plan.py) says what the read must do at the least; here
+it is timed, with plain file reads, each codec's own decode call and one copy of each value into the
+result, and no engine's machinery:
 
-Floors are measured for local and memory stores only: a remote read's floor would have to be timed
-under the network conditions the read was (zarrgauge.harness.measure.conditions)."""
+- `floor_fetch_1core_s`, `floor_decode_1core_s`, `floor_copy_1core_s`: each step alone on one core,
+  in the CPU time of the thread that runs it (on a busy machine the clock counts other processes' turns
+  too; a warm read waits for no disk);
+- `floor_s`, the machine floor: the whole read spread over a thread pool as wide as the cores (the
+  codecs release the GIL), or the CPU time of the whole read on one core shared out over the cores,
+  whichever is less: no engine doing this work finishes sooner. A sharded array's chunks are read
+  either by their ranges after each shard's index or by whole shards, whichever is faster.
+
+Each is the least of its rounds (a floor is a least time), while the read's own time is its median:
+`efficiency` = floor_s / the read's median, for zarr-python and every other engine alike, and
+`overhead_s` what the engine takes beyond the floor. Floors are measured for local and memory stores;
+a remote read's floor would depend on the network profile (zarrgauge.harness.measure.conditions).
+"""
 
 from __future__ import annotations
 
 import functools
-import itertools
-import statistics
+import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
-import zarr
-from zarr.codecs import ShardingCodec
-from zarr.core.buffer import default_buffer_prototype
-from zarr.core.common import concurrent_map
-from zarr.core.sync import sync
 
-from zarrgauge import compat
-from zarrgauge.catalogue.layouts import chunk_ranges
-from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.decoders import UnknownCodec
+from zarrgauge.harness.measure.floor_plan import ChunkRead, FloorPlan, Piece, decode_index, plan_read
 
-# As many rounds as the read had, but at most these: at 50 rounds and 1 s, the floors of every layout's
-# reads took 27 s of make bench; at the default layout alone and these bounds, 10 s (123 reads).
-MAX_ROUNDS = 10
-MAX_SECONDS = 0.5  # per floor; a floor stops taking rounds once this has passed
+# As many rounds as the read had, within these bounds, and at most MAX_SECONDS per floor: the floors of
+# the default layouts' reads then cost make bench some 10 s. At least MIN_ROUNDS, since the least of two
+# rounds on a busy machine can be far from the floor.
+MIN_ROUNDS, MAX_ROUNDS = 5, 10
+MAX_SECONDS = 0.5
+CORES = os.cpu_count() or 1
+FLOOR_KEYS = ("floor_fetch_1core_s", "floor_decode_1core_s", "floor_copy_1core_s", "floor_s")
 
 
-def floor_metrics(benchmark, array: zarr.Array, run: Callable[[], object], result, selections: list) -> dict:
-    """For benchmark.extra_info, after the read was timed: the median seconds of each floor, their
-    sum over the read's median (efficiency) and what is left of the read's median (zarr_overhead_s,
-    negative only by noise)."""
-    store: CountingStore = array.store
-    source = store._store  # the store the counting store wraps: the floors' requests go uncounted
+def floor_metrics(benchmark, array, selections: list) -> dict:
+    """For benchmark.extra_info, after the read was timed: each floor, the efficiency and the overhead
+    over the floor; nothing when a codec has no floor here."""
+    try:
+        plans = [plan_read(array, selections, whole_objects) for whole_objects in (False, True)]
+    except UnknownCodec:
+        return {}
     rounds, iterations, read_median = read_timing(benchmark)
-    timer = functools.partial(median_seconds, rounds=rounds, iterations=iterations)
-    floors = {
-        "floor_fetch_s": timer(fetcher(source, touched_gets(store, run))),
-        "floor_decode_s": timer(decoder(array, source, selections)),
-        "floor_copy_s": timer(copier(result)),
+    timer = functools.partial(least_seconds, rounds=rounds, iterations=iterations)
+    floors = least_floors([measure_floors(plan, timer) for plan in _distinct(plans)])
+    return {**floors, "efficiency": round(floors["floor_s"] / read_median, 4),
+            "overhead_s": read_median - floors["floor_s"]}
+
+
+def _distinct(plans: list[FloorPlan]) -> list[FloorPlan]:
+    """The plans, but the second when it reads the same as the first (unsharded chunks are whole objects)."""
+    first, *others = plans
+    return [first, *(plan for plan in others if plan.reads != first.reads)]
+
+
+def least_floors(measured: list[dict[str, float]]) -> dict[str, float]:
+    """Each floor's least over the ways of reading: ranges after the index, or whole shards."""
+    return {key: min(floors[key] for floors in measured) for key in FLOOR_KEYS}
+
+
+def measure_floors(plan: FloorPlan, timer: Callable[[Callable[[], object]], Timing]) -> dict[str, float]:
+    fetched = fetch_all(plan)  # also the decode step's input, fetched untimed
+    buffers = _Buffers(plan)
+    decoded = decode_all(plan, fetched, buffers)
+    result = plan.new_result()
+    steps = {
+        "floor_fetch_1core_s": timer(lambda: fetch_all(plan)).cpu,
+        "floor_decode_1core_s": timer(lambda: decode_all(plan, fetched, buffers)).cpu,
+        "floor_copy_1core_s": timer(lambda: place_all(plan, decoded, result)).cpu,
     }
-    total = sum(floors.values())
-    return {**floors, "efficiency": round(total / read_median, 4), "zarr_overhead_s": read_median - total}
+    serial = min(sum(steps.values()), timer(lambda: read_serially(plan, result, buffers)).cpu)
+    spread = timer(machine_reader(plan, result, buffers)).wall
+    floors = {**steps, "floor_s": min(spread, serial / CORES)}
+    return {name: round(seconds, 9) for name, seconds in floors.items()}
+
+
+class _Buffers:
+    """A buffer of a decoded chunk's size for each chunk, reused by every round, as an engine reuses its
+    buffers: the decompressors write into them (decoders.py)."""
+
+    def __init__(self, plan: FloorPlan) -> None:
+        self.by_chunk = {id(chunk): np.empty(plan.chunk_bytes, dtype=np.uint8) for chunk in plan.chunks}
+
+    def __call__(self, chunk: ChunkRead) -> np.ndarray:
+        return self.by_chunk[id(chunk)]
 
 
 def read_timing(benchmark) -> tuple[int, int, float]:
-    """The timed read's rounds (at most MAX_ROUNDS), calls per round and median seconds per call."""
+    """The floors' rounds (the read's, within MIN_ROUNDS and MAX_ROUNDS), the read's calls per round and
+    its median seconds per call."""
     metadata = benchmark.stats
-    return min(MAX_ROUNDS, metadata.stats.rounds), metadata.iterations, metadata.stats.median
+    rounds = min(MAX_ROUNDS, max(MIN_ROUNDS, metadata.stats.rounds))
+    return rounds, metadata.iterations, metadata.stats.median
 
 
-def median_seconds(step: Callable[[], object], rounds: int, iterations: int) -> float:
-    """Median seconds per call of `step`, timed as pytest-benchmark times the read: each round's
-    `iterations` calls on the same clock, divided by their number."""
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # the least seconds per call on the clock
+    cpu: float  # the least seconds per call the calling thread ran (user and system)
+
+
+def least_seconds(step: Callable[[], object], rounds: int, iterations: int) -> Timing:
+    """The least seconds per call of `step` over its rounds, each round `iterations` calls as
+    pytest-benchmark times the read, on the clock and in the thread's CPU time; rounds stop once
+    MAX_SECONDS have passed."""
+    wall = cpu = float("inf")
     deadline = time.perf_counter() + MAX_SECONDS
-    for _ in range(rounds):
-        start = time.perf_counter()
+    for _ in range(max(1, rounds)):
+        start, start_cpu = time.perf_counter(), time.thread_time()
         for _ in range(iterations):
             step()
-        end = time.perf_counter()
-        times.append((end - start) / iterations)
+        end, end_cpu = time.perf_counter(), time.thread_time()
+        wall, cpu = min(wall, (end - start) / iterations), min(cpu, (end_cpu - start_cpu) / iterations)
         if end > deadline:
             break
-    return statistics.median(times)
+    return Timing(wall, cpu)
 
 
-def touched_gets(store: CountingStore, run: Callable[[], object]) -> list[tuple[str, object]]:
-    """The key and byte range of every get of one more run of the read: the same objects and ranges
-    every run touches."""
-    store.gets = []
-    try:
-        run()
-        return store.gets
-    finally:
-        store.gets = None
+def fetch_all(plan: FloorPlan) -> list[memoryview]:
+    """Every read of the plan, one after another."""
+    return [plan.objects.read(where) for where in plan.reads]
 
 
-def fetcher(store, gets: list[tuple[str, object]]) -> Callable[[], list]:
-    """Gets those objects and ranges again, undecoded, all at once as zarr issues a read's gets: at
-    most `async.concurrency` in flight. A sharded read waits for its shard indexes before it asks
-    for chunks; the floor does not, which only makes it lower."""
-    prototype = default_buffer_prototype()
-    requests = [(key, prototype, byte_range) for key, byte_range in gets]
-    limit = zarr.config.get("async.concurrency")
-    return lambda: sync(concurrent_map(requests, store.get, limit))
+def _bytes(piece: Piece, fetched: list[memoryview]) -> memoryview:
+    return fetched[piece.read][piece.start:piece.start + piece.length]
 
 
-def decoder(array: zarr.Array, store, selections: list) -> Callable[[], list]:
-    """Decodes the chunks the read decoded, with the array's codec pipeline and no store (their bytes
-    are fetched beforehand, untimed). Each chunk is its own decode and they run concurrently, at most
-    `async.concurrency` at once, as zarr's pipeline does at its default batch size of one."""
-    pipeline, jobs = decode_jobs(array, store, selections)
-    limit = zarr.config.get("async.concurrency")
-    batches = [([job],) for job in jobs]
-    return lambda: sync(concurrent_map(batches, pipeline.decode, limit))
+def decode_all(plan: FloorPlan, fetched: list[memoryview], buffers: _Buffers) -> list[np.ndarray | None]:
+    for piece in plan.indexes:
+        decode_index(_bytes(piece, fetched))
+    return [None if chunk.stored is None else plan.decode(_bytes(chunk.stored, fetched), buffers(chunk))
+            for chunk in plan.chunks]
 
 
-def decode_jobs(array: zarr.Array, store, selections: list) -> tuple[object, list]:
-    """The pipeline, and the (bytes, chunk spec) of every chunk the selections overlap, once per
-    selection since zarr reads each on its own. Chunks not stored are left out: zarr fills their
-    place without decoding. A sharded array's chunks are its inner chunks, decoded by the sharding
-    codec's inner pipeline; the shard indexes' decoding (a checksum over a few bytes per chunk)
-    stays in zarr's overhead."""
-    chunks = [coords for selection in selections
-              for coords in itertools.product(*chunk_ranges(array.shape, array.chunks, selection))]
-    spec = compat.chunk_spec(array, array.chunks)
-    if array.shards is None:
-        stored = (_get(store, _chunk_key(array, coords)) for coords in chunks)
-        return compat.codec_pipeline(array), [(buffer, spec) for buffer in stored if buffer is not None]
-    sharding = next(codec for codec in array.metadata.codecs if isinstance(codec, ShardingCodec))
-    stored = _inner_chunks(array, store, sharding, chunks)
-    return sharding.codec_pipeline, [(buffer, spec) for buffer in stored if buffer is not None]
+def place_all(plan: FloorPlan, decoded: list, result: list[np.ndarray]) -> None:
+    for chunk, values in zip(plan.chunks, decoded):
+        _place(plan, chunk, values, result)
 
 
-def _inner_chunks(array: zarr.Array, store, sharding: ShardingCodec, chunks: list) -> Iterator:
-    """The stored bytes of each inner chunk (None when not stored), cut from its whole shard."""
-    per_shard = tuple(shard // chunk for shard, chunk in zip(array.shards, array.chunks))
-    readers: dict[tuple[int, ...], object] = {}
-    for coords in chunks:
-        shard, inner = (tuple(i // n for i, n in zip(coords, per_shard)),
-                        tuple(i % n for i, n in zip(coords, per_shard)))
-        if shard not in readers:
-            readers[shard] = _shard_reader(store, _chunk_key(array, shard), sharding, per_shard)
-        yield None if readers[shard] is None else readers[shard].get(inner)
+def _place(plan: FloorPlan, chunk: ChunkRead, values: np.ndarray | None, result: list[np.ndarray]) -> None:
+    where = chunk.placement
+    result[where.part][where.target] = plan.fill_value if values is None else values[where.source]
 
 
-def _shard_reader(store, key: str, sharding: ShardingCodec, per_shard: tuple[int, ...]):
-    shard_bytes = _get(store, key)
-    return None if shard_bytes is None else sync(compat.shard_reader(shard_bytes, sharding, per_shard))
+def _read_some(plan: FloorPlan, reads: list[int], result: list[np.ndarray], buffers: _Buffers) -> None:
+    """Fetch each of `reads`, check the shard indexes in it, decode its chunks and place them."""
+    for read in reads:
+        fetched = plan.objects.read(plan.reads[read])
+        indexes, chunks = plan.by_read[read]
+        for piece in indexes:
+            decode_index(fetched[piece.start:piece.start + piece.length])
+        for chunk in chunks:
+            stored = fetched[chunk.stored.start:chunk.stored.start + chunk.stored.length]
+            _place(plan, chunk, plan.decode(stored, buffers(chunk)), result)
 
 
-def _chunk_key(array: zarr.Array, coords: tuple[int, ...]) -> str:
-    key = array.metadata.encode_chunk_key(coords)
-    return f"{array.path}/{key}" if array.path else key
+def _fill_missing(plan: FloorPlan, result: list[np.ndarray]) -> None:
+    for chunk in plan.chunks:
+        if chunk.stored is None:
+            _place(plan, chunk, None, result)
 
 
-def _get(store, key: str):
-    return sync(store.get(key, default_buffer_prototype()))
+def read_serially(plan: FloorPlan, result: list[np.ndarray], buffers: _Buffers | None = None) -> None:
+    """The whole read on one thread, each read decoded as soon as it is fetched."""
+    _read_some(plan, list(range(len(plan.reads))), result, buffers or _Buffers(plan))
+    _fill_missing(plan, result)
 
 
-def copier(result) -> Callable[[], None]:
-    """One np.copyto of each array the read returned into one allocated beforehand: the least any
-    reader does to hand over the bytes."""
-    parts = list(returned_arrays(result))
-    targets = [np.empty_like(part) for part in parts]
-
-    def copy() -> None:
-        for target, part in zip(targets, parts):
-            np.copyto(target, part)
-
-    return copy
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """One pool of CORES threads for the process, started by the first floor that spreads its read."""
+    return ThreadPoolExecutor(CORES, thread_name_prefix="zarrgauge-floor")
 
 
-def returned_arrays(result) -> Iterator[np.ndarray]:
-    """The arrays a read returned: one, or those of a list (one per selection)."""
-    if isinstance(result, np.ndarray):
-        yield result
-        return
-    for part in result:
-        yield from returned_arrays(part)
+def machine_reader(plan: FloorPlan, result: list[np.ndarray], buffers: _Buffers | None = None) -> Callable[[], None]:
+    """The read spread over a pool of CORES threads, each taking an equal share of the reads (one task
+    per thread: a task per chunk would time the pool's dispatching)."""
+    pool, buffers = _pool(), buffers or _Buffers(plan)
+    shares = list(_shares(list(range(len(plan.reads)))))
+
+    def read() -> None:
+        list(pool.map(functools.partial(_read_some, plan, result=result, buffers=buffers), shares))
+        _fill_missing(plan, result)
+
+    return read
+
+
+def _shares(items: list) -> Iterator[list]:
+    size = max(1, -(-len(items) // CORES))
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import zarr
@@ -27,7 +27,7 @@ from zarrgauge.harness.data.stores import Scratch, counted, discard, new_store, 
 from zarrgauge.harness.measure import oracle
 from zarrgauge.harness.measure.conditions import timed_conditions
 from zarrgauge.harness.measure.counting_store import CountingStore
-from zarrgauge.harness.measure.floors import floor_metrics, returned_arrays
+from zarrgauge.harness.measure.floors import floor_metrics
 from zarrgauge.harness.measure.metrics import case_info, read_metrics
 
 WRITE_ROUNDS = 5
@@ -35,6 +35,16 @@ WRITE_ROUNDS = 5
 # the metrics run processes one chunk at a time. What is left is a few percent from interpreter
 # caches and event-loop objects; requests and bytes moved do not move at all.
 SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
+FLOOR_LAYOUTS = (DEFAULT_LAYOUT, "sharded")
+
+
+def returned_arrays(result) -> Iterator[np.ndarray]:
+    """The arrays a read returned: one, or those of a list (one per selection)."""
+    if isinstance(result, np.ndarray):
+        yield result
+        return
+    for part in result:
+        yield from returned_arrays(part)
 
 
 def _returned_bytes(result) -> int:
@@ -65,8 +75,8 @@ def engine_storage(case: ArrayCase, view, info: dict) -> dict:
 def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
                    cluster: DaskCluster | None = None) -> None:
     """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
-    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics.
-    A dask case runs on `cluster`."""
+    engine than zarr-python does its own I/O, past the counting store: it gets no store metrics, but
+    the same machine floors (floors.py). A dask case runs on `cluster`."""
     if case.executor != DEFAULT_EXECUTOR:
         return time_on_dask(benchmark, case, array, name, cluster)
     op = OPERATIONS[name]
@@ -77,17 +87,22 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
     benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
     result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
     oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
-    if not records_metrics(benchmark) or case.engine != DEFAULT_ENGINE:
+    if not records_metrics(benchmark):
         return
+    if case.engine == DEFAULT_ENGINE:
+        _record_store_metrics(benchmark, case, array, op, args, result)
+    if op.selections is not None and measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
+        benchmark.extra_info.update(floor_metrics(benchmark, array, op.selections(args)))
+
+
+def _record_store_metrics(benchmark, case: ArrayCase, array: zarr.Array, op, args, result) -> None:
+    """zarr-python's requests, bytes and peak memory in one more, serial, run; a read's chunks and
+    amplification. Other engines do their own I/O, past the counting store."""
     returned = _returned_bytes(result)
     metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
     benchmark.extra_info.update(metrics, bytes_returned=returned)
     if op.selections is not None:
-        selections = op.selections(args)
-        benchmark.extra_info.update(read_metrics(case, selections, metrics, returned))
-        if measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
-            benchmark.extra_info.update(floor_metrics(benchmark, array, lambda: op.run(array, args), result,
-                                                      selections))
+        benchmark.extra_info.update(read_metrics(case, op.selections(args), metrics, returned))
 
 
 def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, cluster: DaskCluster) -> None:
@@ -110,10 +125,10 @@ def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, clust
 
 
 def measures_floors(case: ArrayCase) -> bool:
-    """Floors for the local and memory stores at the default layout: the codec, format and store sweeps
-    and every family's default; the other layouts' floors would cost make bench some 8 s more (measured at 50
-    rounds: 85 reads, 10 s of 27)."""
-    return case.store in LOCAL_STORES and case.layout.role == DEFAULT_LAYOUT
+    """Floors for the local and memory stores at the default and sharded layouts, where the engines are
+    compared: the codec, format and store sweeps and every family's default; the other layouts' floors
+    would cost make bench some 8 s more (measured at 50 rounds: 85 reads, 10 s of 27)."""
+    return case.store in LOCAL_STORES and case.layout.role in FLOOR_LAYOUTS
 
 
 def records_metrics(benchmark) -> bool:

@@ -34,12 +34,24 @@ DASK_WORKERS = Option("dask_workers", "ZARRGAUGE_DASK_WORKERS",
                       f"worker processes of zarrgauge's LocalCluster (default {DEFAULT_WORKERS})", metavar="N")
 DASK_THREADS = Option("dask_threads", "ZARRGAUGE_DASK_THREADS",
                       f"threads per worker of zarrgauge's LocalCluster (default {DEFAULT_THREADS})", metavar="N")
-RUN_OPTIONS = (SCRATCH, INSTRUCTIONS, S3_ENDPOINT, S3_BUCKET, DASK_SCHEDULER, DASK_WORKERS, DASK_THREADS)
+MACHINE_LIMITS = Option("zarr_machine_limits", "ZARRGAUGE_MACHINE_LIMITS",
+                        "measure the machine's memory copy, page-cache read and codec decode speeds (a second or "
+                        "two) into the results' machine_info, for the report: on (default) or off", ("on", "off"),
+                        metavar="on|off")
+RUN_OPTIONS = (SCRATCH, INSTRUCTIONS, S3_ENDPOINT, S3_BUCKET, DASK_SCHEDULER, DASK_WORKERS, DASK_THREADS,
+               MACHINE_LIMITS)
 
 
 def given(config: pytest.Config, option: Option) -> str | None:
     """The option's value from pytest's command line or, when not given there, its environment variable."""
     return option.value(config.getoption(option.name, None))
+
+
+def machine_limits_wanted(config: pytest.Config) -> bool:
+    value = given(config, MACHINE_LIMITS) or "on"
+    if value not in MACHINE_LIMITS.choices:
+        raise usage_error(f"{MACHINE_LIMITS.source}: {value!r} is neither on nor off")
+    return value == "on"
 
 
 def user_bucket_of(config: pytest.Config) -> UserBucket | None:

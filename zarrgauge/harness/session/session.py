@@ -25,6 +25,7 @@ from zarrgauge.errors import ZarrgaugeError, sigterm_as_interrupt, usage_error
 from zarrgauge.harness.callgrind.benchmark import count_instructions
 from zarrgauge.harness.callgrind.counter import InstructionCounter
 from zarrgauge.harness.dask.cluster import DaskCluster, data_place
+from zarrgauge.harness.measure.machine import machine_limits
 from zarrgauge.harness.measure.timing import case_engine
 from zarrgauge.harness.session import options
 from zarrgauge.harness.session.disk import check_free_space
@@ -67,6 +68,7 @@ class Session:
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
         dumps = options.given(config, options.INSTRUCTIONS)
         self.instructions = InstructionCounter(Path(dumps)) if dumps else None
+        self.measures_machine = options.machine_limits_wanted(config)
         if not self.timed:
             config.option.benchmark_disable = True
         self._undo = ExitStack()
@@ -102,10 +104,10 @@ class Session:
             metafunc.parametrize("case", cases, ids=[case.id for case in cases])
         if "node_case" in metafunc.fixturenames:
             try:
-                cases = self.selection.node_cases(node_operation_of(metafunc.function))
+                node_cases = self.selection.node_cases(node_operation_of(metafunc.function))
             except ZarrgaugeError as error:
                 raise pytest.Collector.CollectError(str(error)) from None
-            metafunc.parametrize("node_case", cases, ids=[case.id for case in cases])
+            metafunc.parametrize("node_case", node_cases, ids=[case.id for case in node_cases])
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """Drop the placeholders pytest makes when a filter leaves a benchmark with no case."""
@@ -132,7 +134,8 @@ class Session:
         if benchmark is not None and self.instructions is not None:
             count_instructions(benchmark, self.instructions)
         result = yield
-        if benchmark is not None and callspec is not None and "case" in callspec.params:
+        if (benchmark is not None and isinstance(item, pytest.Function) and callspec is not None
+                and "case" in callspec.params):
             timed, named = benchmark.extra_info.get("operation"), operation_of(item.function)
             assert timed == named, f"{item.name} is named after {named!r} but timed {timed!r}"
         return result
@@ -149,6 +152,8 @@ class Session:
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
         machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
                                      "under_valgrind": self.instructions is not None, **compat.versions()}
+        if self.instructions is None and self.measures_machine:
+            machine_info["zarrgauge"]["limits"] = machine_limits()
 
 
 def _has_no_case(item: pytest.Item) -> bool:
