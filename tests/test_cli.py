@@ -55,7 +55,7 @@ def test_summaries_go_to_the_step_summary_markdown_and_json(tmp_path, base):
     env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
     zarrgauge("gate", base, slower, "--markdown", tmp_path / "gate.md", "--json", tmp_path / "gate.json", env=env)
     assert "regression" in summary.read_text() and summary.read_text() == (tmp_path / "gate.md").read_text()
-    [verdict] = json.loads((tmp_path / "gate.json").read_text())
+    [verdict] = json.loads((tmp_path / "gate.json").read_text())["benchmarks"]
     assert verdict["verdict"] == "regression"
 
 

@@ -14,16 +14,17 @@ from zarrgauge.gate import ab
 from zarrgauge.gate.ab import merge
 from zarrgauge.gate.compare import Thresholds, compare_runs, judge_metric
 from zarrgauge.gate.output import HEADER, rows
-from zarrgauge.gate.stats import median_ratio_interval, round_prior
+from zarrgauge.gate.stats import round_prior
 from zarrgauge.testing.results import bench, noisy, round_entry
 
 
 def verdict(base_timings, head_timings, **head_info):
+    """One benchmark, one run a side: judged against the process spread stored with the gate (9.9%)."""
     [result] = compare_runs([bench("t", base_timings)], [bench("t", head_timings, **head_info)])
     return result
 
 
-@pytest.mark.parametrize("slowdown", [1.2, 1.5, 3.0])
+@pytest.mark.parametrize("slowdown", [1.5, 3.0])
 def test_clear_slowdown_is_a_regression(slowdown):
     result = verdict(noisy(1e-3, seed=1), noisy(1e-3 * slowdown, seed=2))
     assert result.verdict == "regression" and result.time.low > 1.1
@@ -40,19 +41,13 @@ def test_pure_noise_is_never_flagged(seed):
     assert result.verdict == "same"
 
 
-def test_small_but_significant_change_below_the_factor_passes():
+def test_change_below_the_factor_passes():
     assert verdict(noisy(1e-3, spread=0.01, seed=1), noisy(1.05e-3, spread=0.01, seed=2)).verdict == "same"
 
 
 def test_slowdown_below_the_absolute_floor_passes():
     result = verdict(noisy(1e-6, spread=0.01, seed=1), noisy(2e-6, spread=0.01, seed=2))
     assert result.time.ratio > 1.9 and result.verdict == "same"
-
-
-def test_few_rounds_cannot_be_significant_but_many_can():
-    assert verdict(noisy(1e-3, n=3, seed=1), noisy(1.5e-3, n=3, seed=2)).verdict == "same"
-    base, head = noisy(1e-3, n=8, spread=0.02, seed=1), noisy(1.5e-3, n=8, spread=0.02, seed=2)
-    assert verdict(base, head).verdict == "regression"
 
 
 def test_one_more_store_request_is_a_regression_even_when_faster():
@@ -88,11 +83,6 @@ def test_mismatched_and_disjoint_runs_cannot_be_compared():
         compare_runs([bench("a", noisy(1e-3))], [bench("b", noisy(1e-3))])
     with pytest.raises(ZarrgaugeError, match="no raw timings"):
         compare_runs([bench("t", [])], [bench("t", noisy(1e-3))])
-
-
-def test_interval_covers_the_true_ratio():
-    low, high = median_ratio_interval(noisy(1e-3, n=50, seed=3), noisy(1.2e-3, n=50, seed=4))
-    assert low < 1.2 < high and high - low < 0.2
 
 
 def _with_rounds(name, base_rounds, head_rounds):
@@ -148,27 +138,29 @@ def test_false_discovery_rate_adjusts_p_values_as_benjamini_and_hochberg():
 
 
 def _weak_slowdown():
-    """1.3x slower, significant at 0.01 alone (p about 0.002) but not among a hundred comparisons."""
+    """1.3x slower, significant alone (p about 0.02 against the stored process spread) but not among a hundred
+    comparisons."""
     return noisy(1e-3, n=10, spread=0.25, seed=5), noisy(1.3e-3, n=10, spread=0.25, seed=6)
 
 
 def test_a_weak_slowdown_flagged_alone_is_not_flagged_among_many_unchanged_benchmarks():
     base, head = _weak_slowdown()
     alone = compare_runs([bench("weak", base)], [bench("weak", head)])[0]
-    assert alone.time.p_slower < 0.01 and alone.verdict == "regression"
+    assert alone.time.p_slower < 0.05 and alone.verdict == "regression"
     others = [(bench(f"same{i}", noisy(1e-3, seed=i)), bench(f"same{i}", noisy(1e-3, seed=i + 500)))
               for i in range(99)]
     results = compare_runs([bench("weak", base), *(b for b, _ in others)],
                            [bench("weak", head), *(h for _, h in others)])
     weak = next(c for c in results if c.name.endswith("weak"))
-    assert weak.time.q_slower > 0.01 and weak.verdict == "same"
+    assert weak.time.q_slower > 0.05 and weak.verdict == "same"
     assert not any(c.verdict == "regression" for c in results)
 
 
 def test_a_clear_slowdown_stays_flagged_among_many_unchanged_benchmarks():
+    """Clear to one run a side among a hundred: beyond about 1.9x (the spread of processes is 9.9%)."""
     others = [(bench(f"same{i}", noisy(1e-3, seed=i)), bench(f"same{i}", noisy(1e-3, seed=i + 500)))
               for i in range(99)]
-    base, head = noisy(1e-3, n=20, spread=0.02, seed=1), noisy(1.5e-3, n=20, spread=0.02, seed=2)
+    base, head = noisy(1e-3, n=20, spread=0.02, seed=1), noisy(2.5e-3, n=20, spread=0.02, seed=2)
     results = compare_runs([bench("clear", base), *(b for b, _ in others)],
                            [bench("clear", head), *(h for _, h in others)])
     assert [c.name for c in results if c.verdict == "regression"] == [results[0].name]
@@ -246,7 +238,7 @@ def test_a_hash_seed_the_caller_set_holds_for_every_run(recorded_seeds, monkeypa
     assert {seed for _, seed in recorded_seeds} == {"7"}
 
 
-def test_rounds_are_judged_at_their_own_default_alpha_and_an_explicit_one_applies_to_both_tests():
+def test_rounds_are_judged_at_the_default_alpha_and_at_an_explicit_one():
     """A slowdown the rounds find at q between 0.01 and 0.05 is flagged by default, not at --alpha 0.01."""
     base, head = _with_rounds("t", [1, 1, 1, 1], [1.15, 1.05, 1.2, 1.1])
     others = _unchanged_with_rounds(50, 4)

@@ -1,16 +1,21 @@
-"""scripts/measure-gate --judge-again: kept trials judged by the gate's rules of now (the trials themselves,
-40 minutes each, are measurements, not tests)."""
+"""scripts/measure-gate: kept trials judged again by the gate's rules of now (--judge-again), the process
+spread stored from the quick-tier trials (--store-spread), its usage errors. The trials themselves, 8 to 40
+minutes each, are measurements, not tests."""
 
 import importlib.machinery
 import importlib.util
 import json
+import math
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from zarrgauge.errors import EXIT_CANNOT_COMPARE, EXIT_USAGE
+from zarrgauge.gate import spread
 from zarrgauge.pytest_process import REPO
-from zarrgauge.testing.results import round_entry
+from zarrgauge.testing.results import bench, noisy, round_entry
 
 _loader = importlib.machinery.SourceFileLoader(
     "measure_gate", str(REPO / "scripts" / "measure-gate"))
@@ -38,16 +43,69 @@ def test_a_kept_trial_is_judged_again_and_one_without_rounds_as_before(tmp_path,
     keep_rounds(kept, "head", HEAD_PEAKS)
     measure_gate.judged_again(results, out)
     again, unkept = results["quick-tier"]["A/A"]
-    assert again == {**judged_then, "flagged": False, "flagged_benchmarks": [], "regressions": 0, "round_spread": None}
+    assert again == {**judged_then, "flagged": False, "flagged_benchmarks": [], "regressions": 0, "improvements": 0,
+                     "overall": None, "round_spread": None, "round_prior_df": None}
     assert unkept == judged_then
-    assert "trial 2, quick-tier, A/A: no rounds kept" in capsys.readouterr().out
+    assert "trial 2, quick-tier, A/A: no runs kept" in capsys.readouterr().out
 
 
-def test_the_round_spread_is_the_spread_the_log_round_ratios_were_drawn_with():
+def keep_plain(kept: Path, ratios: dict[str, float]) -> None:
+    """Plain runs A, B and A2 of ten benchmarks, each run's medians the base's times its ratio."""
+    kept.mkdir(parents=True)
+    for label, ratio in ratios.items():
+        benchmarks = [bench(f"b{i}", noisy(1e-3 * ratio, seed=i)) for i in range(10)]
+        (kept / f"{label}.json").write_text(json.dumps({"benchmarks": benchmarks}))
+
+
+def test_a_plain_trial_is_judged_again_from_its_three_runs(tmp_path):
+    out = tmp_path / "gate-measure.json"
+    keep_plain(tmp_path / "gate-measure" / "trial-1" / "plain", {"A": 1.0, "B": 1.25, "A2": 1.03})
+    results = {"plain": {"A/A": [{"flagged": True, "seconds": 300.0}], "+25%": [{"flagged": False, "seconds": 300.0}]}}
+    measure_gate.judged_again(results, out)
+    [same], [slower] = results["plain"]["A/A"], results["plain"]["+25%"]
+    assert not same["flagged"] and same["overall"]["ratio"] == pytest.approx(1.03, rel=0.01)
+    assert slower["flagged"] and slower["overall"]["verdict"] == "regression" and slower["seconds"] == 300.0
+
+
+def test_the_round_prior_is_the_one_the_log_round_ratios_were_drawn_with():
     logs = np.random.default_rng(0).normal(0.0, 0.1, size=(200, 4))
-    assert measure_gate.round_spread([tuple(np.exp(row)) for row in logs]) == pytest.approx(0.1, rel=0.1)
+    prior = measure_gate.fitted_round_prior([tuple(np.exp(row)) for row in logs])
+    assert math.sqrt(prior.variance) == pytest.approx(0.1, rel=0.1)
 
 
-def test_no_round_spread_from_too_few_benchmarks_or_rounds():
-    assert measure_gate.round_spread([(1.1, 0.9)] * 4) is None
-    assert measure_gate.round_spread([(1.1,)] * 10) is None
+def test_no_round_prior_from_too_few_benchmarks_or_rounds():
+    assert measure_gate.fitted_round_prior([(1.1, 0.9)] * 4) is None
+    assert measure_gate.fitted_round_prior([(1.1,)] * 10) is None
+
+
+def run_main(monkeypatch, *args: str) -> None:
+    monkeypatch.setattr(sys, "argv", ["measure-gate", *args])
+    measure_gate.main()
+
+
+def test_the_quick_tier_trials_spread_is_stored_with_the_gate(tmp_path, monkeypatch):
+    monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
+    judged = {"flagged": False, "regressions": 0, "benchmarks": 495, "median_ratio": 1.0, "seconds": 2100.0}
+    trials = [{**judged, "round_spread": s, "round_prior_df": df, "load_average": load}
+              for s, df, load in ((0.09, 5.0, 1.1), (0.12, 9.0, 1.7), (0.10, 6.0, 1.3), (0.2, None, 3.0))]
+    out = tmp_path / "gate-measure-quick.json"
+    out.write_text(json.dumps({"quick-tier": {"A/A": trials}}))
+    run_main(monkeypatch, "--paths", "quick-tier", "--trials", "4", "--out", str(out), "--resume", "--store-spread")
+    stored = json.loads((tmp_path / "process_spread.json").read_text())
+    assert (stored["spread"], stored["df"]) == (0.10, 6.0)  # the median of the three trials with a weight
+    assert "3 whole-quick-tier A/A trials (9.0% to 12.0%" in stored["provenance"]["spread"]
+    assert spread.stored_prior().variance == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("args, status, says", [
+    (["--paths", "plain,nonsense"], EXIT_USAGE, "unknown path nonsense"),
+    (["--paths", "plain", "--store-spread"], EXIT_USAGE, "give --paths quick-tier"),
+    (["--paths", "quick-tier", "--trials", "0", "--store-spread"], EXIT_CANNOT_COMPARE, "no quick-tier trial"),
+], ids=["unknown-path", "store-without-quick-tier", "nothing-to-store"])
+def test_bad_input_exits_with_one_line(tmp_path, monkeypatch, capsys, args, status, says):
+    monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
+    with pytest.raises(SystemExit) as stopped:
+        run_main(monkeypatch, *args, "--out", str(tmp_path / "gate-measure.json"))
+    error = capsys.readouterr().err
+    assert stopped.value.code == status and says in error and len(error.strip().splitlines()) == 1
+    assert not (tmp_path / "process_spread.json").exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zarrgauge.errors import EXIT_OK, EXIT_REGRESSION
 from zarrgauge.gate.ab import Side, run_ab
-from zarrgauge.gate.compare import Comparison
+from zarrgauge.gate.compare import Verdict
 from zarrgauge.gate.options import add_threshold_options, compare, publish
 from zarrgauge.gate.results import load_benchmarks
 
@@ -22,14 +22,14 @@ def key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _verdict(comparisons: list[Comparison]) -> int:
-    return EXIT_REGRESSION if any(c.verdict == "regression" for c in comparisons) else EXIT_OK
+def _exit_status(verdict: Verdict) -> int:
+    return EXIT_REGRESSION if verdict.regressed else EXIT_OK
 
 
 def run_compare(args: argparse.Namespace, gate: bool) -> int:
-    comparisons = compare(load_benchmarks(args.base, "base"), load_benchmarks(args.head, "head"), args)
-    publish(comparisons, args)
-    return _verdict(comparisons) if gate else EXIT_OK
+    verdict = compare(load_benchmarks(args.base, "base"), load_benchmarks(args.head, "head"), args)
+    publish(verdict, args)
+    return _exit_status(verdict) if gate else EXIT_OK
 
 
 def run_ab_command(args: argparse.Namespace) -> int:
@@ -39,9 +39,9 @@ def run_ab_command(args: argparse.Namespace) -> int:
     head = Side("head", args.head, dict(args.head_env))
     base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir, instructions=args.instructions)
     print(f"zarrgauge ab: merged results in {out_dir}/base.json and {out_dir}/head.json", file=sys.stderr)
-    comparisons = compare(base_run["benchmarks"], head_run["benchmarks"], args)
-    publish(comparisons, args)
-    return _verdict(comparisons)
+    verdict = compare(base_run["benchmarks"], head_run["benchmarks"], args)
+    publish(verdict, args)
+    return _exit_status(verdict)
 
 
 def add_gate_commands(subparsers) -> None:
@@ -74,12 +74,14 @@ def add_gate_commands(subparsers) -> None:
 def _description(name: str) -> str:
     return {
         "compare": "Print, per benchmark, the time ratio head/base with a 95% interval and the "
-                   "change in each deterministic metric. Always exits 0 unless the files cannot be compared (2).",
+                   "change in each deterministic metric, and the time ratio of all benchmarks together. "
+                   "Always exits 0 unless the files cannot be compared (2).",
         "gate": "Like compare, then exit 1 if any benchmark regressed: time ratio above --factor AND a "
-                "significant one-sided test (Mann-Whitney U on the timings; a t test on the rounds of `ab` "
-                "results), its p adjusted for the false discovery rate, AND a slowdown above --floor; or any "
-                "deterministic metric worse (exact; peak memory within 5%, instructions within 1%). "
-                "Exit 2 when the files cannot be compared.",
+                "significant one-sided test (a t test on the rounds of `ab` results; with one run a side, its "
+                "one ratio against the process-to-process spread stored with the gate), its p adjusted for the "
+                "false discovery rate, AND a slowdown above --floor; or all benchmarks together did so (the "
+                "geometric mean of their ratios, tested across benchmarks); or any deterministic metric worse "
+                "(exact; peak memory within 5%, instructions within 1%). Exit 2 when the files cannot be compared.",
         "ab": "Check each SPEC (a zarr-python checkout, a requirement some release on the package index "
               "satisfies, or current), build (and cache) an environment per SPEC, run the selected benchmarks "
               "alternately A B, B A, ... "

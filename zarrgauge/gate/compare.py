@@ -2,12 +2,14 @@
 
 Time: a regression only when the ratio exceeds a factor, a one-sided test is significant, and
 the absolute slowdown is above a floor; all three, so that neither noise nor nanosecond-scale
-jitter on fast benchmarks trips the gate. The test: Mann-Whitney U on the raw timings of two
-runs; for runs from `zarrgauge ab`, a t test on the rounds (gate/stats.py says why), and the
-ratio is then the geometric mean of the rounds'. Significance is judged on p-values adjusted for
-the false discovery rate over every benchmark of the comparison (Benjamini-Hochberg), at 0.05 on
-rounds and 0.01 on pooled timings (DEFAULT_ALPHA): tested one by one at 0.01, chance alone would
-flag about four of 400 benchmarks on every A/A run that the factor and floor do not stop.
+jitter on fast benchmarks trips the gate. The test: a t test on the rounds of `zarrgauge ab` (the
+ratio is then the geometric mean of the rounds'); two plain runs, one process a side, are one round
+judged with the process-to-process spread stored with the gate (gate/stats.py and gate/spread.py say
+why). Significance is judged on p-values adjusted for the false discovery rate over every benchmark of
+the comparison (Benjamini-Hochberg) at 0.05: tested one by one, chance alone would flag about one in
+twenty unchanged benchmarks that the factor and floor let through. All benchmarks together are judged
+the same way, on the geometric mean of their ratios (stats.overall_change), so that a slowdown of every
+benchmark that none proves alone still fails the gate.
 Deterministic metrics: exact, except peak traced memory, which moves a few percent between
 identical runs, both ways (judged on `ab`'s rounds where it has them: ROUNDWISE), and instruction
 counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% counts.
@@ -16,11 +18,23 @@ counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% cou
 from __future__ import annotations
 
 import fnmatch
+import math
 from dataclasses import dataclass, field, replace
 
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.gate.stats import TimeChange, benjamini_hochberg, blocked_by_rounds, time_change
+from zarrgauge.gate.spread import stored_prior
+from zarrgauge.gate.stats import (
+    ONE_RUN,
+    Observed,
+    TimeChange,
+    benjamini_hochberg,
+    judged_on_rounds,
+    observed,
+    overall_change,
+    scatter_of_one_run,
+    smallest_visible_ratio,
+)
 
 # metric -> True when lower is better
 METRICS = {
@@ -46,21 +60,14 @@ ROUNDWISE = ("peak_traced_bytes", "peakmem_bytes")
 IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype", "network")
 
 
-# The test on rounds is calibrated: its A/A p-values are uniform, so Benjamini-Hochberg at 0.05
-# keeps the chance of any false alarm in a comparison of unchanged benchmarks at 5% at most. Pooled
-# timings make p too small (their samples share a process), so they keep the stricter 0.01.
-DEFAULT_ALPHA = {"rounds": 0.05, "Mann-Whitney": 0.01}
-
-
 @dataclass(frozen=True)
 class Thresholds:
     factor: float = 1.10
-    alpha: float | None = None  # None: each test's own (DEFAULT_ALPHA)
+    # The rounds' test is calibrated (its A/A p-values are uniform), so Benjamini-Hochberg at 0.05 keeps
+    # the chance of any false alarm in a comparison of unchanged benchmarks at 5% at most.
+    alpha: float = 0.05
     floor_seconds: float = 20e-6
     metric_tolerance: dict[str, float] = field(default_factory=lambda: dict(METRIC_TOLERANCE))
-
-    def alpha_for(self, test: str) -> float:
-        return DEFAULT_ALPHA[test] if self.alpha is None else self.alpha
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,9 @@ def judge_time(change: TimeChange, limits: Thresholds) -> str:
     """On the adjusted p-values when the comparison has them (compare_runs), else the raw ones."""
     p_slower = change.p_slower if change.q_slower is None else change.q_slower
     p_faster = change.p_faster if change.q_faster is None else change.q_faster
-    alpha = limits.alpha_for(change.test)
-    if change.ratio > limits.factor and p_slower < alpha and change.seconds_added > limits.floor_seconds:
+    if change.ratio > limits.factor and p_slower < limits.alpha and change.seconds_added > limits.floor_seconds:
         return "regression"
-    if (change.ratio < 1 / limits.factor and p_faster < alpha
+    if (change.ratio < 1 / limits.factor and p_faster < limits.alpha
             and -change.seconds_added > limits.floor_seconds):
         return "improvement"
     return "same"
@@ -149,9 +155,9 @@ def thresholds_for(bench: dict, default: Thresholds, overrides: dict[str, dict])
     return default
 
 
-def _time_change(base: dict, head: dict) -> TimeChange:
+def _observed(base: dict, head: dict) -> Observed:
     _check_same_case(base, head)
-    return time_change(_timings(base, "base"), _timings(head, "head"), round_ratios=_round_ratios(base, head))
+    return observed(_timings(base, "base"), _timings(head, "head"), _round_ratios(base, head))
 
 
 def _comparison(base: dict, head: dict, change: TimeChange, limits: Thresholds) -> Comparison:
@@ -173,10 +179,58 @@ def with_false_discovery_rate(changes: list[TimeChange]) -> list[TimeChange]:
 def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thresholds(),
                  overrides: dict[str, dict] | None = None) -> list[Comparison]:
     """Compare every benchmark present in both runs; raise ZarrgaugeError if there is none."""
+    return judge_runs(base, head, default, overrides).comparisons
+
+
+@dataclass(frozen=True)
+class OneRunLimits:
+    """What one run a side can see: the spread of a log ratio between two processes of the same code,
+    as stored with the gate and as these runs' benchmarks scatter (the wider is the one judged with),
+    and the smallest ratio a lone slower benchmark among those compared must show to be flagged."""
+
+    stored_spread: float
+    observed_spread: float | None  # None: too few benchmarks judged so to tell
+    smallest_visible_ratio: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A whole comparison: each benchmark's, all of them together (None for a single benchmark), and
+    the limits of one run a side when some benchmark was judged so (else None)."""
+
+    comparisons: list[Comparison]
+    overall: TimeChange | None
+    overall_verdict: str
+    one_run: OneRunLimits | None
+
+    @property
+    def regressed(self) -> bool:
+        return self.overall_verdict == "regression" or any(c.verdict == "regression" for c in self.comparisons)
+
+
+def _pairs(base: list[dict], head: list[dict]) -> list[tuple[dict, dict]]:
+    """Each benchmark of both runs, base and head; ZarrgaugeError if there is none."""
     head_by_name = {bench["fullname"]: bench for bench in head}
     pairs = [(bench, head_by_name[bench["fullname"]]) for bench in base if bench["fullname"] in head_by_name]
     if not pairs:
         raise ZarrgaugeError("no benchmarks in common between base and head")
-    changes = with_false_discovery_rate(blocked_by_rounds([_time_change(b, h) for b, h in pairs]))
-    return [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
-            for (b, h), change in zip(pairs, changes)]
+    return pairs
+
+
+def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresholds(),
+               overrides: dict[str, dict] | None = None) -> Verdict:
+    """Every benchmark present in both runs judged, then all of them together by the default thresholds."""
+    pairs = _pairs(base, head)
+    observations = [_observed(b, h) for b, h in pairs]
+    stored, scatter = stored_prior(), scatter_of_one_run(observations)
+    # A loaded machine moves processes further apart than the stored spread: then the runs' own scatter
+    process_prior = replace(stored, variance=max(stored.variance, (scatter or 0.0) ** 2))
+    changes = with_false_discovery_rate(judged_on_rounds(observations, process_prior))
+    comparisons = [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
+                   for (b, h), change in zip(pairs, changes)]
+    overall = overall_change(changes)
+    one_run = None
+    if any(change.test == ONE_RUN for change in changes):
+        visible = smallest_visible_ratio(process_prior, len(changes), default.alpha)
+        one_run = OneRunLimits(math.sqrt(stored.variance), scatter, max(default.factor, visible))
+    return Verdict(comparisons, overall, judge_time(overall, default) if overall else "same", one_run)

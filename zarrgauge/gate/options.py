@@ -7,7 +7,7 @@ import argparse
 import os
 from pathlib import Path
 
-from zarrgauge.gate.compare import DEFAULT_ALPHA, Comparison, Thresholds, compare_runs
+from zarrgauge.gate.compare import Thresholds, Verdict, judge_runs
 from zarrgauge.gate.output import as_json, markdown, terminal
 
 OVERRIDE_FIELDS = {"factor": float, "alpha": float, "floor_seconds": float}
@@ -39,8 +39,7 @@ def add_threshold_options(parser: argparse.ArgumentParser) -> None:
                              f"(default {defaults.factor})")
     parser.add_argument("--alpha", type=float, default=defaults.alpha,
                         help="significance level of the one-sided test, adjusted for the false discovery rate "
-                             f"(default {DEFAULT_ALPHA['rounds']} for the rounds of `ab` results, "
-                             f"{DEFAULT_ALPHA['Mann-Whitney']} for the timings of two plain runs)")
+                             f"(default {defaults.alpha})")
     parser.add_argument("--floor", type=float, default=defaults.floor_seconds, dest="floor_seconds",
                         help=f"smallest slowdown in seconds that counts (default {defaults.floor_seconds})")
     parser.add_argument("--override", action="append", default=[], type=override, metavar="GLOB:NAME=VALUE",
@@ -54,18 +53,18 @@ def _thresholds(args: argparse.Namespace) -> Thresholds:
     return Thresholds(factor=args.factor, alpha=args.alpha, floor_seconds=args.floor_seconds)
 
 
-def publish(comparisons: list[Comparison], args: argparse.Namespace) -> None:
-    print(terminal(comparisons))
+def publish(verdict: Verdict, args: argparse.Namespace) -> None:
+    print(terminal(verdict))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a") as stream:
-            stream.write(markdown(comparisons))
+            stream.write(markdown(verdict))
     if args.markdown:
-        Path(args.markdown).write_text(markdown(comparisons))
+        Path(args.markdown).write_text(markdown(verdict))
     if args.json_out:
-        Path(args.json_out).write_text(as_json(comparisons))
+        Path(args.json_out).write_text(as_json(verdict))
 
 
-def compare(base: list[dict], head: list[dict], args: argparse.Namespace) -> list[Comparison]:
-    """compare_runs with the thresholds and overrides given on the command line."""
-    return compare_runs(base, head, _thresholds(args), _overrides(args.override))
+def compare(base: list[dict], head: list[dict], args: argparse.Namespace) -> Verdict:
+    """judge_runs with the thresholds and overrides given on the command line."""
+    return judge_runs(base, head, _thresholds(args), _overrides(args.override))

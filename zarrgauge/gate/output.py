@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from zarrgauge.gate.compare import Comparison
+from zarrgauge.gate.compare import Comparison, OneRunLimits, Verdict
+from zarrgauge.gate.stats import TimeChange
 
 SYMBOL = {"regression": "REGRESSION", "improvement": "improved", "same": ""}
 
@@ -13,8 +14,7 @@ def _short(name: str) -> str:
     return name.split("::", 1)[-1]
 
 
-def _time(comparison: Comparison) -> str:
-    t = comparison.time
+def _ratio(t: TimeChange) -> str:
     return f"{t.ratio:.3f} [{t.low:.3f}, {t.high:.3f}]"
 
 
@@ -36,7 +36,7 @@ def rows(comparisons: list[Comparison]) -> list[tuple[str, ...]]:
     """Regressions first, then improvements, then the rest; by ratio within each."""
     order = {"regression": 0, "improvement": 1, "same": 2}
     ranked = sorted(comparisons, key=lambda c: (order[c.verdict], -c.time.ratio))
-    return [(_short(c.name), _time(c), _p(c), _instructions(c), _metrics(c), SYMBOL[c.verdict]) for c in ranked]
+    return [(_short(c.name), _ratio(c.time), _p(c), _instructions(c), _metrics(c), SYMBOL[c.verdict]) for c in ranked]
 
 
 def _p(comparison: Comparison) -> str:
@@ -48,34 +48,67 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
           "verdict")
 
 
-def summary_line(comparisons: list[Comparison]) -> str:
+def visibility_line(limits: OneRunLimits) -> str:
+    """What a comparison of one run a side can see, said before its table."""
+    scatter = "" if limits.observed_spread is None else f", {limits.observed_spread:.1%} between these two"
+    return (f"one run a side: a benchmark must be about {(limits.smallest_visible_ratio - 1) * 100:.0f}% slower "
+            f"to be seen (its time moves {limits.stored_spread:.1%} from one process to another{scatter}); "
+            "use `zarrgauge ab` or instruction counts for less")
+
+
+def overall_line(overall: TimeChange, verdict: str) -> str:
+    named = f" {SYMBOL[verdict]}" if verdict != "same" else ""
+    return (f"all together {_ratio(overall)}{named} (geometric mean of the time ratios, "
+            "95% t interval across benchmarks)")
+
+
+def summary_line(verdict: Verdict) -> str:
+    comparisons = verdict.comparisons
     counts = {v: sum(c.verdict == v for c in comparisons) for v in ("regression", "improvement", "same")}
-    return (f"{len(comparisons)} benchmarks compared: {counts['regression']} regressions, "
+    line = (f"{len(comparisons)} benchmarks compared: {counts['regression']} regressions, "
             f"{counts['improvement']} improvements, {counts['same']} unchanged")
+    return line if verdict.overall is None else f"{line}; {overall_line(verdict.overall, verdict.overall_verdict)}"
 
 
-def terminal(comparisons: list[Comparison]) -> str:
-    table = [HEADER, *rows(comparisons)]
+def _preamble(verdict: Verdict) -> list[str]:
+    return [] if verdict.one_run is None else [visibility_line(verdict.one_run), ""]
+
+
+def terminal(verdict: Verdict) -> str:
+    table = [HEADER, *rows(verdict.comparisons)]
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join([*lines, "", summary_line(comparisons)])
+    return "\n".join([*_preamble(verdict), *lines, "", summary_line(verdict)])
 
 
-def markdown(comparisons: list[Comparison]) -> str:
+def markdown(verdict: Verdict) -> str:
     def line(cells):
         return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
-    body = [line(HEADER), "|" + "---|" * len(HEADER), *(line(row) for row in rows(comparisons))]
-    return "\n".join(["## zarrgauge gate", "", summary_line(comparisons), "", *body]) + "\n"
+    body = [line(HEADER), "|" + "---|" * len(HEADER), *(line(row) for row in rows(verdict.comparisons))]
+    return "\n".join(["## zarrgauge gate", "", *_preamble(verdict), summary_line(verdict), "", *body]) + "\n"
 
 
-def as_json(comparisons: list[Comparison]) -> str:
-    return json.dumps([{
-        "benchmark": c.name, "group": c.group, "verdict": c.verdict, "time_verdict": c.time_verdict,
-        "time": {"ratio": c.time.ratio, "low": c.time.low, "high": c.time.high, "test": c.time.test,
-                 "p_slower": c.time.p_slower, "p_faster": c.time.p_faster,
-                 "q_slower": c.time.q_slower, "q_faster": c.time.q_faster,
-                 "base_median": c.time.base_median, "head_median": c.time.head_median},
-        "metrics": [{"name": m.name, "base": m.base, "head": m.head, "verdict": m.verdict} for m in c.metrics],
-    } for c in comparisons], indent=2)
+def _time_json(t: TimeChange) -> dict:
+    return {"ratio": t.ratio, "low": t.low, "high": t.high, "test": t.test, "p_slower": t.p_slower,
+            "p_faster": t.p_faster, "q_slower": t.q_slower, "q_faster": t.q_faster,
+            "base_median": t.base_median, "head_median": t.head_median}
+
+
+def as_json(verdict: Verdict) -> str:
+    """The verdicts of every benchmark; all of them together (medians: their sums); what one run a side can see."""
+    limits = verdict.one_run
+    return json.dumps({
+        "regressed": verdict.regressed,
+        "benchmarks": [{
+            "benchmark": c.name, "group": c.group, "verdict": c.verdict, "time_verdict": c.time_verdict,
+            "time": _time_json(c.time),
+            "metrics": [{"name": m.name, "base": m.base, "head": m.head, "verdict": m.verdict} for m in c.metrics],
+        } for c in verdict.comparisons],
+        "overall": None if verdict.overall is None else {**_time_json(verdict.overall),
+                                                         "verdict": verdict.overall_verdict},
+        "one_run_a_side": None if limits is None else {
+            "stored_spread": limits.stored_spread, "observed_spread": limits.observed_spread,
+            "smallest_visible_ratio": limits.smallest_visible_ratio},
+    }, indent=2)

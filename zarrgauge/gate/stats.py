@@ -1,36 +1,38 @@
 """Statistics for timing comparisons.
 
-One run against another (two pytest-benchmark JSONs): a bootstrap interval of the median ratio
-and one-sided Mann-Whitney U tests on the raw timings. Runs from `zarrgauge ab`, several
-processes per side: the samples of one process share its hash seed, memory layout and the load of
-its minutes, so they are not independent of each other. In a whole-quick-tier A/A the medians of
-one benchmark moved 9% between processes (median over benchmarks; 4% to 20%) against a standard
-error of 1.6% within one: the pooled test took that for significance. There each A/B round is one
-observation, its log ratio of medians, tested with a t statistic whose variance is moderated
-towards the comparison's typical one (empirical Bayes, as limma does for gene expression), since
-three or four rounds alone estimate a variance poorly."""
+The samples of one process share its hash seed, memory layout and the load of its minutes, so they
+are not independent of each other: in a whole-quick-tier A/A the medians of one benchmark moved 9%
+between processes (median over benchmarks; 4% to 20%) against a standard error of 1.6% within one,
+and a test on the pooled samples took that for significance. The unit of evidence is therefore the
+process: each A/B round of `zarrgauge ab` is one observation, its log ratio of medians, tested with a t
+statistic whose variance is moderated towards the comparison's typical one (empirical Bayes, as limma
+does for gene expression), since three or four rounds alone estimate a variance poorly. Two plain runs,
+one process a side, are one round with no spread of their own to measure: they are judged with the
+spread the whole-tier A/A trials measured between processes (gate/spread.py), the same test's prior.
+All benchmarks together: the geometric mean of their ratios with a t interval across benchmarks."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-RESAMPLES = 2000
+RESAMPLES = 2000  # bootstrap resamples (the report's ties)
+ROUNDS, ONE_RUN, OVERALL = "rounds", "one run a side", "all benchmarks"  # TimeChange.test
 
 
 @dataclass(frozen=True)
 class TimeChange:
-    base_median: float
+    base_median: float  # of all the side's timings; all benchmarks together: the sum of their medians
     head_median: float
-    ratio: float  # head / base medians: above 1 is slower
-    low: float
+    ratio: float  # head / base: the geometric mean of the round ratios; above 1 is slower
+    low: float  # 95% interval of the ratio
     high: float
-    p_slower: float  # Mann-Whitney U, alternative: head slower than base
+    p_slower: float  # one-sided t test, alternative: head slower than base
     p_faster: float
-    round_ratios: tuple[float, ...] = ()  # per A/B round, when both runs came from `zarrgauge ab`
-    test: str = "Mann-Whitney"  # or "rounds": the p-values and interval are then those of the rounds
+    round_ratios: tuple[float, ...] = ()  # head / base medians of each A/B round (one run a side: one)
+    test: str = ROUNDS  # or ONE_RUN: judged with the stored process spread; OVERALL: across benchmarks
     # p adjusted for the false discovery rate over every benchmark of the comparison (Benjamini-Hochberg)
     q_slower: float | None = None
     q_faster: float | None = None
@@ -38,17 +40,6 @@ class TimeChange:
     @property
     def seconds_added(self) -> float:
         return self.head_median - self.base_median
-
-
-def median_ratio_interval(base, head, confidence: float = 0.95, seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap interval of median(head) / median(base)."""
-    rng = np.random.default_rng(seed)
-    base, head = np.asarray(base, float), np.asarray(head, float)
-    base_medians = np.median(base[rng.integers(0, base.size, (RESAMPLES, base.size))], axis=1)
-    head_medians = np.median(head[rng.integers(0, head.size, (RESAMPLES, head.size))], axis=1)
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(head_medians / base_medians, [tail, 1 - tail])
-    return float(low), float(high)
 
 
 def benjamini_hochberg(p_values) -> list[float]:
@@ -66,19 +57,19 @@ def benjamini_hochberg(p_values) -> list[float]:
     return [float(q) for q in out]
 
 
-def time_change(base, head, confidence: float = 0.95, round_ratios: tuple[float, ...] = ()) -> TimeChange:
-    # scipy.stats takes half a second to import: only comparisons pay for it, not --help or a bad file.
-    from scipy.stats import mannwhitneyu
+@dataclass(frozen=True)
+class Observed:
+    """What a benchmark's time change is judged from: the medians of each side's timings, and the
+    ratio head/base of each A/B round's medians; one process a side is one round, the medians' ratio."""
 
-    base, head = np.asarray(base, float), np.asarray(head, float)
-    low, high = median_ratio_interval(base, head, confidence)
+    base_median: float
+    head_median: float
+    round_ratios: tuple[float, ...]
+
+
+def observed(base, head, round_ratios: tuple[float, ...] = ()) -> Observed:
     base_median, head_median = float(np.median(base)), float(np.median(head))
-    return TimeChange(
-        base_median, head_median, head_median / base_median, low, high,
-        p_slower=float(mannwhitneyu(head, base, alternative="greater").pvalue),
-        p_faster=float(mannwhitneyu(head, base, alternative="less").pvalue),
-        round_ratios=round_ratios,
-    )
+    return Observed(base_median, head_median, round_ratios or (head_median / base_median,))
 
 
 @dataclass(frozen=True)
@@ -128,12 +119,12 @@ def _trigamma_inverse(x: float) -> float:
     return float(y)
 
 
-def rounds_test(change: TimeChange, prior: RoundPrior | None, confidence: float = 0.95) -> TimeChange:
-    """The change judged on its rounds: ratio, interval and p-values of the mean log round ratio."""
-    from scipy.stats import t as student
-
+def rounds_test(change: Observed, prior: RoundPrior | None, confidence: float = 0.95) -> TimeChange:
+    """The change judged on its rounds: ratio, interval and p-values of the mean log round ratio. One
+    round has no spread of its own: the prior's is all there is."""
     logs = np.log(change.round_ratios)
-    df, own = logs.size - 1, float(logs.var(ddof=1))
+    df: float = logs.size - 1  # infinite with a prior of known spread
+    own = float(logs.var(ddof=1)) if df else 0.0
     variance = own
     if prior is not None and math.isinf(prior.df):
         df, variance = math.inf, prior.variance
@@ -142,20 +133,63 @@ def rounds_test(change: TimeChange, prior: RoundPrior | None, confidence: float 
     # The prior lends a benchmark whose few rounds agree by chance the spread others show; it
     # never vouches for one whose own rounds scatter more (a load burst in one of them).
     variance = max(variance, own)
-    mean, error = float(logs.mean()), math.sqrt(variance / logs.size)
+    judged = t_judged(float(logs.mean()), math.sqrt(variance / logs.size), df, confidence)
+    return TimeChange(change.base_median, change.head_median, *judged, round_ratios=change.round_ratios,
+                      test=ROUNDS if logs.size > 1 else ONE_RUN)
+
+
+def t_judged(mean: float, error: float, df: float, confidence: float) -> tuple[float, float, float, float, float]:
+    """Ratio, interval (low, high) and one-sided p-values (slower, faster) of a mean log ratio with this
+    standard error, in TimeChange's order."""
+    # scipy.stats takes half a second to import: only comparisons pay for it, not --help or a bad file.
+    from scipy.stats import t as student
+
     statistic = mean / error if error else math.copysign(math.inf, mean) if mean else 0.0
     half = float(student.ppf((1 + confidence) / 2, df)) * error
-    return replace(change, ratio=math.exp(mean), low=math.exp(mean - half), high=math.exp(mean + half),
-                   p_slower=float(student.sf(statistic, df)), p_faster=float(student.cdf(statistic, df)),
-                   test="rounds")
+    return (math.exp(mean), math.exp(mean - half), math.exp(mean + half),
+            float(student.sf(statistic, df)), float(student.cdf(statistic, df)))
 
 
-def blocked_by_rounds(changes: list[TimeChange]) -> list[TimeChange]:
-    """Every change with two rounds or more judged on its rounds, with the prior fitted over all of
-    them that have the same number of rounds (the common case: one `zarrgauge ab` run)."""
-    by_rounds: dict[int, list[TimeChange]] = {}
+def judged_on_rounds(changes: list[Observed], process_prior: RoundPrior) -> list[TimeChange]:
+    """Every change judged on its rounds: with two or more, the prior fitted over all the changes with
+    as many (the common case: one `zarrgauge ab` run); with one (one run a side), `process_prior`."""
+    by_rounds: dict[int, list[Observed]] = {}
     for change in changes:
-        if len(change.round_ratios) >= 2:
-            by_rounds.setdefault(len(change.round_ratios), []).append(change)
-    priors = {rounds: prior_of_rounds([c.round_ratios for c in group]) for rounds, group in by_rounds.items()}
-    return [rounds_test(c, priors[len(c.round_ratios)]) if len(c.round_ratios) >= 2 else c for c in changes]
+        by_rounds.setdefault(len(change.round_ratios), []).append(change)
+    priors = {rounds: prior_of_rounds([c.round_ratios for c in group]) if rounds > 1 else process_prior
+              for rounds, group in by_rounds.items()}
+    return [rounds_test(c, priors[len(c.round_ratios)]) for c in changes]
+
+
+MAD_TO_SD = 1.4826  # the median absolute deviation of normal values times this is their standard deviation
+
+
+def scatter_of_one_run(changes: list[Observed]) -> float | None:
+    """How far the log ratios of the benchmarks compared one run a side scatter about their median (a robust
+    standard deviation: a change of some benchmarks barely widens it, one of all of them not at all); None
+    for too few. On a loaded machine two processes differ far more than the stored spread says."""
+    logs = np.log([c.round_ratios[0] for c in changes if len(c.round_ratios) == 1])
+    if logs.size < MIN_BENCHMARKS_FOR_PRIOR:
+        return None
+    return MAD_TO_SD * float(np.median(np.abs(logs - np.median(logs))))
+
+
+def overall_change(changes: list[TimeChange], confidence: float = 0.95) -> TimeChange | None:
+    """All benchmarks together: the geometric mean of their ratios, with a t interval and p-values
+    across benchmarks, and the sums of their medians (for the floor); None for fewer than two. The
+    interval is the benchmarks' scatter about their mean; it cannot hold a shift of a whole process,
+    which moves every benchmark alike: against that stands the factor."""
+    if len(changes) < 2:
+        return None
+    logs = np.log([change.ratio for change in changes])
+    judged = t_judged(float(logs.mean()), float(logs.std(ddof=1)) / math.sqrt(logs.size), logs.size - 1, confidence)
+    return TimeChange(sum(c.base_median for c in changes), sum(c.head_median for c in changes), *judged,
+                      test=OVERALL)
+
+
+def smallest_visible_ratio(prior: RoundPrior, benchmarks: int, alpha: float) -> float:
+    """The ratio one run a side needs for a lone slower benchmark among `benchmarks` to be significant
+    after the false discovery rate adjustment (its p times their number below alpha)."""
+    from scipy.stats import t as student
+
+    return math.exp(math.sqrt(prior.variance) * float(student.isf(alpha / benchmarks, prior.df)))

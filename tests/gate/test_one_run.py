@@ -1,0 +1,135 @@
+"""Two plain runs, one process a side, and all benchmarks together, on synthetic result pairs.
+
+One run a side has no rounds to measure how far a benchmark moves from one process to another: it is
+judged with the spread stored with the gate (gate/process_spread.json), or with the scatter of its own
+benchmarks' ratios when that is wider (a loaded machine). Its timings are made tight here (0.5% within a
+process, 200 of them), so that a test on them would call every process shift significant."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import t as student
+
+from zarrgauge.gate.compare import Thresholds, judge_runs
+from zarrgauge.gate.output import as_json, markdown, summary_line, terminal
+from zarrgauge.gate.spread import SPREAD_FILE, stored_prior
+from zarrgauge.gate.stats import ONE_RUN, OVERALL
+from zarrgauge.testing.results import bench, noisy
+
+WITHIN_PROCESS = 0.005
+
+
+def one_run_a_side(ratios) -> tuple[list[dict], list[dict]]:
+    """Each benchmark's base and head as one process each, the head's median the base's times its ratio."""
+    base = [bench(f"b{i}", noisy(1e-3, n=200, spread=WITHIN_PROCESS, seed=i)) for i in range(len(ratios))]
+    head = [bench(f"b{i}", noisy(1e-3 * ratio, n=200, spread=WITHIN_PROCESS, seed=i + 1000))
+            for i, ratio in enumerate(ratios)]
+    return base, head
+
+
+def process_shifts(count: int, spread: float = 0.09, seed: int = 9) -> list[float]:
+    """Each benchmark's median moved as between two processes of the same code (9%: the README's A/A)."""
+    return list(np.random.default_rng(seed).lognormal(0, spread, count))
+
+
+def flagged(verdict) -> list[str]:
+    return [c.name.split("::")[1] for c in verdict.comparisons if c.verdict == "regression"]
+
+
+@pytest.mark.parametrize("ratios", [process_shifts(50), [1.09] * 50], ids=["scattered-9%", "all-9%-slower"])
+def test_a_process_shift_of_every_benchmark_is_no_regression(ratios):
+    verdict = judge_runs(*one_run_a_side(ratios))
+    assert {c.time.test for c in verdict.comparisons} == {ONE_RUN}
+    assert [c.verdict for c in verdict.comparisons] == ["same"] * 50
+    assert verdict.overall_verdict == "same" and not verdict.regressed
+
+
+def test_a_lone_slowdown_of_40_percent_among_four_shifted_benchmarks_is_flagged():
+    verdict = judge_runs(*one_run_a_side([1.09, 0.92, 1.05, 1.40]))
+    assert flagged(verdict) == ["b3"] and verdict.regressed
+
+
+def test_the_smallest_visible_slowdown_is_the_one_flagged():
+    """Just above the ratio the header states, a lone slower benchmark among twenty is flagged; just below, not."""
+    unchanged = [1.0] * 20
+    visible = judge_runs(*one_run_a_side([*unchanged, 1.0])).one_run.smallest_visible_ratio
+    assert 1.3 < visible < 2.0
+    assert flagged(judge_runs(*one_run_a_side([*unchanged, visible * 1.03]))) == ["b20"]
+    assert flagged(judge_runs(*one_run_a_side([*unchanged, visible * 0.97]))) == []
+
+
+def test_a_loaded_pair_is_judged_with_its_own_wider_scatter():
+    """Processes 40% apart (a loaded 2-core machine): the stored 9.9% would call the widest of them slower."""
+    ratios, prior = process_shifts(50, spread=0.4, seed=5), stored_prior()
+    assert max(ratios) > math.exp(math.sqrt(prior.variance) * student.isf(0.05 / 50, prior.df))
+    verdict = judge_runs(*one_run_a_side(ratios))
+    assert verdict.one_run.observed_spread == pytest.approx(0.4, rel=0.25)
+    assert flagged(verdict) == [] and not verdict.regressed
+
+
+def test_a_uniform_slowdown_no_benchmark_proves_fails_the_gate_all_together():
+    ratios = [1.25 * shift for shift in process_shifts(50, seed=4)]
+    verdict = judge_runs(*one_run_a_side(ratios))
+    assert flagged(verdict) == []
+    overall = verdict.overall
+    assert overall.test == OVERALL and overall.ratio == pytest.approx(math.exp(np.mean(np.log(ratios))), rel=0.01)
+    assert 1.1 < overall.low < overall.ratio < overall.high < 1.4
+    assert verdict.overall_verdict == "regression" and verdict.regressed
+    line = summary_line(verdict)
+    assert line.startswith("50 benchmarks compared: 0 regressions, 0 improvements, 50 unchanged; all together 1.2")
+    assert line.endswith(f"[{overall.low:.3f}, {overall.high:.3f}] REGRESSION (geometric mean of the time ratios, "
+                         "95% t interval across benchmarks)")
+
+
+def test_a_uniform_slowdown_below_the_factor_is_named_but_passes():
+    verdict = judge_runs(*one_run_a_side([1.08] * 10))
+    assert verdict.overall.low > 1.07 and verdict.overall_verdict == "same" and not verdict.regressed
+    assert "all together 1.080 [" in summary_line(verdict)
+
+
+def rounds_of(name: str, base_rounds: list[float], head_rounds: list[float]) -> tuple[dict, dict]:
+    """A benchmark as `zarrgauge ab` merges it: pooled timings, and each round's median (ms)."""
+    base = bench(name, noisy(1e-3 * np.median(base_rounds), seed=1))
+    head = bench(name, noisy(1e-3 * np.median(head_rounds), seed=2))
+    base["stats"]["round_medians"] = [1e-3 * r for r in base_rounds]
+    head["stats"]["round_medians"] = [1e-3 * r for r in head_rounds]
+    return base, head
+
+
+def test_on_ab_rounds_all_together_is_the_mean_of_each_benchmarks_round_ratios_and_no_header():
+    rng = np.random.default_rng(3)
+    pairs = [rounds_of(f"r{i}", [1.0] * 4, list(1.25 * rng.lognormal(0, 0.09, 4))) for i in range(20)]
+    verdict = judge_runs([b for b, _ in pairs], [h for _, h in pairs])
+    per_benchmark = [np.mean(np.log(c.time.round_ratios)) for c in verdict.comparisons]
+    assert verdict.overall.ratio == pytest.approx(math.exp(np.mean(per_benchmark)))
+    assert verdict.overall_verdict == "regression" and verdict.one_run is None
+    assert terminal(verdict).startswith("benchmark ") and "all together 1.2" in terminal(verdict)
+
+
+def test_the_header_states_the_slowdown_one_run_a_side_can_see():
+    verdict = judge_runs(*one_run_a_side(process_shifts(254)))
+    spread, prior = verdict.one_run.observed_spread, stored_prior()
+    assert spread < math.sqrt(prior.variance)  # the stored spread is the one judged with
+    visible = math.exp(math.sqrt(prior.variance) * student.isf(0.05 / 254, prior.df))
+    header = (f"one run a side: a benchmark must be about {(visible - 1) * 100:.0f}% slower to be seen (its time "
+              f"moves {math.sqrt(prior.variance):.1%} from one process to another, {spread:.1%} between these two); "
+              "use `zarrgauge ab` or instruction counts for less")
+    assert terminal(verdict).splitlines()[0] == header
+    assert markdown(verdict).splitlines()[2] == header
+
+
+def test_the_json_holds_every_benchmark_all_together_and_what_one_run_can_see():
+    verdict = judge_runs(*one_run_a_side([1.25] * 10), Thresholds())
+    document = json.loads(as_json(verdict))
+    assert document["regressed"] is True and len(document["benchmarks"]) == 10
+    assert document["overall"]["verdict"] == "regression" and document["overall"]["test"] == OVERALL
+    assert document["one_run_a_side"]["smallest_visible_ratio"] == verdict.one_run.smallest_visible_ratio
+
+
+def test_the_stored_spread_is_declared_once_with_its_provenance():
+    stored = json.loads(SPREAD_FILE.read_text())
+    assert 0.05 < stored["spread"] < 0.2 and stored["df"] > 2
+    assert {"spread", "df", "trials", "stored"} <= set(stored["provenance"])
+    assert stored_prior().variance == pytest.approx(stored["spread"] ** 2)
