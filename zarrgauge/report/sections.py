@@ -138,8 +138,8 @@ def comparison(runs: list[Run]) -> list[Block]:
     blocks: list[Block] = [
         Heading(f"Comparison against {base.label}"),
         Paragraph("Verdicts use the gate's rules (`zarrgauge gate`): a time regression needs a ratio above the "
-                  "factor, a significant Mann-Whitney test and a slowdown above the floor; deterministic metrics "
-                  "must be equal (peak memory within 5%)."),
+                  "factor, significant against the spread between processes stored with the gate (one run a side), "
+                  "and a slowdown above the floor; deterministic metrics must be equal (peak memory within 5%)."),
         Table(["run", "benchmarks compared", "slower", "faster", "metric changes"],
               [[head, str(len(cs)), *_counts(cs)] for head, cs in by_head.items()]),
     ]
