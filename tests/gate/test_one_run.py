@@ -109,15 +109,24 @@ def test_on_ab_rounds_all_together_is_the_mean_of_each_benchmarks_round_ratios_a
 
 
 def test_the_header_states_the_slowdown_one_run_a_side_can_see():
-    verdict = judge_runs(*one_run_a_side(process_shifts(254)))
+    verdict = judge_runs(*one_run_a_side(process_shifts(100)))
     spread, prior = verdict.one_run.observed_spread, stored_prior()
     assert spread < math.sqrt(prior.variance)  # the stored spread is the one judged with
-    visible = math.exp(math.sqrt(prior.variance) * student.isf(0.05 / 254, prior.df))
+    visible = math.exp(math.sqrt(prior.variance) * student.isf(0.05 / 100, prior.df))
     header = (f"one run a side: a benchmark must be about {(visible - 1) * 100:.0f}% slower to be seen (its time "
               f"moves {math.sqrt(prior.variance):.1%} from one process to another, {spread:.1%} between these two); "
               "use `zarrgauge ab` or instruction counts for less")
     assert terminal(verdict).splitlines()[0] == header
     assert markdown(verdict).splitlines()[2] == header
+
+
+def test_beyond_twice_as_slow_the_header_says_how_many_times():
+    verdict = judge_runs(*one_run_a_side(process_shifts(254, spread=0.35)))
+    limits = verdict.one_run
+    assert limits.smallest_visible_ratio > 10
+    assert terminal(verdict).startswith(
+        f"one run a side: a benchmark must be about {limits.smallest_visible_ratio:.3g} times as slow to be seen "
+        f"(its time moves {limits.stored_spread:.1%} from one process to another, {limits.observed_spread:.1%} between")
 
 
 def test_the_json_holds_every_benchmark_all_together_and_what_one_run_can_see():

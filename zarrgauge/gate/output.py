@@ -51,9 +51,13 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
 def visibility_line(limits: OneRunLimits) -> str:
     """What a comparison of one run a side can see, said before its table."""
     scatter = "" if limits.observed_spread is None else f", {limits.observed_spread:.1%} between these two"
-    return (f"one run a side: a benchmark must be about {(limits.smallest_visible_ratio - 1) * 100:.0f}% slower "
-            f"to be seen (its time moves {limits.stored_spread:.1%} from one process to another{scatter}); "
+    return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen "
+            f"(its time moves {limits.stored_spread:.1%} from one process to another{scatter}); "
             "use `zarrgauge ab` or instruction counts for less")
+
+
+def _slower(ratio: float) -> str:
+    return f"{(ratio - 1) * 100:.0f}% slower" if ratio < 2 else f"{ratio:.3g} times as slow"
 
 
 def overall_line(overall: TimeChange, verdict: str) -> str:
