@@ -39,7 +39,8 @@ def _row_label(comparison: Comparison) -> str:
 
 
 def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: str, group: str) -> Figure:
-    """Horizontal bars from 1 to each head's median time ratio, with its 95% bootstrap interval."""
+    """Horizontal bars from 1 to each head's median time ratio, with the gate's 95% interval (one run a side:
+    the spread between processes stored with the gate)."""
     picked = {head: {c.name: c for c in comparisons if group_of(c) == group}
               for head, comparisons in comparisons_by_head.items()}
     names = list(dict.fromkeys(name for by_name in picked.values() for name in by_name))
@@ -65,7 +66,7 @@ def ratio_figure(comparisons_by_head: dict[str, list[Comparison]], base_label: s
     ax.set_yticks(range(len(names)), [labels[n] for n in names], fontsize=8)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlabel("time ratio, run / base median "
-                  f"(whiskers: 95% bootstrap interval; dashed: the gate's factor {factor})")
+                  f"(whiskers: the gate's 95% interval; dashed: its factor {factor})")
     ax.set_title(f"{group}: time against {base_label} (right of 1 = slower)", fontsize=11)
     ax.legend(title="run", fontsize=8, loc="best")
     ax.grid(True, axis="x", which="both", alpha=0.3)
