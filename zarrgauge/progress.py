@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-_stream: IO[str] | None = None  # None: tqdm's default, stderr
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+_stream: SupportsWrite[str] | None = None  # None: tqdm's default, stderr
 
 
 class _Lines:

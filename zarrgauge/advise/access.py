@@ -15,7 +15,8 @@ READS = ("time", "space", "chunks", "full")  # the default: each of these the ax
 def _applies(operation: str, axes: str) -> bool:
     if operation not in OPERATIONS:  # the write applies to every array
         return True
-    return OPERATIONS[operation].applies(Family("axes", "", "f8", {}, None, axes))
+    # A family of these axes and no rows: `applies` reads the axes alone.
+    return OPERATIONS[operation].applies(Family("axes", "", "f8", {}, None, axes))  # type: ignore[arg-type]
 
 
 def parse_access(text: str | None, axes: str) -> dict[str, float]:

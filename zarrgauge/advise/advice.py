@@ -123,7 +123,7 @@ def build(run: Run, inputs: Inputs) -> tuple[list[Block], dict]:
     real = _real_layout(choice, inputs.candidates)
     dtype = inputs.source.dtype.newbyteorder("=").name
     call = create_array_call(inputs.source.shape, dtype, real, inputs.codec(choice.any.codec))
-    blocks = [Heading(f"zarrgauge advise: {inputs.source.name}", 1), Paragraph(_intro(inputs, run)),
+    blocks: list[Block] = [Heading(f"zarrgauge advise: {inputs.source.name}", 1), Paragraph(_intro(inputs, run)),
               Heading("The choice"), Paragraph(_choice_words(choice, real, base, inputs)),
               Paragraph(f"Make it with `{call}`."), Table(*_ranking(ranked, inputs.weights))]
     blocks += recommendations(run) + pareto(run)

@@ -57,7 +57,7 @@ def _tolerance(text: str) -> float:
     return value
 
 
-def add_advise_command(subparsers) -> None:
+def add_advise_command(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser("advise", help="advise chunks and codec for your own array",
                                     description=DESCRIPTION)
     command.add_argument("source", metavar="SOURCE",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def _open_npy(path: Path) -> UserSource:
 def _open_npz(path: Path, member: str | None, budget: int) -> UserSource:
     try:
         with np.load(path, allow_pickle=False) as archive:
-            if member not in archive.files:
+            if member is None or member not in archive.files:
                 raise source_error(f"{path} has no member {member!r}; name one of: {', '.join(archive.files)}")
             if archive.zip.getinfo(member + ".npy").file_size > budget:
                 raise source_error(f"{path}:{member} is larger than --sample-bytes and a .npz member is read "
@@ -79,11 +80,11 @@ def _open_npz(path: Path, member: str | None, budget: int) -> UserSource:
 def _open_zarr(location: str, member: str | None, storage_options: dict | None = None) -> UserSource:
     import zarr
 
-    options = {"storage_options": storage_options} if storage_options and "://" in location else {}
+    options: dict[str, Any] = {"storage_options": storage_options} if storage_options and "://" in location else {}
     try:
         node = zarr.open(store=location, mode="r", **options)
         if member is not None:
-            node = node[member]
+            node = node[member]  # type: ignore[index,assignment]  # an array has none: zarr raises, reported below
     except KeyError:
         raise source_error(f"{location} has no array {member!r}") from None
     except Exception as error:  # zarr raises many kinds for a store that is not zarr: all mean the same here

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,23 +24,42 @@ def source_error(message: str) -> ZarrgaugeError:
     return ZarrgaugeError(message, EXIT_SOURCE)
 
 
+class StoredValues(Protocol):
+    """A source's values: a zarr array, a numpy array or memory map, an HDF5 or NetCDF variable."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def dtype(self) -> Any: ...  # what np.dtype takes
+
+    def __getitem__(self, region: tuple[slice, ...], /) -> Any: ...
+
+
+class Closable(Protocol):
+    """The file behind a source's values."""
+
+    def close(self) -> None: ...
+
+
 @dataclass
 class UserSource:
     """An opened source: what the advice needs about it, and its values one region at a time."""
 
     name: str
     description: str  # where it is and how it is stored now
-    values: object  # indexable by a tuple of slices: a zarr array or a numpy array or memory map
+    values: StoredValues | None  # None once closed
     dimension_names: tuple[str | None, ...] | None = None
     chunks: Shape | None = None  # zarr only
     shards: Shape | None = None
     codec: str = "none (a .npy file is stored uncompressed)"
     stored_bytes: int | None = None
-    opened: object = None  # the file behind `values`, kept open as long as they are read
+    opened: Closable | None = None  # the file behind `values`, kept open as long as they are read
     shape: Shape = field(init=False)
     dtype: np.dtype = field(init=False)
 
     def __post_init__(self) -> None:
+        assert self.values is not None, "a source opens with its values"
         self.shape, self.dtype = tuple(self.values.shape), np.dtype(self.values.dtype)
 
     def close(self) -> None:
@@ -54,13 +74,14 @@ class UserSource:
         return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
 
     def read(self, region: tuple[slice, ...]) -> np.ndarray:
+        assert self.values is not None, "a closed source has no values"
         return np.asarray(self.values[region])
 
     def guess_axes(self) -> str:
         """Axis letters from the dimension names when each is known, else by rank."""
         names = self.dimension_names or ()
-        letters = [_axis_letter(name) for name in names]
-        if len(letters) == len(self.shape) and None not in letters and len(set(letters)) == len(letters):
+        letters = [letter for letter in map(_axis_letter, names) if letter is not None]
+        if len(letters) == len(names) == len(self.shape) and len(set(letters)) == len(letters):
             return "".join(letters)
         return DEFAULT_AXES.get(len(self.shape), "")
 

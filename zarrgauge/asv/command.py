@@ -21,7 +21,7 @@ def run_asv_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_asv_commands(subparsers) -> None:
+def add_asv_commands(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "asv-compare", help="compare two asv environments (zarr releases) of one commit",
         description="Compare the asv results of two environments, e.g. zarr 3.1.6 against 3.4.2, with the "

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from itertools import chain, product
+from typing import Literal
 
 from zarrgauge.catalogue.codecs import CODECS, COMMON_CODECS, CodecSpec
 from zarrgauge.catalogue.data import Source
@@ -48,7 +49,8 @@ from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.catalogue.stores import LOCAL_STORES, ON_DISK_ONLY, REMOTE_STORES
 
 TIERS = ("quick", "full")
-ZARR_FORMATS = (2, 3)
+ZarrFormat = Literal[2, 3]
+ZARR_FORMATS: tuple[ZarrFormat, ...] = (2, 3)
 DEFAULT_CODEC = "zarr-default"
 SEED = 20240101
 
@@ -85,7 +87,7 @@ class ArrayCase:
     family: Family
     layout: Layout
     codec: CodecSpec
-    zarr_format: int
+    zarr_format: ZarrFormat
     store: str
     tier: str
     operations: frozenset[str] = field(compare=False)
@@ -124,7 +126,7 @@ class ArrayCase:
 class NodeCase:
     """Hierarchy and attribute workloads: no data grid, only format and store."""
 
-    zarr_format: int
+    zarr_format: ZarrFormat
     store: str
     tier: str
     network: str = DEFAULT_NETWORK

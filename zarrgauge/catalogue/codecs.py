@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from zarrgauge import compat
 
@@ -38,11 +39,11 @@ class CodecSpec:
     def lossless(self) -> bool:
         return self.tolerance == 0.0
 
-    def supports(self, dtype: np.dtype) -> bool:
+    def supports(self, dtype: npt.DTypeLike) -> bool:
         dtype = np.dtype(dtype)
         return dtype.kind in self.kinds and dtype.itemsize >= self.min_itemsize
 
-    def create_args(self, dtype: np.dtype, zarr_format: int) -> CodecArgs:
+    def create_args(self, dtype: npt.DTypeLike, zarr_format: int) -> CodecArgs:
         build = self.v3 if zarr_format == 3 else self.v2
         return build(np.dtype(dtype))
 

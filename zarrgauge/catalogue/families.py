@@ -32,7 +32,7 @@ class Family:
     axes: str  # one letter per axis: t(ime), z, y, x, n (sample)
     row_block: int = 1  # rows generated from one random stream (1-D signals use blocks)
     fill_value: float = 0
-    partial_region: Callable[[Shape], tuple[slice, ...]] | None = None  # the tutorial's partial write
+    partial_region: Callable[[Shape], tuple[slice | int, ...]] | None = None  # the tutorial's partial write
 
     def rng(self, seed: int, block: int) -> np.random.Generator:
         return np.random.default_rng([seed, zlib.crc32(self.name.encode()), block])

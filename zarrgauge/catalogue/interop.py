@@ -41,7 +41,7 @@ CRC32C = {"name": "crc32c"}
 GZIP = {"name": "gzip", "configuration": {"level": 5}}
 TRANSPOSE = {"name": "transpose", "configuration": {"order": [1, 0]}}
 # v3 codec chains by label, all on float64 (blosc's typesize matches it).
-V3_CODECS = {
+V3_CODECS: dict[str, list[dict]] = {
     "bytes": [BYTES],
     "bytes-big-endian": [{"name": "bytes", "configuration": {"endian": "big"}}],
     **{f"blosc-{cname}-{shuffle}": [BYTES, _blosc(cname, shuffle)]
@@ -107,7 +107,7 @@ class InteropCase:
 
 def _v3_metadata(case: InteropCase) -> dict:
     codecs = list(case.codecs)
-    chunks = CHUNKS
+    chunks: tuple[int, ...] = CHUNKS
     if case.shards is not None:
         codecs = [{"name": "sharding_indexed", "configuration": {
             "chunk_shape": list(CHUNKS), "codecs": codecs, "index_codecs": [BYTES, CRC32C],

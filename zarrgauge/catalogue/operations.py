@@ -34,7 +34,7 @@ class Operation:
     description: str
     applies: Callable[[Family], bool]
     prepare: Callable[[Source, Layout], Any]
-    run: Callable[[zarr.Array, Any], Any]
+    run: Callable[[Any, Any], Any]  # on the zarr array, another engine's view of it or numpy values alike
     expect: Callable[[Source, Any], Any]
     # The basic selections (ints and slices) the run reads, from the prepared arguments: for
     # counting the chunks it touches. None when the run reads otherwise.

@@ -10,6 +10,7 @@ every codec, zarr format 3, on that store (the local disk unless told).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def check_axes(axes: str, rank: int) -> str | None:
 
 
 def write_spec(directory: Path, name: str, axes: str, layouts: list[Layout], codecs: list[str],
-               store: str = "local", lossy: list[tuple[CodecSpec, dict]] = ()) -> None:
+               store: str = "local", lossy: Sequence[tuple[CodecSpec, dict]] = ()) -> None:
     """`lossy`: each lossy codec with the parameters lossy_codec rebuilds it from; `codecs` names them too."""
     spec = {"name": name, "axes": axes, "codecs": codecs, "store": store,
             "lossy": [{"name": codec.name, "params": params, "tolerance": codec.tolerance} for codec, params in lossy],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -16,6 +17,9 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
 from zarrgauge.catalogue.codecs import CODECS, CodecSpec
+
+if TYPE_CHECKING:
+    from zarrgauge.catalogue.cases import ZarrFormat
 
 # Lossless codecs in both formats; delta-zstd only applies to integers (CodecSpec.supports).
 LOSSLESS_CODECS = ("none", "zarr-default", "blosc-lz4", "blosc-zstd5-bitshuffle", "blosc-zstd5-noshuffle",
@@ -161,6 +165,7 @@ def reopened(store):
         yield zarr.storage.LocalStore(store.root, read_only=True)
     elif isinstance(store, zarr.storage.ZipStore):
         store.close()
+        assert store.path is not None, "the grid's zip stores are files"
         again = zarr.storage.ZipStore(store.path, mode="r")
         try:
             yield again
@@ -176,7 +181,7 @@ def codec_dtype_cases(names, dtypes) -> list:
             for name in names for dtype in dtypes if codec(name).supports(dtype)]
 
 
-def filled_array(store, zarr_format: int, shape, chunks, dtype, fill_value) -> tuple[zarr.Array, np.ndarray]:
+def filled_array(store, zarr_format: ZarrFormat, shape, chunks, dtype, fill_value) -> tuple[zarr.Array, np.ndarray]:
     """An array holding reference values in every chunk, and those values."""
     values = reference_array(shape, dtype, seed=0)
     array = zarr.create_array(store, shape=shape, chunks=chunks, dtype=dtype, fill_value=fill_value,

@@ -69,8 +69,9 @@ class MatrixRecorder:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(render(self.cells, self.notes, self.faults))
-        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            f"zarrgauge: conformance matrix written to {self.path}")
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:  # none under -p no:terminal
+            reporter.write_line(f"zarrgauge: conformance matrix written to {self.path}")
 
 
 def _outcome(report) -> str:
@@ -97,7 +98,7 @@ def render(cells: dict, notes: dict, faults: dict | None = None) -> str:
     areas = sorted({area for area, _, _ in cells})
     columns = sorted({(fmt, store) for _, fmt, store in cells})
     versions = ", ".join(f"{k} {v}" for k, v in compat.versions().items())
-    total = sum(cells.values(), Counter())
+    total: Counter[str] = sum(cells.values(), Counter())
     lines = [
         "# zarrgauge conformance matrix", "",
         f"{versions}; {time.strftime('%Y-%m-%d %H:%M')}.", "",

@@ -44,6 +44,7 @@ def local_root(array: zarr.Array) -> Path:
     store = array.store
     while isinstance(store, WrapperStore):
         store = store._store
+    assert isinstance(store, zarr.storage.LocalStore), "engines beside zarr-python read local stores"
     return Path(store.root)
 
 
@@ -63,7 +64,7 @@ class ZarrPython(Engine):
         with zarr.config.set(self.config):
             array = zarr.open_array(zarr.storage.LocalStore(path, read_only=True), mode="r")
             self.check_pipeline(array)
-            return array[...]
+            return np.asarray(array[...])
 
     def check_pipeline(self, array: zarr.Array) -> None:
         """Nothing to check for zarr's own pipeline."""

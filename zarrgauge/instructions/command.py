@@ -24,7 +24,7 @@ def run_instructions_command(args: argparse.Namespace) -> int:
     return status
 
 
-def add_instructions_command(subparsers) -> None:
+def add_instructions_command(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "instructions", help="count each benchmark's instructions under valgrind",
         description="Run the benchmarks under valgrind's callgrind (by default each family's balanced layout, "

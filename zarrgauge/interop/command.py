@@ -16,7 +16,7 @@ DESCRIPTION = ("Every engine installed here writes every case it supports; every
                "Exit status 0 whatever the cells say; 4 for a bad option.")
 
 
-def add_interop_command(subparsers) -> None:
+def add_interop_command(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser("interop", help="the writer x reader interoperability matrix",
                                     description=DESCRIPTION)
     names = ", ".join(ZARR_ENGINES)

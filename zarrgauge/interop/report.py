@@ -36,7 +36,7 @@ def _counts_text(counts: Counter) -> str:
 
 
 def _summary(cells: list[dict], names: list[str]) -> list[str]:
-    by_pair = defaultdict(Counter)
+    by_pair: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for cell in cells:
         by_pair[cell["writer"], cell["reader"]][cell["outcome"]] += 1
     lines = ["| writer \\ reader | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]

@@ -50,7 +50,7 @@ def _unsupported(engine: Engine, role: str, case: InteropCase) -> str | None:
     return None if reason is None else f"{ROLES[role]} {engine.name}: {reason}"
 
 
-def mismatch(actual: np.ndarray, case: InteropCase) -> str | None:
+def mismatch(actual: np.ndarray | None, case: InteropCase) -> str | None:
     """How what a reader returned differs from the case's values, bit for bit; None if it does not.
     Byte order is the reader's business: values are compared in native order."""
     actual = np.asarray(actual)

@@ -11,12 +11,18 @@ import hmac
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from typing import TYPE_CHECKING, Unpack
 
 import zarr
+import zarr.abc.store
 import zarr.storage
 
 from zarrgauge.objectstore.bucket import fresh_prefix
-from zarrgauge.objectstore.patience import Patience, obstore_patience
+from zarrgauge.objectstore.patience import ObstoreOptions, Patience, obstore_patience
+from zarrgauge.objectstore.servers import Wire
+
+if TYPE_CHECKING:
+    from obstore.store import AzureStore
 
 # Azurite's development account, whose name and key Azure's documentation publishes: passed
 # explicitly, as the S3 clients' dummy credentials are, so that no client looks for real ones.
@@ -47,18 +53,20 @@ class Container:
     """Where Azure stores go: `prefix` (ending in '/') in container `name` of Azurite's account,
     reached at `endpoint`, the wire proxy in front of `server`."""
 
-    def __init__(self, endpoint: str, name: str, prefix: str, server: str | None = None, wire=None) -> None:
+    def __init__(self, endpoint: str, name: str, prefix: str, server: str | None = None,
+                 wire: Wire | None = None) -> None:
         self.endpoint, self.name, self.prefix = endpoint, name, prefix
         self.server = server or endpoint  # the server itself, for housekeeping past the wire proxy
         self.wire = wire  # zarrgauge.objectstore.servers.Wire when clients reach the server through one
         self.closed = False
 
     @classmethod
-    def created(cls, server: str, name: str = "zarrgauge", proxy: str | None = None, wire=None) -> Container:
+    def created(cls, server: str, name: str = "zarrgauge", proxy: str | None = None,
+                wire: Wire | None = None) -> Container:
         _create_container(server, name)
         return cls(proxy or server, name, fresh_prefix(""), server, wire)
 
-    def client(self, url: str, prefix: str, **options):
+    def client(self, url: str, prefix: str, **options: Unpack[ObstoreOptions]) -> AzureStore:
         """obstore's AzureStore on Azurite at `url`: the account's URL, path-style, and its key. Not
         `use_emulator`, which ignores `endpoint` for the URL in AZURITE_BLOB_STORAGE_URL."""
         from obstore.store import AzureStore
@@ -66,9 +74,9 @@ class Container:
         return AzureStore(self.name, prefix=prefix, endpoint=f"{url}/{ACCOUNT}", account_name=ACCOUNT,
                           account_key=ACCOUNT_KEY, **options)
 
-    def root_store(self):
+    def root_store(self) -> AzureStore:
         """A client at the container's root, past the wire proxy, for housekeeping: never timed, never counted."""
-        return self.client(self.server, "", client_options={"allow_http": "true", "timeout": "10s"},
+        return self.client(self.server, "", client_options={"allow_http": True, "timeout": "10s"},
                            retry_config={"max_retries": 1, "retry_timeout": timedelta(seconds=10)})
 
     def keys(self) -> list[str]:
@@ -78,7 +86,8 @@ class Container:
 
     def store(self, kind: str, key: str, patience: Patience | None = None) -> zarr.abc.store.Store:
         """An empty store of kind azure-obstore under `key` of the prefix, as Bucket.store makes the S3 ones."""
-        options = {"client_options": {"allow_http": "true"}} if patience is None else obstore_patience(patience)
+        options: ObstoreOptions = ({"client_options": {"allow_http": True}} if patience is None
+                                   else obstore_patience(patience))
         return zarr.storage.ObjectStore(self.client(self.endpoint, self.prefix + key, **options))
 
     def close(self) -> None:

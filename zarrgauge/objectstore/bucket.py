@@ -7,18 +7,23 @@ from __future__ import annotations
 import os
 import urllib.request
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import zarr
 import zarr.storage
 from zarr.core.sync import sync
 
 from zarrgauge.errors import usage_error
-from zarrgauge.objectstore.location import Location
+from zarrgauge.objectstore.location import Credentials, Location
 from zarrgauge.objectstore.patience import Patience
 from zarrgauge.objectstore.s3 import obstore_store, s3fs_filesystem
-from zarrgauge.objectstore.servers import CREDENTIALS
+from zarrgauge.objectstore.servers import CREDENTIALS, Wire
+
+if TYPE_CHECKING:
+    from obstore.store import S3Store
 
 
 def fresh_prefix(parent: str) -> str:
@@ -29,8 +34,8 @@ class Bucket:
     """Where remote stores go: `prefix` (ending in '/') in bucket `name` at `endpoint`. Stores of
     one kind share one client, as a user's arrays would: a new s3fs file system costs 100 ms."""
 
-    def __init__(self, endpoint: str, name: str, prefix: str, server: str | None = None, wire=None,
-                 credentials: dict[str, str] = CREDENTIALS) -> None:
+    def __init__(self, endpoint: str, name: str, prefix: str, server: str | None = None, wire: Wire | None = None,
+                 credentials: Credentials = CREDENTIALS) -> None:
         self.endpoint, self.name, self.prefix = endpoint, name, prefix
         self.server = server or endpoint  # the server itself, for housekeeping past the wire proxy
         self.wire = wire  # zarrgauge.objectstore.servers.Wire when clients reach the server through one
@@ -38,16 +43,17 @@ class Bucket:
         self._file_systems: dict[str, object] = {}
         self.closed = False
 
-    def root_store(self):
+    def root_store(self) -> S3Store:
         """An obstore client at the bucket's root, for housekeeping: never timed, never counted."""
         from obstore.store import S3Store
 
         return S3Store(self.name, endpoint=self.server, virtual_hosted_style_request=False,
-                       client_options={"allow_http": "true", "timeout": "10s"},
+                       client_options={"allow_http": True, "timeout": "10s"},
                        retry_config={"max_retries": 1, "retry_timeout": timedelta(seconds=10)}, **self.credentials)
 
     @classmethod
-    def created(cls, server: str, name: str = "zarrgauge", proxy: str | None = None, wire=None) -> Bucket:
+    def created(cls, server: str, name: str = "zarrgauge", proxy: str | None = None,
+                wire: Wire | None = None) -> Bucket:
         """A fresh prefix in a bucket made here, on a server zarrgauge started itself (moto takes an
         unsigned request, and answers one for a bucket it already has with 200); clients reach it
         through `proxy` when given."""
@@ -55,8 +61,8 @@ class Bucket:
         return cls(proxy or server, name, fresh_prefix(""), server, wire)
 
     @classmethod
-    def under(cls, server: str, name: str, prefix: str, credentials: dict[str, str], proxy: str | None = None,
-              wire=None) -> Bucket:
+    def under(cls, server: str, name: str, prefix: str, credentials: Credentials, proxy: str | None = None,
+              wire: Wire | None = None) -> Bucket:
         """A fresh prefix below `prefix` in a bucket the user owns: checked first, never created."""
         bucket = cls(proxy or server, name, fresh_prefix(prefix), server, wire, credentials)
         bucket.check()
@@ -128,10 +134,11 @@ class UserBucket:
     endpoint: str
     name: str
     prefix: str  # "" or ending in "/"
-    credentials: dict[str, str]
+    credentials: Credentials
 
 
-def user_bucket(endpoint: str | None, bucket: str | None, environ=os.environ) -> UserBucket | None:
+def user_bucket(endpoint: str | None, bucket: str | None,
+                environ: Mapping[str, str] = os.environ) -> UserBucket | None:
     """From --zarr-s3-endpoint and --zarr-s3-bucket (NAME or NAME/PREFIX); None when neither is given."""
     if not endpoint and not bucket:
         return None
@@ -143,6 +150,6 @@ def user_bucket(endpoint: str | None, bucket: str | None, environ=os.environ) ->
     if not all(environ.get(key) for key in keys):
         raise usage_error("--zarr-s3-endpoint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the server")
     name, _, prefix = bucket.removeprefix("s3://").partition("/")
-    credentials = {"access_key_id": environ[keys[0]], "secret_access_key": environ[keys[1]],
+    credentials: Credentials = {"access_key_id": environ[keys[0]], "secret_access_key": environ[keys[1]],
                    "region": environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"}
     return UserBucket(endpoint.rstrip("/"), name, prefix.strip("/") + "/" if prefix.strip("/") else "", credentials)

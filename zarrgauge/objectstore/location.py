@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
+
+
+class Credentials(TypedDict):
+    """What a server takes, under obstore's names: its stores take them as keyword arguments."""
+
+    access_key_id: str
+    secret_access_key: str
+    region: str
 
 
 @dataclass(frozen=True)
 class Location:
     """A key prefix (ending in '/', or empty) in bucket `bucket` at `endpoint`, with the credentials
-    the server takes (obstore's names: access_key_id, secret_access_key, region)."""
+    the server takes."""
 
     endpoint: str
     bucket: str
     prefix: str
-    credentials: Mapping[str, str]
+    credentials: Credentials

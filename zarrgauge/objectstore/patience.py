@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from obstore.store import ClientConfig, RetryConfig
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,17 @@ class Patience:
 IMPATIENT = Patience(timeout=2.0, retries=2, backoff=0.05)
 
 
-def obstore_patience(patience: Patience) -> dict:
+class ObstoreOptions(TypedDict, total=False):
+    """Keyword arguments of obstore's stores: how their client connects, and retries."""
+
+    client_options: ClientConfig
+    retry_config: RetryConfig
+
+
+def obstore_patience(patience: Patience) -> ObstoreOptions:
     timeout, backoff = timedelta(seconds=patience.timeout), timedelta(seconds=patience.backoff)
     longest_backoff = backoff * 2**patience.retries
-    return {"client_options": {"allow_http": "true", "timeout": timeout, "connect_timeout": timeout},
+    return {"client_options": {"allow_http": True, "timeout": timeout, "connect_timeout": timeout},
             "retry_config": {"max_retries": patience.retries,
                              "backoff": {"init_backoff": backoff, "max_backoff": longest_backoff, "base": 2},
                              # long enough never to cut the retries short

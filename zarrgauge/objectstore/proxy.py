@@ -108,20 +108,19 @@ class _Upstream:
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        if self.writer is not None and self.reader.at_eof():
+        if self.connection is not None and self.connection[0].at_eof():
             self.close()
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        return self.reader, self.writer
+        if self.connection is None:
+            self.connection = await asyncio.open_connection(self.host, self.port)
+        return self.connection
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        if self.connection is not None:
+            self.connection[1].close()
+            self.connection = None
 
 
 class Proxy:
@@ -173,7 +172,8 @@ class Proxy:
             upstream.close()
             to_client.close()
 
-    async def _exchange(self, client, to_client, upstream: _Upstream) -> bool:
+    async def _exchange(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter,
+                        upstream: _Upstream) -> bool:
         """One request and its response; False when either side is done with the connection."""
         try:
             head = await client.readuntil(b"\r\n\r\n")

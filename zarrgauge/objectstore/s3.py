@@ -4,19 +4,25 @@ replaces the clients' timeouts and retries, for tests that must see a fault fail
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import zarr
+import zarr.abc.store
 import zarr.storage
 from zarr.core.sync import sync
 
 from zarrgauge.catalogue.networks import CONCURRENCY_SWEEP
 from zarrgauge.objectstore.location import Location
-from zarrgauge.objectstore.patience import Patience, obstore_patience
+from zarrgauge.objectstore.patience import ObstoreOptions, Patience, obstore_patience
+
+if TYPE_CHECKING:
+    from s3fs import S3FileSystem
 
 
 def obstore_store(location: Location, patience: Patience | None = None) -> zarr.abc.store.Store:
     from obstore.store import S3Store
 
-    options = {"client_options": {"allow_http": "true"}}
+    options: ObstoreOptions = {"client_options": {"allow_http": True}}
     if patience is not None:
         options = obstore_patience(patience)
     client = S3Store(location.bucket, prefix=location.prefix, endpoint=location.endpoint,
@@ -24,13 +30,13 @@ def obstore_store(location: Location, patience: Patience | None = None) -> zarr.
     return zarr.storage.ObjectStore(client)
 
 
-def s3fs_filesystem(location: Location, tuned: bool, patience: Patience | None = None):
+def s3fs_filesystem(location: Location, tuned: bool, patience: Patience | None = None) -> S3FileSystem:
     """An s3fs file system for the location's server and credentials (its bucket and prefix go in
     the paths the store is given)."""
     import s3fs
 
     credentials = location.credentials
-    options = {"key": credentials["access_key_id"], "secret": credentials["secret_access_key"],
+    options: dict[str, Any] = {"key": credentials["access_key_id"], "secret": credentials["secret_access_key"],
                "endpoint_url": location.endpoint, "client_kwargs": {"region_name": credentials["region"]},
                # zarr drives the file system from its own event loop; fsspec's instance cache
                # would hand a file system bound to another loop to a later run

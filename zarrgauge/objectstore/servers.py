@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.objectstore.location import Credentials
 
 READY_SECONDS = 20.0
 STOP_SECONDS = 5.0
 PR_SET_PDEATHSIG = 1
 # Dummy credentials, passed explicitly so that no client goes looking for real ones.
-CREDENTIALS = {"access_key_id": "zarrgauge", "secret_access_key": "zarrgauge", "region": "us-east-1"}
+CREDENTIALS: Credentials = {"access_key_id": "zarrgauge", "secret_access_key": "zarrgauge", "region": "us-east-1"}
 
 
 def free_port() -> int:
@@ -67,7 +68,7 @@ class Server:
     def __enter__(self) -> Server:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
@@ -147,7 +148,7 @@ class Wire:
     def __init__(self, control_port: int, profile: str) -> None:
         self.control_port, self.profile = control_port, profile
 
-    def _ask(self, command: str) -> dict[str, int]:
+    def _ask(self, command: str) -> dict[str, typing.Any]:
         with socket.create_connection(("127.0.0.1", self.control_port), timeout=10) as connection:
             connection.sendall(command.encode() + b"\n")
             with connection.makefile() as reply:
@@ -184,6 +185,7 @@ def start_wire(upstream: str, profile: str) -> tuple[Server, Wire]:
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
                                preexec_fn=_die_with_parent, start_new_session=True)
+    assert process.stdout is not None  # stdout=PIPE
     first_line = process.stdout.readline().split()
     if first_line[:1] != [b"PORTS"]:
         process.kill()

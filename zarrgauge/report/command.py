@@ -40,7 +40,7 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_report_command(subparsers) -> None:
+def add_report_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help="write a markdown and HTML report with figures from results files",
                                    description=DESCRIPTION)
     parser.add_argument("results", nargs="+", metavar="RESULTS.json",

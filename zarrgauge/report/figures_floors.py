@@ -27,12 +27,14 @@ def shares(record: Record) -> tuple[float, ...]:
     one core are, then the engine's overhead: the rest, none when the floor is the larger (noise, or an
     engine that beats the floor, which the floor tests look for)."""
     floors = record.floors
+    assert floors is not None, "a record of floor_records"
     floor_share = floors.machine / record.median
     parts = [floor_share * seconds / (sum(floors.steps_1core) or 1.0) for seconds in floors.steps_1core]
     return (*parts, max(0.0, 1 - floor_share))
 
 
 def efficiency(record: Record) -> float:
+    assert record.floors is not None, "a record of floor_records"
     return record.floors.machine / record.median
 
 

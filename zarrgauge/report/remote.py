@@ -85,8 +85,8 @@ def _network_blocks(run: Run) -> list[Block]:
     blocks: list[Block] = []
     for network in networks(run.records):
         profile = PROFILES[network]
-        added = ("no added latency" if not profile.latency else
-                 f"{profile.latency * 1e3:.0f} ms per request, {profile.bandwidth / 1e6:.0f} MB/s per connection")
+        throttle = "unthrottled" if profile.bandwidth is None else f"{profile.bandwidth / 1e6:.0f} MB/s per connection"
+        added = "no added latency" if not profile.latency else f"{profile.latency * 1e3:.0f} ms per request, {throttle}"
         header, rows = remote_rows(run.records, network)
         blocks += [Heading(f"Network `{network}` ({added})", 3), Table(header, rows),
                    Paragraph("Fastest remote choice per read pattern:"), Bullets(fastest_remote(run.records, network))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -31,7 +32,7 @@ def _panels(count: int, title: str, height: float = 3.6) -> tuple[Figure, list]:
     return fig, axes[:count]
 
 
-def _client_legend(fig: Figure, clients: list[str], extra: list[Line2D] = ()) -> None:
+def _client_legend(fig: Figure, clients: list[str], extra: Sequence[Line2D] = ()) -> None:
     handles = [Line2D([], [], color=CLIENT_COLOURS[c], marker="o", label=c) for c in clients] + list(extra)
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=9)
 
@@ -65,7 +66,7 @@ def _swept(records: list[Record]) -> list[Record]:
 def concurrency_rows(records: list[Record]) -> tuple[list[str], list[list[str]]]:
     """A row per client and network; a column per concurrency: median time and peak in flight."""
     swept = _swept(records)
-    values = sorted({r.concurrency for r in swept})
+    values = sorted({r.concurrency for r in swept if r.concurrency is not None})
     by_point = {(r.store, r.network, r.concurrency): r for r in swept}
     rows = []
     for store in _clients(swept):

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 CASE = {"case": "random-ints/chunks=100x100/none/v3/local", "tier": "quick", "nbytes": 1000, "shape": [500, 500],
         "dtype": "int32"}
 
 
-def bench(name: str, timings, **info) -> dict:
+def bench(name: str, timings: Iterable[float], **info: object) -> dict:
     """A read_full benchmark entry named `name` with these raw timings; `info` overrides its extra_info."""
     return {"fullname": f"benchmarks/test_read_full.py::{name}", "group": "read_full random-ints",
             "stats": {"data": list(timings)}, "extra_info": {**CASE, "store_get": 25, "stored_bytes": 1000, **info}}
 
 
-def round_entry(name: str, **info) -> dict:
+def round_entry(name: str, **info: object) -> dict:
     """One round's entry of `ab`, three timings of 1 ms and the median pytest-benchmark writes."""
     entry = bench(name, [1e-3] * 3, **info)
     entry["stats"]["median"] = 1e-3

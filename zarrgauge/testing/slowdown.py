@@ -10,8 +10,13 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import pytest
 import zarr
+
+T = TypeVar("T")
 
 # The selection methods are where every read ends up (__getitem__, .oindex, .vindex and .blocks
 # dispatch to them), so wrapping only these slows each read exactly once.
@@ -19,9 +24,9 @@ READ_METHODS = ("get_basic_selection", "get_orthogonal_selection", "get_coordina
                 "get_mask_selection", "get_block_selection")
 
 
-def _slowed(read, fraction: float):
+def _slowed(read: Callable[..., T], fraction: float) -> Callable[..., T]:
     @functools.wraps(read)
-    def slowed_read(*args, **kwargs):
+    def slowed_read(*args: Any, **kwargs: Any) -> T:
         started = time.perf_counter()
         result = read(*args, **kwargs)
         until = time.perf_counter() + fraction * (time.perf_counter() - started)
@@ -32,7 +37,7 @@ def _slowed(read, fraction: float):
     return slowed_read
 
 
-def pytest_configure(config) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     fraction = float(os.environ.get("ZARRGAUGE_SLOWDOWN", "0"))
     if fraction > 0:
         for name in READ_METHODS:

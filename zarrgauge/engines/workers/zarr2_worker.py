@@ -34,8 +34,8 @@ def fill_value(value):
 
 def load(path, dtype):
     if dtype == STRING:
-        with open(path) as values:
-            return np.array(json.load(values), dtype=object)
+        with open(path) as file:
+            return np.array(json.load(file), dtype=object)
     values = np.fromfile(path, dtype=exchange_dtype(dtype))
     return values.astype(bool) if np.dtype(dtype).kind == "b" else values
 

@@ -13,6 +13,8 @@ between two runs, against 0.09% serially).
 
 from __future__ import annotations
 
+from typing import cast
+
 import zarr
 from pytest_benchmark.fixture import BenchmarkFixture
 
@@ -28,8 +30,8 @@ class CountedBenchmark(BenchmarkFixture):
     counter: InstructionCounter
     counts_instructions = True  # for the harness: the times are valgrind's, and floors beside them mean nothing
 
-    def __call__(self, function, *args, **kwargs):
-        return self.pedantic(function, args, kwargs, rounds=VALGRIND_ROUNDS)
+    def __call__(self, function_to_benchmark, *args, **kwargs):
+        return self.pedantic(function_to_benchmark, args, kwargs, rounds=VALGRIND_ROUNDS)
 
     def pedantic(self, target, args=(), kwargs=None, setup=None, teardown=None, rounds=1, warmup_rounds=0,
                  iterations=1):
@@ -50,4 +52,4 @@ class CountedBenchmark(BenchmarkFixture):
 def count_instructions(benchmark: BenchmarkFixture, counter: InstructionCounter) -> None:
     """Make `benchmark`, not used yet, count the instructions of what it times."""
     benchmark.__class__ = CountedBenchmark
-    benchmark.counter = counter
+    cast(CountedBenchmark, benchmark).counter = counter  # a class changed in place: mypy cannot follow

@@ -6,13 +6,19 @@ in this process), on the stores the dask executor uses (the workers open them fo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import zarr
+import zarr.abc.store
 
 from zarrgauge import progress
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.executors import DASK_STORES
 from zarrgauge.harness.dask.runs import worker_store
 from zarrgauge.harness.data import arrays
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def fills_on_cluster(case: ArrayCase) -> bool:
@@ -23,7 +29,7 @@ def _write_region(store: zarr.abc.store.Store, case: ArrayCase, region: tuple[sl
     zarr.open_array(store, mode="r+")[region] = case.source.read(region)
 
 
-def fill_on_cluster(client, case: ArrayCase, array: zarr.Array) -> zarr.Array:
+def fill_on_cluster(client: Client, case: ArrayCase, array: zarr.Array) -> zarr.Array:
     """The case's values into `array`, a task per write region of arrays.fill; a progress bar as they finish."""
     from distributed import as_completed
 

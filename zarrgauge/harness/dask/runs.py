@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import zarr
+import zarr.abc.store
 
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.operations import MOVING_AVERAGE, moving_average
+from zarrgauge.harness.measure.counting_store import counting_store
 
 
 def worker_store(array: zarr.Array) -> zarr.abc.store.Store:
     """The store under the array's CountingStore, which the workers open for themselves (they do their own
     I/O): a local directory by its path, or a bucket with its client's settings, credentials included,
     pickled into the graph."""
-    return array.store._store
+    return counting_store(array)._store
 
 
 def dask_array(case: ArrayCase, array: zarr.Array):
@@ -24,7 +26,7 @@ def dask_array(case: ArrayCase, array: zarr.Array):
     return da.from_zarr(zarr.open_array(worker_store(array), mode="r"), chunks=case.layout.write_block)
 
 
-def store_requests(case: ArrayCase, array: zarr.Array, name: str, args) -> dict[str, int]:
+def store_requests(case: ArrayCase, array: zarr.Array, name: str, args: object) -> dict[str, int]:
     """The requests the graph's tasks make of the store and the bytes they read, counted on one more,
     untimed pass through the counting store in this process (dask's synchronous scheduler): the reads
     the workers make, task by task, without the workers."""
@@ -32,9 +34,10 @@ def store_requests(case: ArrayCase, array: zarr.Array, name: str, args) -> dict[
     import dask.array as da
 
     graph = DASK_RUNS[name](da.from_zarr(array, chunks=case.layout.write_block), args)
-    array.store.reset()
+    store = counting_store(array)
+    store.reset()
     dask.compute(graph, scheduler="synchronous")
-    counts = array.store.snapshot()
+    counts = store.snapshot()
     return {"dask_store_reads": counts["get"] + counts["get_partial"], "dask_bytes_read": counts["bytes_read"]}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zarr
+import zarr.abc.store
 
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.data import WHOLE_BYTES
@@ -18,9 +19,9 @@ class StoredCache:
 
     def __init__(self, scratch: Scratch) -> None:
         self.scratch = scratch
-        self._stored: dict[str, tuple[object, object]] = {}
+        self._stored: dict[str, tuple[zarr.abc.store.Store, object, int]] = {}
 
-    def make(self, case: ArrayCase, store) -> tuple[object, int]:
+    def make(self, case: ArrayCase, store: zarr.abc.store.Store) -> tuple[object, int]:
         """What benchmarks get for the case, written into the fresh `store`, and its size in bytes."""
         raise NotImplementedError
 
@@ -52,7 +53,7 @@ class ArrayCache(StoredCache):
         super().__init__(scratch)
         self.cluster = cluster
 
-    def make(self, case: ArrayCase, store) -> tuple[zarr.Array, int]:
+    def make(self, case: ArrayCase, store: zarr.abc.store.Store) -> tuple[zarr.Array, int]:
         array = arrays.create(case, counted(store, case.store, self.scratch))
         if self.cluster is not None and fills_on_cluster(case):
             fill_on_cluster(self.cluster.client(), case, array)

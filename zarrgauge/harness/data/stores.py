@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import zarr
+import zarr.abc.store
 import zarr.storage
 
 from zarrgauge.catalogue.stores import AZURE_STORES, REMOTE_STORES, STORE_KINDS
@@ -20,6 +21,7 @@ from zarrgauge.harness.measure.counting_store import CountingStore
 from zarrgauge.objectstore.azure import Container
 from zarrgauge.objectstore.bucket import Bucket
 from zarrgauge.objectstore.s3 import discard_remote, is_remote
+from zarrgauge.objectstore.servers import Wire
 
 
 class Scratch:
@@ -90,8 +92,8 @@ def discard(store: zarr.abc.store.Store) -> None:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-def wire_of(kind: str, scratch: Scratch):
-    """The wire proxy (zarrgauge.objectstore.servers.Wire) that stores of this kind are reached through, if any."""
+def wire_of(kind: str, scratch: Scratch) -> Wire | None:
+    """The wire proxy that stores of this kind are reached through, if any."""
     return scratch.prefix_for(kind).wire if kind in REMOTE_STORES else None
 
 

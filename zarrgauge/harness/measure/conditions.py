@@ -11,11 +11,12 @@ import zarr
 
 from zarrgauge.catalogue.cases import ArrayCase, NodeCase
 from zarrgauge.catalogue.networks import DEFAULT_NETWORK
+from zarrgauge.objectstore.servers import Wire
 
 
 @contextmanager
-def on_network(wire, network: str) -> Iterator[None]:
-    """The wire proxy (zarrgauge.objectstore.servers.Wire, None for local stores) at `network` inside."""
+def on_network(wire: Wire | None, network: str) -> Iterator[None]:
+    """The wire proxy (None for local stores) at `network` inside."""
     if wire is None or network == DEFAULT_NETWORK:
         yield
         return
@@ -27,7 +28,7 @@ def on_network(wire, network: str) -> Iterator[None]:
 
 
 @contextmanager
-def timed_conditions(case: ArrayCase | NodeCase, wire) -> Iterator[None]:
+def timed_conditions(case: ArrayCase | NodeCase, wire: Wire | None) -> Iterator[None]:
     concurrency = getattr(case, "concurrency", None)
     with zarr.config.set({} if concurrency is None else {"async.concurrency": concurrency}):
         with on_network(wire, case.network):

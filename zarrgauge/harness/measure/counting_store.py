@@ -8,21 +8,30 @@ exactly. Every read and write path of zarr 3.1 to 3.4 goes through one of the me
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, cast
 
+import zarr
+from zarr.abc.store import Store
 from zarr.storage import WrapperStore
+
+if TYPE_CHECKING:
+    from zarr.abc.store import ByteRequest
+    from zarr.core.buffer import Buffer
+
+    from zarrgauge.objectstore.servers import Wire
 
 REQUEST_KINDS = ("get", "get_partial", "set", "exists", "list", "delete")
 
 
-def _size(buffer) -> int:
+def _size(buffer: Buffer | None) -> int:
     return 0 if buffer is None else len(buffer)
 
 
-class CountingStore(WrapperStore):
-    """`wire`, for a remote store, is the proxy between client and server (zarrgauge.objectstore.servers.Wire):
-    it counts what the client really sent, beside the requests zarr made of the store."""
+class CountingStore(WrapperStore[Store]):
+    """`wire`, for a remote store, is the proxy between client and server: it counts what the client
+    really sent, beside the requests zarr made of the store."""
 
-    def __init__(self, store, wire=None) -> None:
+    def __init__(self, store: Store, wire: Wire | None = None) -> None:
         super().__init__(store)
         self.counts: Counter[str] = Counter()
         self.wire = wire
@@ -30,7 +39,7 @@ class CountingStore(WrapperStore):
         # (zarrgauge.harness.measure.floors). Off by default: the log's own memory would show in the traced peak.
         self.gets: list[tuple[str, object]] | None = None
 
-    def _with_store(self, store) -> CountingStore:
+    def _with_store(self, store: Store) -> CountingStore:
         """Copies (zarr makes a read-only one when opening with mode 'r') share the counts."""
         copy = type(self)(store, self.wire)
         copy.counts = self.counts
@@ -50,14 +59,14 @@ class CountingStore(WrapperStore):
         keys = (*REQUEST_KINDS, "bytes_read", "bytes_written")
         return {key: self.counts[key] for key in keys}
 
-    def record(self, kind: str, key: str, byte_range=None, nbytes: int = 0) -> None:
+    def record(self, kind: str, key: str, byte_range: ByteRequest | None = None, nbytes: int = 0) -> None:
         """Every request passes here once: `kind` is one of REQUEST_KINDS. Subclasses may log more."""
         self.counts[kind] += 1
         self.counts["bytes_written" if kind == "set" else "bytes_read"] += nbytes
         if self.gets is not None and kind in ("get", "get_partial"):
             self.gets.append((key, byte_range))
 
-    def _got(self, key, buffer, byte_range) -> None:
+    def _got(self, key: str, buffer: Buffer | None, byte_range: ByteRequest | None) -> None:
         self.record("get" if byte_range is None else "get_partial", key, byte_range, _size(buffer))
 
     def _listed(self, prefix: str, keys):
@@ -127,3 +136,8 @@ class CountingStore(WrapperStore):
 
     def list_dir(self, prefix):
         return self._listed(prefix, super().list_dir(prefix))
+
+
+def counting_store(array: zarr.Array) -> CountingStore:
+    """The store of an array the harness made, which is always a counting store: zarr types it as any store."""
+    return cast(CountingStore, array.store)

@@ -15,6 +15,7 @@ from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.datasets import DATASET_OPERATIONS, VARIABLE
 from zarrgauge.harness.data.datasets import open_dataset, stored_variable
 from zarrgauge.harness.measure import oracle
+from zarrgauge.harness.measure.contracts import Benchmark
 from zarrgauge.harness.measure.counting_store import CountingStore
 from zarrgauge.harness.measure.metrics import case_info
 from zarrgauge.harness.measure.timing import deterministic_metrics, records_metrics
@@ -31,7 +32,7 @@ def dataset_info(case: ArrayCase, store: CountingStore) -> dict:
             "dask_chunks": [int(size) for size in data.chunksize], "dask_blocks": int(data.npartitions)}
 
 
-def time_dataset_operation(benchmark, case: ArrayCase, store: CountingStore, name: str) -> None:
+def time_dataset_operation(benchmark: Benchmark, case: ArrayCase, store: CountingStore, name: str) -> None:
     """Time xarray workload `name` on the case's dataset, then compare with the oracle; then, when timing,
     the deterministic metrics of one more run."""
     import dask

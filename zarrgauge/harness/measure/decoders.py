@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import numcodecs
 import numpy as np
@@ -58,7 +59,7 @@ def v3_decoder(codecs: Sequence[dict], dtype: np.dtype, chunk_shape: tuple[int, 
 
 
 def v2_decoder(compressor: dict | None, filters: Sequence[dict] | None, dtype: np.dtype,
-               chunk_shape: tuple[int, ...], order: str) -> Decode:
+               chunk_shape: tuple[int, ...], order: Literal["C", "F"]) -> Decode:
     """The decode of one chunk of a v2 array: the compressor, then the filters in reverse."""
     decompress = numcodecs.get_codec(dict(compressor)) if compressor else None
     unfilter = [numcodecs.get_codec(dict(config)) for config in reversed(filters or ())]

@@ -99,7 +99,7 @@ class ObjectReader:
     def size(self, key: str) -> int | None:
         if self.memory is not None:
             return len(self.memory[key]) if key in self.memory else None
-        path = self.root / key
+        path = self.root / key  # type: ignore[operator]  # a store is in memory, or on disk under root
         return path.stat().st_size if path.exists() else None
 
     def read(self, where: ByteRange) -> memoryview:
@@ -108,7 +108,7 @@ class ObjectReader:
         buffer = self._buffers.get(where)
         if buffer is None:
             buffer = self._buffers[where] = bytearray(where.length)
-        descriptor = os.open(self.root / where.key, os.O_RDONLY)
+        descriptor = os.open(self.root / where.key, os.O_RDONLY)  # type: ignore[operator]  # as in size
         try:
             os.preadv(descriptor, [buffer], where.offset)
         finally:
@@ -224,8 +224,9 @@ def _sharded(array, meta: dict, objects: ObjectReader, key_of, placements, reads
             shards[shard] = found = _shard_index(objects, key_of(shard), index_bytes, at_end)
             if found is not None:
                 indexes.append(reads.piece(found[0], found[2]))
-        where = _inner_range(shards[shard], key_of(shard), coords, per_shard)
-        size = shards[shard][2] if shards[shard] is not None else None
+        index = shards[shard]
+        where = _inner_range(index, key_of(shard), coords, per_shard)
+        size = index[2] if index is not None else None
         chunks.append(ChunkRead(reads.piece(where, size), placement))
     return indexes, chunks
 

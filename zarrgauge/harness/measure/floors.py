@@ -156,8 +156,8 @@ def _read_some(plan: FloorPlan, reads: list[int], result: list[np.ndarray], buff
         indexes, chunks = plan.by_read[read]
         for piece in indexes:
             decode_index(fetched[piece.start:piece.start + piece.length])
-        for chunk in chunks:
-            stored = fetched[chunk.stored.start:chunk.stored.start + chunk.stored.length]
+        for chunk in chunks:  # by_read holds stored chunks only (FloorPlan)
+            stored = fetched[chunk.stored.start:chunk.stored.start + chunk.stored.length]  # type: ignore[union-attr]
             _place(plan, chunk, plan.decode(stored, buffers(chunk)), result)
 
 

@@ -25,7 +25,7 @@ def stored_bytes(array: zarr.Array) -> int:
 def codec_description(array: zarr.Array) -> str:
     """The pipeline zarr actually built (resolves 'zarr-default' to its real codecs)."""
     meta = array.metadata
-    if array.metadata.zarr_format == 3:
+    if meta.zarr_format == 3:
         return " | ".join(type(c).__name__ + _codec_args(c) for c in meta.codecs)
     parts = [repr(f) for f in meta.filters or ()] + ([repr(meta.compressor)] if meta.compressor else [])
     return " | ".join(parts) or "none"

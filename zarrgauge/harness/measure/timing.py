@@ -9,15 +9,17 @@ import functools
 import gc
 import tracemalloc
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 import zarr
+import zarr.abc.store
 
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
 from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT
-from zarrgauge.catalogue.operations import OPERATIONS
+from zarrgauge.catalogue.operations import OPERATIONS, Operation
 from zarrgauge.catalogue.stores import LOCAL_STORES
 from zarrgauge.engines import Engine, engine
 from zarrgauge.harness.dask.cluster import DaskCluster, compute
@@ -26,7 +28,8 @@ from zarrgauge.harness.data import arrays
 from zarrgauge.harness.data.stores import Scratch, counted, discard, new_store, wire_of
 from zarrgauge.harness.measure import oracle
 from zarrgauge.harness.measure.conditions import timed_conditions
-from zarrgauge.harness.measure.counting_store import CountingStore
+from zarrgauge.harness.measure.contracts import Benchmark
+from zarrgauge.harness.measure.counting_store import CountingStore, counting_store
 from zarrgauge.harness.measure.floors import floor_metrics
 from zarrgauge.harness.measure.metrics import case_info, read_metrics
 
@@ -35,6 +38,7 @@ WRITE_ROUNDS = 5
 # the metrics run processes one chunk at a time. What is left is a few percent from interpreter
 # caches and event-loop objects; requests and bytes moved do not move at all.
 SERIAL = {"async.concurrency": 1, "threading.max_workers": 1}
+T = TypeVar("T")
 FLOOR_LAYOUTS = (DEFAULT_LAYOUT, "sharded")
 
 
@@ -72,12 +76,13 @@ def engine_storage(case: ArrayCase, view, info: dict) -> dict:
     return {} if stored is None else {"stored_bytes": stored, "compression_ratio": round(info["nbytes"] / stored, 4)}
 
 
-def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
+def time_operation(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, name: str,
                    cluster: DaskCluster | None = None) -> None:
     """Time catalogue operation `name` on a filled array, then compare with the oracle. Another
     engine than zarr-python does its own I/O, past the counting store: it gets no store metrics, but
     the same machine floors (floors.py). A dask case runs on `cluster`."""
     if case.executor != DEFAULT_EXECUTOR:
+        assert cluster is not None, "a dask case comes with the session's cluster"
         return time_on_dask(benchmark, case, array, name, cluster)
     op = OPERATIONS[name]
     args = op.prepare(case.source, case.layout)
@@ -85,7 +90,7 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
     benchmark.extra_info.update(case_info(case, array), operation=name, **engine_info(case))
     view = engine_view(case, array)
     benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
-    result = _timed(benchmark, case, array.store, lambda: benchmark(op.run, view, args))
+    result = _timed(benchmark, case, counting_store(array), lambda: benchmark(op.run, view, args))
     oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
     if not records_metrics(benchmark):
         return
@@ -95,17 +100,19 @@ def time_operation(benchmark, case: ArrayCase, array: zarr.Array, name: str,
         benchmark.extra_info.update(floor_metrics(benchmark, array, op.selections(args)))
 
 
-def _record_store_metrics(benchmark, case: ArrayCase, array: zarr.Array, op, args, result) -> None:
+def _record_store_metrics(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, op: Operation, args: object,
+                          result: object) -> None:
     """zarr-python's requests, bytes and peak memory in one more, serial, run; a read's chunks and
     amplification. Other engines do their own I/O, past the counting store."""
     returned = _returned_bytes(result)
-    metrics = deterministic_metrics(array.store, lambda: op.run(array, args))
+    metrics = deterministic_metrics(counting_store(array), lambda: op.run(array, args))
     benchmark.extra_info.update(metrics, bytes_returned=returned)
     if op.selections is not None:
         benchmark.extra_info.update(read_metrics(case, op.selections(args), metrics, returned))
 
 
-def time_on_dask(benchmark, case: ArrayCase, array: zarr.Array, name: str, cluster: DaskCluster) -> None:
+def time_on_dask(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, name: str,
+                 cluster: DaskCluster) -> None:
     """Time the computation of operation `name`'s dask graph on the cluster (building the graph, which
     opens the array's metadata, is not timed), then compare with the oracle. The workers do their own
     I/O, past the counting store: the graph's tasks instead, and the store requests of the same graph run
@@ -131,13 +138,13 @@ def measures_floors(case: ArrayCase) -> bool:
     return case.store in LOCAL_STORES and case.layout.role in FLOOR_LAYOUTS
 
 
-def records_metrics(benchmark) -> bool:
+def records_metrics(benchmark: Benchmark) -> bool:
     """Whether the run keeps metrics: not when plain pytest runs each benchmark once, untimed, as a
     correctness check (the second, serial run would only cost time)."""
     return not getattr(benchmark, "disabled", False)
 
 
-def _timed(benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], object]):
+def _timed(benchmark: Benchmark, case: ArrayCase, store: CountingStore, run: Callable[[], T]) -> T:
     """`run`'s result, timed under the case's network and concurrency; for a remote store, the peak
     of requests in flight while it was timed and their median time to first byte (neither is
     deterministic: they depend on scheduling)."""
@@ -181,11 +188,16 @@ class _WritePasses:
     """The writes of one case, one region per timed round. A pass writes every region of a fresh
     array in turn; the next round after the last region starts a new pass in a new store."""
 
+    # The current pass's array, and the same through the case's engine (engine_view): from the first next_write on.
+    array: zarr.Array
+    view: Any
+
     def __init__(self, case: ArrayCase, scratch: Scratch, regions: list) -> None:
         self.case, self.scratch, self.regions = case, scratch, regions
-        self.store, self.array, self.view, self.next_region = None, None, None, 0
+        self.store: zarr.abc.store.Store | None = None
+        self.next_region = 0
 
-    def next_write(self) -> tuple[object, object, np.ndarray]:
+    def next_write(self) -> tuple[Any, object, np.ndarray]:
         """The array (through the case's engine), region and values of the next round, the values
         generated here, untimed."""
         if self.next_region == 0:
@@ -213,11 +225,12 @@ class _WritePasses:
             self.store = None
 
 
-def time_write(benchmark, case: ArrayCase, scratch: Scratch, name: str, min_rounds: int = WRITE_ROUNDS) -> None:
+def time_write(benchmark: Benchmark, case: ArrayCase, scratch: Scratch, name: str,
+               min_rounds: int = WRITE_ROUNDS) -> None:
     """Time writes into a fresh array per round: the whole array (by slabs when large) for `write`,
     the family's partial region for `partial_write`; at least `min_rounds` rounds, whole passes."""
-    partial = name == "partial_write"
-    regions = [case.family.partial_region(case.source.shape)] if partial else arrays.write_regions(case)
+    partial = case.family.partial_region if name == "partial_write" else None
+    regions = [partial(case.source.shape)] if partial is not None else arrays.write_regions(case)
     passes = _WritePasses(case, scratch, regions)
     benchmark.group = case.group(name)
     rounds = len(regions) * max(1, max(min_rounds, WRITE_ROUNDS) // len(regions))
@@ -243,4 +256,4 @@ def _write_pass_metrics(passes: _WritePasses) -> dict[str, int]:
         _write_region(*first)
         passes.complete_pass()
 
-    return deterministic_metrics(passes.array.store, whole_pass)
+    return deterministic_metrics(counting_store(passes.array), whole_pass)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def _cases(items: list[pytest.Item], datasets: bool = False) -> list[ArrayCase]:
                  if spec is not None and "case" in spec.params}.values())
 
 
-def disk_needed(cases: list[ArrayCase], dataset_cases: list[ArrayCase] = ()) -> int:
+def disk_needed(cases: list[ArrayCase], dataset_cases: Sequence[ArrayCase] = ()) -> int:
     """Bytes a run may hold on disk at once, counting data as incompressible: every small
     on-disk array stays filled for the session, and a large one is cached while a copy is written;
     beside them, the dataset of each case an xarray workload times, small ones kept, one large one
