@@ -25,7 +25,8 @@ def test_case_ids_are_unique_and_readable(cases):
         family, layout, codec, fmt, store, *marks = case.id.split("/")
         assert (family, codec, fmt, store) == (case.family.name, case.codec.name, f"v{case.zarr_format}", case.store)
         assert layout.startswith("chunks=")
-        assert marks in ([], ["open-chunks=shards"]), case.id  # the sweeps at the defaults mark no other case
+        # the sweeps at the defaults mark no other case; a throughput family's run only when it is named
+        assert marks in ([], ["open-chunks=shards"]) or (case.family.throughput and marks == ["cache=cold"]), case.id
 
 
 def test_every_family_codec_and_format_appears(cases):
@@ -52,8 +53,11 @@ def test_codecs_only_where_the_dtype_allows(cases):
     assert any(c.codec.name == "delta-zstd" and c.family.name == "random-walk" for c in cases)
 
 
+CATALOGUE_FAMILIES = [name for name, family in FAMILIES.items() if not family.throughput]
+
+
 @pytest.mark.parametrize("tier", TIERS)
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CATALOGUE_FAMILIES)
 def test_layouts_fit_their_family(family, tier):
     shape = FAMILIES[family].shapes[tier]
     layouts = LAYOUTS[family][tier]
@@ -68,6 +72,28 @@ def test_layouts_fit_their_family(family, tier):
     assert any(s % c for s, c in zip(shape, ragged.chunks)), "a ragged layout needs a partial edge chunk"
     tiny = next(layout for layout in layouts if layout.role == "tiny")
     assert max(layout.nchunks(shape) for layout in layouts) == tiny.nchunks(shape)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_the_throughput_family_has_the_peer_benchmarks_chunk_counts(tier):
+    """4 x 4 x 4 chunks (shards), each of 4 x 4 x 4 inner chunks when sharded, as zarrs/zarr_benchmarks."""
+    shape = FAMILIES["peer-cube"].shapes[tier]
+    layouts = {layout.role: layout for layout in LAYOUTS["peer-cube"][tier]}
+    assert set(layouts) == {"balanced", "sharded"}
+    assert layouts["balanced"].nchunks(shape) == layouts["sharded"].nshards(shape) == 4**3
+    assert layouts["sharded"].nchunks(shape) == 4**3 * 4**3
+
+
+def test_the_throughput_sweep_reads_and_copies_each_array_warm_and_cold():
+    cases = [case for case in array_cases("quick", engines=("tensorstore",)) if case.family.throughput]
+    arrays = {(case.layout.role, case.codec.name) for case in cases}
+    assert arrays == {("balanced", "none"), ("balanced", "zarr-default"), ("sharded", "zarr-default")}
+    assert {(case.engine, case.cache) for case in cases} == {(e, c) for e in ("zarr-python", "tensorstore")
+                                                             for c in ("warm", "cold")}
+    for case in cases:
+        inner = {op for op in case.operations if op.startswith("read_each_inner_chunk")}
+        assert {"read_full", "round_trip", "read_each_chunk_1", "read_each_chunk_8"} <= case.operations
+        assert len(inner) == (4 if case.layout.shards else 0)
 
 
 def test_time_and_space_layouts_favour_their_reads():

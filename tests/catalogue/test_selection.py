@@ -108,8 +108,15 @@ def test_a_layout_filter_keeps_those_layouts_of_every_family():
     selection = Selection.parse({"zarr_layout": "balanced,custom", "zarr_chunks": "12x32x32"}, {})
     cases = selection.array_cases()
     assert {case.layout.role for case in cases} == {"balanced", "custom"}
-    assert {case.family.name for case in cases if case.layout.role == "balanced"} == set(FAMILIES)
+    catalogue = {name for name, family in FAMILIES.items() if not family.throughput}
+    assert {case.family.name for case in cases if case.layout.role == "balanced"} == catalogue
     assert selection.node_cases()  # hierarchies have no layout: a layout filter keeps them
+
+
+def test_a_throughput_family_runs_only_when_named():
+    assert not any(case.family.throughput for case in Selection.parse({}, {}).array_cases())
+    named = Selection.parse({"zarr_family": "peer-cube"}, {}).array_cases("read_each_chunk_4")
+    assert named and {case.family.name for case in named} == {"peer-cube"}
 
 
 @pytest.mark.parametrize("given, message", [

@@ -19,6 +19,9 @@ defaults and timing the operations that the varied thing affects:
            family's default and sharded layouts, v3 on the local store, run as dask tasks.
 - datasets: the xarray workloads (catalogue/datasets.py) on the series' default layout in both formats and
            its sharded layout, on the local store: cases the layout and format sweeps already hold.
+- throughput (only when a throughput family is named): the peer benchmark's arrays, read whole, chunk by chunk
+           and copied, through zarr-python and every selected engine, with the store's files in the page
+           cache (warm) and dropped from it before each round (cold).
 
 A remote case's id names its network unless it is `none`, and its concurrency when it sets one,
 and any case names its engine and its executor unless it is zarr-python, so the ids of a run at the defaults
@@ -75,6 +78,13 @@ ENGINE_LAYOUTS = ("balanced", "sharded")
 ENGINE_OPERATIONS = ("read_full", "read_time", "read_space", "read_chunks", "write")
 EXECUTOR_MARK = "/executor="  # in the id of every case another executor than zarr-python runs
 OPEN_CHUNKS_MARK = "/open-chunks="  # in the id of every dataset case xarray opens with chunks= of its own
+CACHES = ("warm", "cold")  # whether a read finds the store's files in the page cache, or on the disk alone
+DEFAULT_CACHE = CACHES[0]
+CACHE_MARK = "/cache="  # in the id of every cold case
+# The throughput sweep: the peer benchmark's arrays (uncompressed, zstd level 0, zstd in shards of inner chunks)
+# and operations, through every selected engine, warm and cold.
+THROUGHPUT_ARRAYS = (("balanced", "none"), ("balanced", DEFAULT_CODEC), ("sharded", DEFAULT_CODEC))
+THROUGHPUT_OPERATIONS = ("read_full", "round_trip")
 
 
 def _remote_suffix(network: str, concurrency: int | None) -> str:
@@ -96,6 +106,7 @@ class ArrayCase:
     engine: str = DEFAULT_ENGINE  # the implementation that reads and writes (catalogue/engines.py)
     executor: str = DEFAULT_EXECUTOR  # what runs the workload (catalogue/executors.py)
     open_chunks: str = DEFAULT_OPEN_CHUNKS  # the dask blocks xarray opens a dataset case in (catalogue/datasets.py)
+    cache: str = DEFAULT_CACHE  # cold: the store's files are dropped from the page cache before each timed round
 
     @property
     def stored_id(self) -> str:
@@ -108,7 +119,8 @@ class ArrayCase:
         engine = "" if self.engine == DEFAULT_ENGINE else f"{ENGINE_MARK}{self.engine}"
         executor = "" if self.executor == DEFAULT_EXECUTOR else f"{EXECUTOR_MARK}{self.executor}"
         opened = "" if self.open_chunks == DEFAULT_OPEN_CHUNKS else f"{OPEN_CHUNKS_MARK}{self.open_chunks}"
-        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine + executor + opened
+        cache = "" if self.cache == DEFAULT_CACHE else f"{CACHE_MARK}{self.cache}"
+        return self.stored_id + _remote_suffix(self.network, self.concurrency) + engine + executor + opened + cache
 
     @property
     def source(self) -> Source:
@@ -135,6 +147,18 @@ class NodeCase:
     @property
     def id(self) -> str:
         return f"experiment/v{self.zarr_format}/{self.store}" + _remote_suffix(self.network, None)
+
+
+def _throughput_sweeps(family: Family, tier: str, engines: tuple[str, ...]):
+    """ArrayCases of a throughput family: its arrays (THROUGHPUT_ARRAYS), v3 on the local store, read whole,
+    chunk by chunk (inner chunk by inner chunk when sharded) and copied, through zarr-python and every
+    selected engine, each warm and cold."""
+    layouts = {layout.role: layout for layout in family_layouts(family.name, tier)}
+    for (role, codec), engine, cache in product(THROUGHPUT_ARRAYS, (DEFAULT_ENGINE, *engines), CACHES):
+        layout = layouts[role]
+        ops = {*THROUGHPUT_OPERATIONS, *(name for name in OPERATIONS if name.startswith("read_each_chunk")
+                                         or (layout.shards is not None and name.startswith("read_each_inner")))}
+        yield ArrayCase(family, layout, CODECS[codec], 3, "local", tier, frozenset(ops), engine=engine, cache=cache)
 
 
 def family_operations(family: Family, source: Source) -> set[str]:
@@ -249,6 +273,9 @@ def array_cases(tier: str = "quick", custom: tuple[Layout, ...] = (), networks: 
     `executor_stores`."""
     merged: dict[str, ArrayCase] = {}
     for family in FAMILIES.values():
+        if family.throughput:
+            merged.update((case.id, case) for case in _throughput_sweeps(family, tier, engines))
+            continue
         for layout, codec, zarr_format, store, ops in chain(_sweeps(family, tier, custom),
                                                              _dataset_sweeps(family, tier)):
             case = ArrayCase(family, layout, CODECS[codec], zarr_format, store, tier, frozenset(ops))

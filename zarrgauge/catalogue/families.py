@@ -29,10 +29,13 @@ class Family:
     dtype: str
     shapes: dict[str, Shape]
     fill_row: RowFiller
-    axes: str  # one letter per axis: t(ime), z, y, x, n (sample)
+    axes: str  # one letter per axis: t(ime), c(hannel), z, y, x, n (sample)
     row_block: int = 1  # rows generated from one random stream (1-D signals use blocks)
     fill_value: float = 0
     partial_region: Callable[[Shape], tuple[slice | int, ...]] | None = None  # the tutorial's partial write
+    # A throughput family is large, runs only when named (--zarr-family) and has sweeps of its own:
+    # the peer benchmark's workload (catalogue/cases.py, _throughput_sweeps)
+    throughput: bool = False
 
     def rng(self, seed: int, block: int) -> np.random.Generator:
         return np.random.default_rng([seed, zlib.crc32(self.name.encode()), block])
@@ -120,6 +123,12 @@ def _signal_block(fam: Family, shape: Shape, start: int, rng: np.random.Generato
     return np.sin(2 * np.pi * i / 2000) + 0.3 * rng.standard_normal(SIGNAL_BLOCK)
 
 
+def _peer_cube_plane(fam: Family, shape: Shape, z: int, rng: np.random.Generator) -> np.ndarray:
+    """zarrs/zarr_benchmarks' array: (x + y*y/32 + z*z*z) % 65536 as uint16, in integer arithmetic."""
+    y, x = np.ogrid[:shape[1], :shape[2]]
+    return ((x + (y * y) // 32 + z**3) % 65536).astype(fam.dtype)
+
+
 FAMILIES: dict[str, Family] = {
     fam.name: fam
     for fam in (
@@ -141,6 +150,8 @@ FAMILIES: dict[str, Family] = {
                {"quick": (10, 8, 64, 64), "full": (50, 20, 256, 256)}, _blob_timepoint, "tzyx"),
         Family("signal-1d", "1-D float64 noisy sine for chunk-aware processing", "float64",
                {"quick": (10_000,), "full": (50_000_000,)}, _signal_block, "n", row_block=SIGNAL_BLOCK),
+        Family("peer-cube", "uint16 cube of the zarrs benchmarks, (x + y*y/32 + z*z*z) % 65536", "uint16",
+               {"quick": (512, 512, 512), "full": (1024, 1024, 1024)}, _peer_cube_plane, "zyx", throughput=True),
     )
 }
 

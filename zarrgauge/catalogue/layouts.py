@@ -129,6 +129,12 @@ LAYOUTS: dict[str, dict[str, tuple[Layout, ...]]] = {
                  Layout("ragged", (7, 3, 100, 100)), Layout("tiny", (2, 2, 32, 32)),
                  Layout("sharded", (5, 5, 64, 64), (10, 10, 128, 128))),
     },
+    # The peer benchmark's chunk and inner-chunk counts (4 x 4 x 4 of each) at both sizes: at 1024^3 its own
+    # 256^3 chunks and 64^3 inner chunks.
+    "peer-cube": {
+        "quick": (Layout("balanced", (128, 128, 128)), Layout("sharded", (32, 32, 32), (128, 128, 128))),
+        "full": (Layout("balanced", (256, 256, 256)), Layout("sharded", (64, 64, 64), (256, 256, 256))),
+    },
     "signal-1d": {
         "quick": (Layout("balanced", (1000,)), Layout("ragged", (1500,)), Layout("tiny", (100,))),
         "full": (Layout("balanced", (1_000_000,)), Layout("ragged", (1_500_000,)), Layout("tiny", (10_000,))),

@@ -8,6 +8,7 @@ applies to follows from the family's axes, so the catalogue never lists them by 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,17 +66,27 @@ def _centre(source: Source, axis: str) -> int:
 
 
 def _one_pixel_series(source: Source, layout: Layout) -> list:
-    """All time steps of the pixel at the centre (and the middle z)."""
-    return [tuple(slice(None) if ax == "t" else _centre(source, ax) for ax in source.family.axes)]
+    """All time steps of the pixel at the centre (and the middle z), in every channel."""
+    return [tuple(slice(None) if ax in "tc" else _centre(source, ax) for ax in source.family.axes)]
 
 
 def _one_step_window(source: Source, layout: Layout) -> list:
     """The tutorial's step 100 of 365, window of the first fifth in y and x (200x200 of 1000x2000)."""
-    t = source.shape[0] * 100 // 365
+    t = source.shape[source.family.axes.index("t")] * 100 // 365
     h = source.shape[source.family.axes.index("y")] // 5
     pick = {"t": t, "z": _centre(source, "z") if "z" in source.family.axes else 0,
-            "y": slice(0, h), "x": slice(0, h)}
+            "y": slice(0, h), "x": slice(0, h), "c": slice(None)}
     return [tuple(pick[ax] for ax in source.family.axes)]
+
+
+def _one_pixel_channels(source: Source, layout: Layout) -> list:
+    """The centre pixel in every channel, at the middle of the other axes (a colour, a spectrum)."""
+    return [tuple(slice(None) if ax == "c" else _centre(source, ax) for ax in source.family.axes)]
+
+
+def _one_channel_plane(source: Source, layout: Layout) -> list:
+    """The middle channel's whole y-x plane, at the middle of the other axes (one band, one stain)."""
+    return [tuple(slice(None) if ax in "yx" else _centre(source, ax) for ax in source.family.axes)]
 
 
 def _random_chunks(source: Source, layout: Layout) -> list:
@@ -84,6 +95,50 @@ def _random_chunks(source: Source, layout: Layout) -> list:
     grid = grid_shape(source.shape, layout.chunks)
     picks = [tuple(int(rng.integers(0, n)) for n in grid) for _ in range(RANDOM_CHUNK_READS)]
     return [tuple(slice(i * c, (i + 1) * c) for i, c in zip(pick, layout.chunks)) for pick in picks]
+
+
+IN_FLIGHT = (1, 2, 4, 8)  # chunks a chunk-by-chunk read keeps in flight, as the peer benchmark does
+
+
+def _grid_blocks(source: Source, block: tuple[int, ...]) -> list:
+    """Every block of the grid of `block`, in C order: the chunk-by-chunk reads of a whole array."""
+    return [tuple(slice(i * n, min((i + 1) * n, size)) for i, n, size in zip(index, block, source.shape))
+            for index in np.ndindex(*grid_shape(source.shape, block))]
+
+
+def _each_chunk(source: Source, layout: Layout) -> list:
+    """The write chunks (shards when sharded), every one."""
+    return _grid_blocks(source, layout.write_block)
+
+
+def _each_inner_chunk(source: Source, layout: Layout) -> list:
+    return _grid_blocks(source, layout.chunks)
+
+
+def _read_in_flight(in_flight: int) -> Callable[[Any, list], list[np.ndarray]]:
+    """Each selection read on its own, `in_flight` at a time from as many threads (the caller's
+    concurrency, as the peer's semaphore over async reads), in order."""
+    def run(array, selections: list) -> list[np.ndarray]:
+        if in_flight == 1:
+            return _read_each(array, selections)
+        with ThreadPoolExecutor(in_flight) as pool:
+            return list(pool.map(array.__getitem__, selections))
+
+    return run
+
+
+def _throughput(family: Family) -> bool:
+    return family.throughput
+
+
+def _chunkwise_reads() -> list[Operation]:
+    """The peer benchmark's chunk-by-chunk reads: every chunk, and every inner chunk of a sharded array,
+    at each number of chunks in flight (the inner chunks' cases are the sharded layouts')."""
+    return [Operation(f"read_{what}_{n}", f"read every {description} on its own, {n} in flight", _throughput,
+                      blocks, _read_in_flight(n), _expect_each, list)
+            for what, description, blocks in (("each_chunk", "chunk (shard)", _each_chunk),
+                                               ("each_inner_chunk", "inner chunk", _each_inner_chunk))
+            for n in IN_FLIGHT]
 
 
 def _has(axes: str) -> Callable[[Family], bool]:
@@ -141,6 +196,8 @@ OPERATIONS: dict[str, Operation] = {
         _read("read_full", "read the whole array", lambda fam: True, _full),
         _read("read_time", "read one pixel's series along time", _has("t"), _one_pixel_series),
         _read("read_space", "read one time step's spatial window", _has("tyx"), _one_step_window),
+        _read("read_pixel", "read one pixel's values in every channel", _has("cyx"), _one_pixel_channels),
+        _read("read_channel", "read one channel's plane", _has("cyx"), _one_channel_plane),
         _read("read_chunks", f"read {RANDOM_CHUNK_READS} whole chunks at random positions",
               lambda fam: len(fam.axes) > 1, _random_chunks),
         Operation("max_projection", "max over time at the middle z", _has("tz"),
@@ -157,11 +214,13 @@ OPERATIONS: dict[str, Operation] = {
         Operation("seasonal_stats", "per-pixel mean and standard deviation along time", _has("tyx"),
                   lambda source, layout: None, lambda array, _: seasonal_stats(array[:]),
                   lambda source, _: seasonal_stats(source.whole()), tolerance=SUMMATION_TOLERANCE),
+        *_chunkwise_reads(),
     )
 }
 
 # Writes need a fresh store every round, so zarrgauge.harness.measure.timing.time_write times them rather
 # than an Operation; they are named and described here beside the reads. The xarray workloads take a
 # dataset, not an array: catalogue/datasets.py.
-WRITES = {"write": "write the whole array", "partial_write": "write the tutorial's partial region"}
+WRITES = {"write": "write the whole array", "partial_write": "write the tutorial's partial region",
+          "round_trip": "read the whole array and write a copy of it (the peer benchmark's round trip)"}
 TIMED_OPERATIONS = (*OPERATIONS, *WRITES, *DATASET_OPERATIONS)

@@ -29,7 +29,9 @@ from zarrgauge.errors import usage_error
 CHOICE_OPTIONS = (
     Option("zarr_tier", "ZARRGAUGE_TIER", "tier of sizes: quick (default, for CI) or full (the tutorial's sizes)",
            TIERS),
-    Option("zarr_family", "ZARRGAUGE_FAMILY", "comma-separated data families to run", tuple(FAMILIES)),
+    Option("zarr_family", "ZARRGAUGE_FAMILY", "comma-separated data families to run (default: all but "
+           f"{', '.join(name for name, family in FAMILIES.items() if family.throughput)}, which run only when named)",
+           tuple(FAMILIES)),
     Option("zarr_codec", "ZARRGAUGE_CODEC", "comma-separated codecs to run", tuple(CODECS)),
     Option("zarr_layout", "ZARRGAUGE_LAYOUT", "comma-separated chunk layouts by the access pattern they favour "
            "(balanced is each family's default; custom, those of --zarr-chunks)", LAYOUT_ROLES),
@@ -124,6 +126,8 @@ class Selection:
             return False
         if not self.stores and case.store in OPT_IN_STORES:
             return False
+        if not self.families and isinstance(case, ArrayCase) and case.family.throughput:
+            return False  # large: run only when named
         checks = [(self.formats, str(case.zarr_format)), (self.stores, case.store)]
         if isinstance(case, ArrayCase):
             checks += [(self.families, case.family.name), (self.codecs, case.codec.name),

@@ -79,6 +79,10 @@ class Engine:
         """Bytes the engine's copy takes when it is not the zarr array's (another format); else None."""
         return None
 
+    def own_files(self, view) -> list[Path]:
+        """The files of the engine's own copy, when it reads one (another format); else none."""
+        return []
+
     def run_batch(self, tasks: list[Task]) -> list[Result]:
         return [self._run(task) for task in tasks]
 

@@ -1,8 +1,9 @@
 """HDF5 through h5py: the baseline a user would pick instead of Zarr, for local benchmarks only.
 
 Not the same stored bytes (HDF5 is another format): a file beside the zarr array, chunked like it
-(HDF5 has no shards: zarr's `chunks`, the inner ones), zstd from hdf5plugin at the zarr default's level, filled
-from the array untimed; HDF5's chunk cache is off so that every read decodes, as zarr's do."""
+(HDF5 has no shards: zarr's `chunks`, the inner ones), zstd from hdf5plugin at the zarr default's level when the
+array is compressed (none when it is not), filled from the array untimed; HDF5's chunk cache is off so that every
+read decodes, as zarr's do."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ ZSTD_LEVEL = 0  # zarr's default zstd level (zarr-default codec)
 def _create(path: Path, array: zarr.Array) -> h5py.Dataset:
     file = h5py.File(path, "w", **NO_CHUNK_CACHE)
     fill = np.asarray(array.fill_value, array.dtype)
+    compression = hdf5plugin.Zstd(clevel=ZSTD_LEVEL) if array.compressors else {}
     return file.create_dataset(DATASET, shape=array.shape, dtype=array.dtype, chunks=tuple(array.chunks),
-                               fillvalue=fill, **hdf5plugin.Zstd(clevel=ZSTD_LEVEL))
+                               fillvalue=fill, **compression)
 
 
 def _copy(dataset: h5py.Dataset, array: zarr.Array) -> None:
@@ -57,6 +59,9 @@ class H5py(Engine):
 
     def bench_info(self) -> dict:
         return {**super().bench_info(), "engine_threads": 1, "hdf5_version": h5py.version.hdf5_version}
+
+    def own_files(self, view: h5py.Dataset) -> list[Path]:
+        return [Path(view.file.filename)]
 
     def stored_bytes(self, view: h5py.Dataset) -> int:
         return Path(view.file.filename).stat().st_size

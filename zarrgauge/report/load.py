@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zarrgauge.catalogue.cases import CONCURRENCY_MARK
+import numpy as np
+
+from zarrgauge.catalogue.cases import CONCURRENCY_MARK, DEFAULT_CACHE
 from zarrgauge.catalogue.datasets import DEFAULT_OPEN_CHUNKS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
@@ -59,6 +62,8 @@ class Record:
     floors: Floors | None = None  # None when not measured, or measured the old way (zarr's own machinery)
     executor: str = DEFAULT_EXECUTOR
     open_chunks: str = DEFAULT_OPEN_CHUNKS  # how xarray split a dataset case into dask blocks
+    cache: str = DEFAULT_CACHE  # cold: the store's files were dropped from the page cache before each round
+    chunk_bytes: int = 0  # of one (inner) chunk, decoded: with the cache, the regime an engine comparison holds in
 
     @property
     def layout_label(self) -> str:
@@ -120,7 +125,13 @@ def _record(bench: dict) -> Record | None:
         wire_requests(info), info.get("network", DEFAULT_NETWORK),
         info.get("concurrency"), info.get("timed_peak_in_flight"), CONCURRENCY_MARK in info["case"],
         info.get("engine", DEFAULT_ENGINE), tuple(bench["stats"].get("data", ())), _floors(info),
-        info.get("executor", DEFAULT_EXECUTOR), info.get("open_chunks", DEFAULT_OPEN_CHUNKS))
+        info.get("executor", DEFAULT_EXECUTOR), info.get("open_chunks", DEFAULT_OPEN_CHUNKS),
+        info.get("cache", DEFAULT_CACHE), _chunk_bytes(info))
+
+
+def _chunk_bytes(info: dict) -> int:
+    """A decoded (inner) chunk's bytes; 0 where the results do not say the dtype."""
+    return math.prod(info["chunks"]) * np.dtype(info["dtype"]).itemsize if "dtype" in info else 0
 
 
 def _floors(info: dict) -> Floors | None:
@@ -151,6 +162,7 @@ def load_run(path: str) -> Run:
     # sections of their own (make bench-dask-scaling, README), not a place beside zarr-python's in these.
     plain = [record for record in records
              if (record.executor, record.open_chunks) == (DEFAULT_EXECUTOR, DEFAULT_OPEN_CHUNKS)]
-    own = [record for record in plain if record.engine == DEFAULT_ENGINE]
+    # zarr-python's sections compare layouts and codecs at one regime: warm, as every catalogue family is read
+    own = [record for record in plain if record.engine == DEFAULT_ENGINE and record.cache == DEFAULT_CACHE]
     limits = machine_info.get("zarrgauge", {}).get("limits")
     return Run(Path(path), _label(Path(path), machine_info), tier, benchmarks, own, plain, limits)

@@ -6,7 +6,7 @@ import math
 
 import zarr
 
-from zarrgauge.catalogue.cases import ArrayCase, NodeCase
+from zarrgauge.catalogue.cases import DEFAULT_CACHE, ArrayCase, NodeCase
 from zarrgauge.catalogue.stores import REMOTE_STORES
 from zarrgauge.harness.measure.conditions import concurrency
 from zarrgauge.objectstore.s3 import forget_listings
@@ -60,6 +60,7 @@ def case_info(case: ArrayCase, array: zarr.Array) -> dict:
         "stored_bytes": stored,
         "compression_ratio": round(nbytes / stored, 4),
         "concurrency": concurrency(case),
+        **({"cache": case.cache} if case.cache != DEFAULT_CACHE else {}),
         **({"network": case.network} if case.store in REMOTE_STORES else {}),
     }
 
