@@ -7,7 +7,9 @@ read decodes, as zarr's do."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import h5py
 import hdf5plugin
@@ -25,7 +27,7 @@ ZSTD_LEVEL = 0  # zarr's default zstd level (zarr-default codec)
 def _create(path: Path, array: zarr.Array) -> h5py.Dataset:
     file = h5py.File(path, "w", **NO_CHUNK_CACHE)
     fill = np.asarray(array.fill_value, array.dtype)
-    compression = hdf5plugin.Zstd(clevel=ZSTD_LEVEL) if array.compressors else {}
+    compression: Mapping[str, Any] = hdf5plugin.Zstd(clevel=ZSTD_LEVEL) if array.compressors else {}
     return file.create_dataset(DATASET, shape=array.shape, dtype=array.dtype, chunks=tuple(array.chunks),
                                fillvalue=fill, **compression)
 
