@@ -1,5 +1,5 @@
 """The user's access patterns, `--access time=0.7,space=0.3`, as the catalogue's timed operations
-with weights."""
+with weights; and the preferences (`--prefer`) the choice can follow."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from zarrgauge.catalogue.families import Family
 from zarrgauge.catalogue.operations import OPERATIONS
 from zarrgauge.errors import usage_error
 
-PATTERNS = {"time": "read_time", "space": "read_space", "chunks": "read_chunks", "full": "read_full",
-            "write": "write"}
-READS = ("time", "space", "chunks", "full")  # the default: each of these the axes allow
+PATTERNS = {"time": "read_time", "space": "read_space", "pixel": "read_pixel", "channel": "read_channel",
+            "chunks": "read_chunks", "full": "read_full", "write": "write"}
+READS = ("time", "space", "pixel", "channel", "chunks", "full")  # the default: each of these the axes allow
+# What the choice weighs, read time against stored size: objective.py says how each chooses.
+PREFERENCES = ("balanced", "speed", "size")
 
 
 def _applies(operation: str, axes: str) -> bool:
@@ -42,7 +44,8 @@ def _operation(name: str, axes: str) -> str:
 
 
 def _needs(name: str) -> str:
-    return {"time": "with t", "space": "t, y and x", "chunks": "two or more"}.get(name, "")
+    return {"time": "with t", "space": "t, y and x", "pixel": "c, y and x", "channel": "c, y and x",
+            "chunks": "two or more"}.get(name, "")
 
 
 def _weight(item: str, text: str) -> float:

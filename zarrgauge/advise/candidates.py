@@ -4,8 +4,9 @@ Chunk sizes suit the store kind (ChunkSizes below): for a local disk the usual a
 128 KiB to a few MiB; for object storage larger, since every chunk is a request of its own.
 Smaller in proportion for an array under `full_size`. Each candidate favours an access pattern the
 array's axes allow; a sharded candidate packs small inner chunks into shards of the balanced size,
-one object each. The source's own
-chunks and the user's layouts join them. On the sample, each chunk and shard is clipped to the sample's shape.
+one object each. Every chunk holds every channel: a pixel's colour or spectrum is read from one chunk,
+and a layout of one channel per chunk is the user's to ask for (--chunks). The source's own chunks
+and the user's layouts join them. On the sample, each chunk and shard is clipped to the sample's shape.
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ def _scaled(shape: Shape, itemsize: int, target: int, fixed: dict[int, int] | No
 
 def _real_layouts(shape: Shape, itemsize: int, axes: str, sizes: ChunkSizes) -> list[Layout]:
     scale = min(1.0, math.prod(shape) * itemsize / sizes.full_size)
+    whole = {a: shape[a] for a, letter in enumerate(axes) if letter == "c"}  # channels are never split
 
     def chunk(target: int, fixed: dict[int, int] | None = None) -> Shape:
-        return _scaled(shape, itemsize, max(itemsize, int(target * scale)), fixed)
+        return _scaled(shape, itemsize, max(itemsize, int(target * scale)), {**whole, **(fixed or {})})
 
     layouts = [Layout("balanced", chunk(sizes.balanced)), Layout("large", chunk(sizes.large))]
     if "t" in axes and len(axes) > 1:

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from zarrgauge.advise.access import PATTERNS
+from zarrgauge.advise.access import PATTERNS, PREFERENCES
 from zarrgauge.catalogue.stores import BENCHMARK_STORES, LOCAL_STORES
 
 MIB = 2**20
@@ -16,14 +16,15 @@ DEFAULT_SAMPLE_MIB, MAX_SAMPLE_MIB = 64, 512
 DESCRIPTION = (
     "Which chunks and codec for your own array (on disk or at a URL zarr opens)? Sample it (whole "
     "regions spread over the array, at most --sample-bytes, read one region at a time; the source is "
-    "opened read-only), time every candidate layout with every lossless codec its dtype supports (and "
+    "opened read-only), race every candidate layout with every lossless codec its dtype supports (and "
     "lossy ones within --tolerance) on that sample with zarrgauge's benchmarks (zarr format 3 on the "
-    "--store kind, each result checked against the sample), and write report.md, report.html and "
-    "advice.json: the weighted choice for your access patterns, the Pareto front of time against "
-    "compression ratio per pattern, how the choice compares with the source's own chunks, and the "
-    "zarr.create_array call that makes it. Exit status 0, 2 when timing fails, 3 when h5py is needed "
-    "and missing, 4 for a bad option, 5 when the source does not exist, cannot be opened or read, or is "
-    "no numeric array; 130 when interrupted.")
+    "--store kind, each result checked against the sample): each timed briefly, the contenders longer. "
+    "Print and write (report.md, report.html, advice.json) the choice for your access patterns, weighing "
+    "read time against stored size (--prefer), what it trades against the fastest and the smallest, the "
+    "zarr.create_array call that makes it, the Pareto front of time against compression ratio per "
+    "pattern, and how the choice compares with the source's own chunks. Exit status 0, 2 when timing "
+    "fails, 3 when h5py is needed and missing, 4 for a bad option, 5 when the source does not exist, "
+    "cannot be opened or read, or is no numeric array; 130 when interrupted.")
 
 
 def _mebibytes(text: str) -> int:
@@ -71,11 +72,17 @@ def add_advise_command(subparsers: argparse._SubParsersAction) -> None:
                               "endpoint_url=http://127.0.0.1:9000 or anon=true; s3fs also reads AWS_ACCESS_KEY_ID, "
                               "AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL")
     command.add_argument("--axes", metavar="LETTERS",
-                         help="one letter per axis from t, z, y, x, n, e.g. tyx (default: from the dimension "
-                              "names, else n, yx, tyx, tzyx by rank)")
+                         help="one letter per axis from t (time), c (channel), z, y, x, n (samples), e.g. tyxc "
+                              "(default: from the names the source stores, zarr's dimension_names, xarray's, "
+                              "OME-Zarr's axes, NetCDF and HDF5 dimensions; else n, yx, tyx, tzyx, tczyx by rank, "
+                              "a trailing axis of 3 or 4 after two long ones being channels)")
     command.add_argument("--access", metavar="PATTERNS",
                          help=f"access patterns, optionally weighted: {', '.join(PATTERNS)}, e.g. "
                               "time=0.7,space=0.3 (default: every read pattern the axes allow, equal weights)")
+    command.add_argument("--prefer", choices=PREFERENCES, default=PREFERENCES[0],
+                         help="what the choice weighs: balanced (default), the least read time x stored size, "
+                              "so that k times the storage must buy k times the speed; speed, the fastest; "
+                              "size, the smallest")
     command.add_argument("--sample-bytes", metavar="MIB", type=_mebibytes, default=DEFAULT_SAMPLE_MIB * MIB,
                          help=f"the sample's size in MiB (default {DEFAULT_SAMPLE_MIB}, at most {MAX_SAMPLE_MIB})")
     command.add_argument("--chunks", metavar="SPECS",
@@ -94,7 +101,8 @@ def add_advise_command(subparsers: argparse._SubParsersAction) -> None:
                               "), on the S3 server zarrgauge starts on 127.0.0.1, or on your own with "
                               "ZARRGAUGE_S3_ENDPOINT and ZARRGAUGE_S3_BUCKET; object storage gets larger chunks")
     command.add_argument("--rounds", type=int, default=5, metavar="N",
-                         help="timed rounds per benchmark, at least (default 5; more separates close choices)")
+                         help="timed rounds per benchmark of the race's last contenders, at least (default 5; more "
+                              "separates close choices; 1 times every choice once and races no further)")
     command.add_argument("-q", "--quiet", action="store_true", help="no progress, only the last line")
     command.add_argument("-o", "--out", type=Path, metavar="DIR",
                          help="new directory for the advice (default: results/advise-TIME)")
@@ -111,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
     request = Request(args.source, args.array, out, args.sample_bytes, args.axes, args.access, args.codecs,
                       args.chunks, args.rounds, not args.quiet, dict(args.storage_options or ()),
-                      args.store, args.tolerance)
+                      args.store, args.tolerance, args.prefer)
     advise(request)
     print(f"zarrgauge advise: wrote {out / 'report.md'}, {out / 'report.html'} and {out / 'advice.json'}")
     return 0

@@ -47,7 +47,7 @@ def _open_hdf5(path: Path, member: str | None) -> UserSource:
     return UserSource(safe_name(member), f"`{path}:{member}` (HDF5, {format_shape(dataset.shape)} "
                                          f"{dataset.dtype}, {layout})", dataset, dimensions,
                       dataset.chunks, None, dataset.compression or "uncompressed", dataset.id.get_storage_size(),
-                      opened=file)
+                      opened=file, named_by="the HDF5 dimension scales")
 
 
 def _is_variable(node, h5py) -> bool:
@@ -76,4 +76,5 @@ def _open_netcdf3(path: Path, member: str | None) -> UserSource:
     variable = file.variables[member]
     return UserSource(safe_name(member), f"`{path}:{member}` (NetCDF-3, {format_shape(variable.shape)} "
                                          f"{variable.data.dtype}, contiguous)", variable.data,
-                      tuple(variable.dimensions), codec="uncompressed (NetCDF-3)", opened=file)
+                      tuple(variable.dimensions), codec="uncompressed (NetCDF-3)", opened=file,
+                      named_by="the NetCDF dimensions")

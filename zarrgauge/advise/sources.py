@@ -13,11 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from zarrgauge.advise import ome
 from zarrgauge.advise.hdf5_netcdf import HDF5_SUFFIXES, open_hdf5_or_netcdf
 from zarrgauge.advise.user_source import UserSource, safe_name, source_error
 from zarrgauge.catalogue.layouts import format_shape
 
 SUPPORTED_KINDS = "biuf"
+
 
 def split_member(text: str) -> tuple[str, str | None]:
     """'data.zarr:temperature' -> ('data.zarr', 'temperature'); a URL's scheme is no member, and a
@@ -89,22 +91,60 @@ def _open_zarr(location: str, member: str | None, storage_options: dict | None =
         raise source_error(f"{location} has no array {member!r}") from None
     except Exception as error:  # zarr raises many kinds for a store that is not zarr: all mean the same here
         raise source_error(f"{location} does not open as zarr: {type(error).__name__}: {error}") from None
-    if not isinstance(node, zarr.Array):
-        names = sorted(name for name, _ in node.arrays())
+    where = location + (f":{member}" if member else "")
+    name = safe_name(member or Path(location.rstrip("/")).name.removesuffix(".zarr"))
+    if isinstance(node, zarr.Array):
+        parent, _, leaf = (f"{location.rstrip('/')}/{member}" if member else location.rstrip("/")).rpartition("/")
+        return _zarr_source(node, where, name, _group_attrs(parent, options), leaf)
+    array, leaf = _full_resolution(node, where)
+    return _zarr_source(array, f"{where}{'/' if member else ':'}{leaf}", name, node.attrs.asdict(), leaf)
+
+
+def _full_resolution(group, where: str) -> tuple[Any, str]:
+    """An OME-Zarr image group's full-resolution array and its path in the group; any other group is
+    no array."""
+    import zarr
+
+    paths = ome.dataset_paths(group.attrs.asdict())
+    found = group.get(paths[0]) if paths else None
+    if not isinstance(found, zarr.Array):
+        names = sorted(name for name, _ in group.arrays())
         hint = f"name one with --array: {', '.join(names)}" if names else "it holds no arrays"
-        raise source_error(f"{location}{':' + member if member else ''} is a group, not an array; {hint}")
-    return _zarr_source(node, location, member)
+        raise source_error(f"{where} is a group, not an array; {hint}")
+    return found, paths[0]
 
 
-def _zarr_source(array, location: str, member: str | None) -> UserSource:
+def _group_attrs(location: str, options: dict[str, Any]) -> dict:
+    """The attributes of the group holding the array (an OME-Zarr image names its axes there); none
+    when the array has no group above it or the group does not open."""
+    import zarr
+
+    try:
+        return zarr.open_group(store=location, mode="r", **options).attrs.asdict() if location else {}
+    except Exception:  # a plain directory, a bucket's root: no image group, so no names from it
+        return {}
+
+
+def _names(array, image: dict, leaf: str) -> tuple[tuple | None, tuple | None, str]:
+    """The array's dimension names, their OME-Zarr types, and where they were found; `image` is the
+    attributes of the group holding the array, where it is called `leaf`."""
+    stored = getattr(array.metadata, "dimension_names", None)
+    if stored and any(stored):
+        return tuple(stored), None, "zarr's dimension_names"
+    if array.attrs.get("_ARRAY_DIMENSIONS"):
+        return tuple(array.attrs["_ARRAY_DIMENSIONS"]), None, "xarray's _ARRAY_DIMENSIONS"
+    found = ome.axes(image) if leaf in ome.dataset_paths(image) else None
+    return (*found, "OME-Zarr's multiscales axes") if found else (None, None, "")
+
+
+def _zarr_source(array, where: str, name: str, image: dict, leaf: str) -> UserSource:
     meta = array.metadata
-    names = getattr(meta, "dimension_names", None) or array.attrs.get("_ARRAY_DIMENSIONS")
+    names, kinds, named_by = _names(array, image, leaf)
     codecs = [*array.filters, *array.compressors]
     codec = ", ".join(str(codec) for codec in codecs) or "uncompressed"
-    name = safe_name(member or Path(location.rstrip("/")).name.removesuffix(".zarr"))
     layout = f"chunks {format_shape(array.chunks)}" + (f" in shards {format_shape(array.shards)}"
                                                        if array.shards else "")
-    where = location + (f":{member}" if member else "")
     return UserSource(name, f"`{where}` (zarr v{meta.zarr_format}, {format_shape(array.shape)} {array.dtype}, "
-                            f"{layout})", array, tuple(names) if names else None, tuple(array.chunks),
-                      tuple(array.shards) if array.shards else None, codec, array.nbytes_stored())
+                            f"{layout})", array, names, tuple(array.chunks),
+                      tuple(array.shards) if array.shards else None, codec, array.nbytes_stored(),
+                      axis_kinds=kinds, named_by=named_by)

@@ -9,15 +9,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from zarrgauge.advise.axes import Axes, axes_of
 from zarrgauge.catalogue.layouts import Shape
 from zarrgauge.errors import EXIT_SOURCE, ZarrgaugeError
-
-# Dimension names as written by xarray, CF conventions and OME-Zarr, to catalogue axis letters.
-AXIS_NAMES = {"t": ("t", "time", "times", "date", "step", "frame", "frames"),
-              "z": ("z", "depth", "level", "lev", "height", "plev", "plane"),
-              "y": ("y", "lat", "latitude", "row", "rows", "north", "northing"),
-              "x": ("x", "lon", "longitude", "col", "column", "columns", "east", "easting")}
-DEFAULT_AXES = {1: "n", 2: "yx", 3: "tyx", 4: "tzyx"}
 
 
 def source_error(message: str) -> ZarrgaugeError:
@@ -55,6 +49,8 @@ class UserSource:
     codec: str = "none (a .npy file is stored uncompressed)"
     stored_bytes: int | None = None
     opened: Closable | None = None  # the file behind `values`, kept open as long as they are read
+    axis_kinds: tuple[str | None, ...] | None = None  # OME-Zarr's axis types (time, channel, space)
+    named_by: str = "the dimension names"  # where the names were found, for the advice's first lines
     shape: Shape = field(init=False)
     dtype: np.dtype = field(init=False)
 
@@ -77,18 +73,9 @@ class UserSource:
         assert self.values is not None, "a closed source has no values"
         return np.asarray(self.values[region])
 
-    def guess_axes(self) -> str:
-        """Axis letters from the dimension names when each is known, else by rank."""
-        names = self.dimension_names or ()
-        letters = [letter for letter in map(_axis_letter, names) if letter is not None]
-        if len(letters) == len(names) == len(self.shape) and len(set(letters)) == len(letters):
-            return "".join(letters)
-        return DEFAULT_AXES.get(len(self.shape), "")
-
-
-def _axis_letter(name: str | None) -> str | None:
-    text = (name or "").lower()
-    return next((letter for letter, names in AXIS_NAMES.items() if text in names), None)
+    def axes(self, given: str | None = None) -> Axes:
+        """The user's axis letters, else those its stored names say, else a stated guess."""
+        return axes_of(self.shape, given, self.dimension_names, self.axis_kinds, self.named_by)
 
 
 def safe_name(text: str) -> str:

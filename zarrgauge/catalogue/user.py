@@ -24,7 +24,7 @@ from zarrgauge.catalogue.layouts import Layout, Shape
 from zarrgauge.catalogue.stores import BENCHMARK_STORES
 
 SAMPLE_FILE, SPEC_FILE = "sample.npy", "array.json"
-AXES = "tzyxn"
+AXES = "tczyxn"
 USER_SEED = 0  # the sample ignores the seed: its values are the user's
 
 
@@ -56,7 +56,7 @@ def check_axes(axes: str, rank: int) -> str | None:
     if len(axes) != rank:
         return f"{axes!r} names {len(axes)} axes but the array has {rank}"
     if set(axes) - set(AXES) or len(set(axes)) != len(axes):
-        return f"{axes!r}: give one letter per axis, each once, from {AXES} (t time, z, y, x, n samples)"
+        return f"{axes!r}: give one letter per axis, each once, from {AXES} (t time, c channel, z, y, x, n samples)"
     return None
 
 
