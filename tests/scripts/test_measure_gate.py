@@ -43,8 +43,9 @@ def test_a_kept_trial_is_judged_again_and_one_without_rounds_as_before(tmp_path,
     keep_rounds(kept, "head", HEAD_PEAKS)
     measure_gate.judged_again(results, out)
     again, unkept = results["quick-tier"]["A/A"]
-    assert again == {**judged_then, "flagged": False, "flagged_benchmarks": [], "regressions": 0, "improvements": 0,
-                     "overall": None, "round_spread": None, "round_prior_df": None, "one_run_spread": None}
+    assert again == {**judged_then, "flagged": False, "flagged_by": [], "flagged_benchmarks": [], "regressions": 0,
+                     "improvements": 0, "overall": None, "round_spread": None, "round_prior_df": None,
+                     "one_run_spread": None}
     assert unkept == judged_then
     assert "trial 2, quick-tier, A/A: no runs kept" in capsys.readouterr().out
 
@@ -65,7 +66,7 @@ def test_a_plain_trial_is_judged_again_from_its_three_runs(tmp_path):
     [same], [slower] = results["plain"]["A/A"], results["plain"]["+25%"]
     assert not same["flagged"] and same["overall"]["ratio"] == pytest.approx(1.03, rel=0.01)
     assert same["one_run_spread"] < 0.01  # every benchmark 3% slower: no scatter at all
-    assert slower["flagged"] and slower["overall"]["verdict"] == "regression" and slower["seconds"] == 300.0
+    assert slower["flagged_by"] == ["all together", "time"] and slower["seconds"] == 300.0
 
 
 def test_the_round_prior_is_the_one_the_log_round_ratios_were_drawn_with():
