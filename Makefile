@@ -34,8 +34,8 @@ bench: $(STAMP)
 	@stamp=$$(date +%Y%m%d-%H%M%S); out=results/$(RUN_NAME)-$$stamp.json; report=results/$(REPORT_NAME)-$$stamp; \
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$$out $(ARGS) && \
 	echo "zarrgauge: benchmark results saved to $$out" && \
-	$(PY) -m zarrgauge.cli report $$out -o $$report && \
-	echo "zarrgauge: report saved to $$report/report.html"
+	start=$$(date +%s) && $(PY) -m zarrgauge.cli report $$out -o $$report && \
+	echo "zarrgauge: report saved to $$report/report.html (written in $$(( $$(date +%s) - start )) s)"
 
 bench-network:
 	@$(MAKE) --no-print-directory bench RUN_NAME=bench-network REPORT_NAME=report-network ARGS="$(NETWORK_ARGS) $(ARGS)"

@@ -63,6 +63,10 @@ def test_benchmark_only_times_and_records_metrics(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
     report = json.loads(out.read_text())
     assert report["machine_info"]["zarrgauge"]["zarr"] == zarr.__version__
+    spent = report["machine_info"]["zarrgauge"]["phases"]
+    assert {"collection", "filling", "timed rounds", "metrics pass", "floors", "oracle check", "machine limits",
+            "other"} <= set(spent) and all(seconds >= 0 for name, seconds in spent.items() if name != "other")
+    assert "where the run's time went" in result.stdout and "timed rounds" in result.stdout
     limits = report["machine_info"]["zarrgauge"]["limits"]
     assert limits["cores"] >= 1 and limits["copy_gb_s"] > 0 and limits["page_cache_read_gb_s"] > 0
     assert all(rates["1core"] > 0 for rates in limits["decode_gb_s"].values())

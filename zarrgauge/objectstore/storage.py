@@ -12,6 +12,7 @@ from zarrgauge.errors import usage_error
 from zarrgauge.objectstore.azure import Container
 from zarrgauge.objectstore.bucket import Bucket, UserBucket
 from zarrgauge.objectstore.servers import ServerMissing, Wire, start_azurite, start_moto, start_wire
+from zarrgauge.phases import phase
 
 
 class ObjectStorage:
@@ -49,7 +50,8 @@ class ObjectStorage:
         """Starts the servers with the first remote store, from the main thread (a server dies with
         the thread that started it)."""
         if self._started is None:
-            self._started = self._start()
+            with phase("starting servers"):
+                self._started = self._start()
         server, endpoint, wire = self._started
         if self.user is None:
             bucket = Bucket.created(server, proxy=endpoint, wire=wire)
@@ -64,7 +66,8 @@ class ObjectStorage:
         that asked when Azurite cannot run here."""
         if self._azurite is None:
             try:
-                server = self.undo.enter_context(start_azurite()).url
+                with phase("starting servers"):
+                    server = self.undo.enter_context(start_azurite()).url
             except ServerMissing as missing:
                 pytest.skip(str(missing))
             self._azurite = self._behind_wire(server)

@@ -11,6 +11,7 @@ from zarrgauge.harness.dask.cluster import DaskCluster
 from zarrgauge.harness.dask.fill import fill_on_cluster, fills_on_cluster
 from zarrgauge.harness.data import arrays
 from zarrgauge.harness.data.stores import Scratch, counted, discard, new_store
+from zarrgauge.phases import phase
 
 
 class StoredCache:
@@ -29,8 +30,9 @@ class StoredCache:
         if case.stored_id not in self._stored:
             if not case.source.fits_in_memory:
                 self._evict_large()
-            store = new_store(case.store, self.scratch)
-            self._stored[case.stored_id] = (store, *self.make(case, store))
+            with phase("filling"):
+                store = new_store(case.store, self.scratch)
+                self._stored[case.stored_id] = (store, *self.make(case, store))
         return self._stored[case.stored_id][1]
 
     def _evict_large(self) -> None:

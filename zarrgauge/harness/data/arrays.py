@@ -8,6 +8,7 @@ from zarrgauge import progress
 from zarrgauge.catalogue.cases import ArrayCase
 from zarrgauge.catalogue.data import SLAB_BYTES
 from zarrgauge.harness.measure import oracle
+from zarrgauge.phases import phase
 
 
 def create(case: ArrayCase, store, fill_value=None) -> zarr.Array:
@@ -52,5 +53,6 @@ def fill(case: ArrayCase, array: zarr.Array, what: str = "") -> zarr.Array:
 
 def check_contents(case: ArrayCase, array: zarr.Array) -> None:
     """Every stored value against the oracle, region by region for arrays too big for memory."""
-    for region in write_regions(case):
-        oracle.assert_matches(array[region], case.source.read(region), case.atol)
+    with phase("oracle check"):
+        for region in write_regions(case):
+            oracle.assert_matches(array[region], case.source.read(region), case.atol)

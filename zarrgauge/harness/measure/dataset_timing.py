@@ -19,6 +19,7 @@ from zarrgauge.harness.measure.contracts import Benchmark
 from zarrgauge.harness.measure.counting_store import CountingStore
 from zarrgauge.harness.measure.metrics import case_info
 from zarrgauge.harness.measure.timing import deterministic_metrics, records_metrics
+from zarrgauge.phases import phase
 
 SCHEDULER = "threads"
 
@@ -43,8 +44,10 @@ def time_dataset_operation(benchmark: Benchmark, case: ArrayCase, store: Countin
     benchmark.group = case.group(name)
     benchmark.extra_info.update(case_info(case, stored_variable(store)), operation=name, **dataset_info(case, store))
     with dask.config.set(scheduler=SCHEDULER):
-        result = benchmark(op.run, target, prepared)
-    oracle.assert_matches(result, op.expect(case.source, prepared), max(case.atol, op.tolerance))
+        with phase("timed rounds"):
+            result = benchmark(op.run, target, prepared)
+    with phase("oracle check"):
+        oracle.assert_matches(result, op.expect(case.source, prepared), max(case.atol, op.tolerance))
     if records_metrics(benchmark):
         with dask.config.set(scheduler="synchronous"):
             benchmark.extra_info.update(deterministic_metrics(store, lambda: op.run(target, prepared)))

@@ -16,6 +16,7 @@ from zarrgauge.harness.measure.contracts import Benchmark
 from zarrgauge.harness.measure.metrics import case_info
 from zarrgauge.harness.measure.page_cache import evict
 from zarrgauge.harness.measure.timing import WRITE_ROUNDS, cold_files, engine_info, engine_storage, engine_view
+from zarrgauge.phases import phase
 
 
 def _copy(source: Any, target: Any) -> None:
@@ -57,7 +58,8 @@ def time_round_trip(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, sc
 
     benchmark.group = case.group("round_trip")
     try:
-        benchmark.pedantic(_copy, setup=setup, rounds=max(min_rounds, WRITE_ROUNDS))
+        with phase("timed rounds"):
+            benchmark.pedantic(_copy, setup=setup, rounds=max(min_rounds, WRITE_ROUNDS))
         info = case_info(case, array)
         own_format = engine_storage(case, copies.view, info)
         written = copies.view if own_format else copies.array

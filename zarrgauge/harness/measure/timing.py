@@ -35,6 +35,7 @@ from zarrgauge.harness.measure.counting_store import CountingStore, counting_sto
 from zarrgauge.harness.measure.floors import floor_metrics
 from zarrgauge.harness.measure.metrics import case_info, read_metrics
 from zarrgauge.harness.measure.page_cache import evict, files_under
+from zarrgauge.phases import phase
 
 WRITE_ROUNDS = 5
 # With concurrent decoding, how many chunk buffers are alive at once depends on scheduling, so
@@ -95,13 +96,15 @@ def time_operation(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, nam
     view = engine_view(case, array)
     benchmark.extra_info.update(engine_storage(case, view, benchmark.extra_info))
     result = _timed(benchmark, case, counting_store(array), _reader(benchmark, case, array, view, op.run, args))
-    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
+    with phase("oracle check"):
+        oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
     if not records_metrics(benchmark):
         return
     if case.engine == DEFAULT_ENGINE:
         _record_store_metrics(benchmark, case, array, op, args, result)
     if op.selections is not None and measures_floors(case) and not getattr(benchmark, "counts_instructions", False):
-        benchmark.extra_info.update(floor_metrics(benchmark, array, op.selections(args)))
+        with phase("floors"):
+            benchmark.extra_info.update(floor_metrics(benchmark, array, op.selections(args)))
 
 
 def _record_store_metrics(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, op: Operation, args: object,
@@ -145,8 +148,10 @@ def time_on_dask(benchmark: Benchmark, case: ArrayCase, array: zarr.Array, name:
     benchmark.extra_info.update(case_info(case, array), operation=name, executor=case.executor,
                                 dask_tasks=len(graph.__dask_graph__()), dask_blocks=int(values.npartitions),
                                 **cluster.info())
-    result = benchmark(compute, cluster.client(), graph)
-    oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
+    with phase("timed rounds"):
+        result = benchmark(compute, cluster.client(), graph)
+    with phase("oracle check"):
+        oracle.assert_matches(result, op.expect(case.source, args), max(case.atol, op.tolerance))
     if records_metrics(benchmark):
         benchmark.extra_info.update(store_requests(case, array, name, args))
 
@@ -170,7 +175,7 @@ def _timed(benchmark: Benchmark, case: ArrayCase, store: CountingStore, run: Cal
     of requests in flight while it was timed and their median time to first byte (neither is
     deterministic: they depend on scheduling)."""
     store.reset()
-    with timed_conditions(case, store.wire):
+    with timed_conditions(case, store.wire), phase("timed rounds"):
         result = run()
     if store.wire is not None:
         benchmark.extra_info.update(timed_peak_in_flight=store.wire.counts()["wire_peak_in_flight"],
@@ -191,7 +196,7 @@ def deterministic_metrics(store: CountingStore, run: Callable[[], object]) -> di
     gc.collect(1)
     tracemalloc.start()
     try:
-        with zarr.config.set(SERIAL):
+        with zarr.config.set(SERIAL), phase("metrics pass"):
             run()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -256,7 +261,8 @@ def time_write(benchmark: Benchmark, case: ArrayCase, scratch: Scratch, name: st
     benchmark.group = case.group(name)
     rounds = len(regions) * max(1, max(min_rounds, WRITE_ROUNDS) // len(regions))
     with timed_conditions(case, wire_of(case.store, scratch)):
-        benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
+        with phase("timed rounds"):
+            benchmark.pedantic(_write_region, setup=passes.setup, rounds=rounds)
     array = passes.complete_pass()
     info = case_info(case, array)
     own_format = engine_storage(case, passes.view, info)

@@ -10,12 +10,13 @@ of that operation and fails it if it timed anything else.
 from __future__ import annotations
 
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from zarrgauge import compat, progress
+from zarrgauge import compat, phases, progress
 from zarrgauge.catalogue.cases import NODE_OPERATIONS
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
@@ -30,6 +31,7 @@ from zarrgauge.harness.measure.timing import case_engine
 from zarrgauge.harness.session import options
 from zarrgauge.harness.session.disk import check_free_space
 from zarrgauge.objectstore.storage import ObjectStorage
+from zarrgauge.phases import phase
 
 # pytest-benchmark's options that time benchmarks; without any of them each benchmark runs once, untimed
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
@@ -63,6 +65,8 @@ class Session:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.started = time.perf_counter()
+        phases.reset()
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = options.scratch_parent(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
@@ -153,7 +157,33 @@ class Session:
         machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
                                      "under_valgrind": self.instructions is not None, **compat.versions()}
         if self.instructions is None and self.measures_machine:
-            machine_info["zarrgauge"]["limits"] = machine_limits()
+            with phase("machine limits"):
+                machine_info["zarrgauge"]["limits"] = machine_limits()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session):
+        with phase("collection"):
+            return (yield)
+
+    def pytest_benchmark_update_json(self, output_json: dict) -> None:
+        """The run's wall time by phase, beside the results: where make bench's budget goes."""
+        output_json.setdefault("machine_info", {}).setdefault("zarrgauge", {})["phases"] = self.phases()
+
+    def phases(self) -> dict[str, float]:
+        """Seconds per phase so far, and `other`: pytest, fixtures and whatever no phase names."""
+        spent = phases.totals()
+        other = time.perf_counter() - self.started - sum(spent.values())
+        return {name: round(seconds, 2) for name, seconds in {**spent, "other": other}.items()}
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.timed:
+            return
+        spent = self.phases()
+        total = sum(spent.values())
+        terminalreporter.section("zarrgauge: where the run's time went")
+        for name, seconds in spent.items():
+            terminalreporter.write_line(f"{name:>16}  {seconds:8.1f} s  {seconds / total:5.1%}")
+        terminalreporter.write_line(f"{'total':>16}  {total:8.1f} s")
 
 
 def _has_no_case(item: pytest.Item) -> bool:
