@@ -118,7 +118,7 @@ def build(run: Run, inputs: Inputs) -> Advice:
     dtype = inputs.source.dtype.newbyteorder("=").name
     call = create_array_call(inputs.source.shape, dtype, real, inputs.codec(choice.any.codec))
     sentence = trade_sentence(inputs.prefer, found, inputs.label)
-    rule = f"The rule ({inputs.prefer}, `--prefer` balanced, speed or size): {RULES[inputs.prefer]}."
+    rule = f"Chosen by the {inputs.prefer} rule (`--prefer` balanced, speed or size): {RULES[inputs.prefer]}."
     base = baseline(ranked, inputs.current, choice.any.codec)
     blocks: list[Block] = [
         Heading(f"zarrgauge advise: {inputs.source.name}", 1), Paragraph(sentence),

@@ -1,12 +1,17 @@
-"""The candidates race, as autotuners do (successive halving): every choice (a layout with a codec) is
-timed once at every pattern (the screen); the choices clearly dominated on every pattern are dropped,
-and of the rest the best third by the preference's objective goes on, with twice the rounds, until at
-most KEEP contenders are timed at the full rounds. A dominated choice cannot be any preference's
-choice, so dropping it loses nothing.
+"""The candidates race, as autotuners race configurations: every choice (a layout with a codec) is timed
+once at every pattern (the screen); the choices clearly dominated on every pattern are dropped (a
+dominated choice cannot be any preference's), and of the rest the best third by the preference's
+objective, at least KEEP, is timed at the full rounds, beside every preference's choice so far and the
+source's own layout, for the advice to compare side by side.
 
-Each stage is one benchmark run (`run_stage`). The advice compares the choices of the last stage, timed
-side by side; a choice's records are those of the last stage that timed it, so the report's ties and
-Pareto fronts use every choice, the dropped ones at the rounds they had.
+One cut, not a halving per stage with twice the rounds each time: here a stage costs per choice far
+more than per round (each choice's array is written again, and its metrics pass and the read floors
+run again), so rounds are cheap and stages are not. On the 21 MiB video of issue 28, 13 contenders at 2
+rounds took 29 s and then 6 at 5 rounds 10 s, against a screen of 50 choices at 1 round of 124 s.
+
+Each stage is one benchmark run (`run_stage`). The advice compares the last stage's choices; a choice's
+records are those of the last stage that timed it, so the report's ties and Pareto fronts use every
+choice, the dropped ones at the one round they had.
 """
 
 from __future__ import annotations
@@ -16,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zarrgauge.advise.objective import ChoiceKey, Scored, choice_key, objective, picks, score
+from zarrgauge.advise.objective import Scored, choice_key, objective, picks, score
 from zarrgauge.report.load import Record
 from zarrgauge.report.ties import SIZE_MARGIN
 
 SCREEN_ROUNDS = 1
-KEEP = 4  # contenders left for the full rounds
-KEPT_SHARE = 1 / 3  # of the contenders not dominated, the share each stage keeps
+KEEP = 4  # contenders timed at the full rounds, at least
+KEPT_SHARE = 1 / 3  # of the choices not dominated, the share timed at the full rounds
 # Clearly slower on one round: A/A medians of many rounds spread by 15% here (report/ties.py), single
 # rounds more.
 DROP_MARGIN = 1.3
@@ -71,40 +76,33 @@ def dominates(a: Scored, b: Scored, margin: float = DROP_MARGIN) -> bool:
     return a.ratio * (1 + SIZE_MARGIN) >= b.ratio and all(a.seconds[op] * margin <= b.seconds[op] for op in b.seconds)
 
 
-def contenders(scored: list[Scored], among: set[ChoiceKey], prefer: str) -> list[Scored]:
-    """Of the choices `among` (the last stage's), those no choice dominates, the best KEPT_SHARE of them
-    for `prefer` (at least KEEP)."""
-    alive = [s for s in scored if s.key in among and not any(dominates(a, s) for a in scored if a is not s)]
+def contenders(scored: list[Scored], prefer: str) -> list[Scored]:
+    """Those no choice dominates, the best KEPT_SHARE of them for `prefer` (at least KEEP)."""
+    alive = [s for s in scored if not any(dominates(a, s) for a in scored if a is not s)]
     ranked = sorted(alive, key=objective(prefer))
     return ranked[:max(KEEP, math.ceil(len(ranked) * KEPT_SHARE))]
 
 
 def race(run_stage: StageRun, weights: dict[str, float], prefer: str, store: str, rounds: int,
          say: Callable[[str], None], pinned: Callable[[list[Scored]], list[Scored]] = lambda scored: []) -> Race:
-    """Screen every choice, then cut to the contenders at `rounds` (a stage timed at `rounds` is the last,
-    joined by every other preference's choice so far and the `pinned` ones, for the advice to compare
-    with under the same conditions: a machine's load changes from one stage to the next)."""
-    found: dict[tuple[ChoiceKey, str], Record] = {}
-    stages: list[Stage] = []
-    ids: list[str] | None = None  # all
-    stage_rounds, max_time = min(SCREEN_ROUNDS, rounds), 0.0
-    while True:
-        label = f"race {len(stages) + 1}: " + (f"{len(ids)} contenders" if ids else "every choice")
-        start = time.perf_counter()
-        timed = run_stage(ids, stage_rounds, max_time, f"{label}, {stage_rounds} round{'s' * (stage_rounds > 1)}")
-        among = {choice_key(r) for r in timed}
-        stages.append(Stage(len(among), stage_rounds, time.perf_counter() - start))
-        found.update({(choice_key(r), r.operation): r for r in timed})
-        if len(stages) == 1:  # the screen timed every choice: what the full rounds would add to it
-            estimate = stages[0].seconds + sum(max(rounds * r.median, MAX_TIME) - stage_rounds * r.median
-                                               for r in timed if stage_rounds < rounds)
-        if stage_rounds >= rounds:
-            return Race(list(found.values()), timed, stages, estimate)
-        scored = score(list(found.values()), weights, store)
-        kept = contenders(scored, among, prefer)
-        say(f"{label}: {len(kept)} of {len(among)} choices go on, the others dominated on every pattern "
-            f"or behind for {prefer}")
-        stage_rounds, max_time = (rounds if len(kept) <= KEEP else min(rounds, stage_rounds * 2)), MAX_TIME
-        if stage_rounds == rounds:
-            kept += [s for s in [*picks(scored).values(), *pinned(scored)] if s not in kept]
-        ids = list(dict.fromkeys(case_id(s.any) for s in kept))
+    """Screen every choice, then time the contenders, every preference's choice and the `pinned` ones at
+    `rounds`; at one round, the screen is all."""
+    start = time.perf_counter()
+    screen = run_stage(None, SCREEN_ROUNDS, 0.0, f"race 1: every choice, {SCREEN_ROUNDS} round")
+    stages = [Stage(len({choice_key(r) for r in screen}), SCREEN_ROUNDS, time.perf_counter() - start)]
+    # What the full rounds would have added to the screen: the rounds, never the writes and metrics passes.
+    estimate = stages[0].seconds + sum(max(rounds * r.median, MAX_TIME) - SCREEN_ROUNDS * r.median
+                                       for r in screen if rounds > SCREEN_ROUNDS)
+    if rounds <= SCREEN_ROUNDS:
+        return Race(screen, screen, stages, estimate)
+    scored = score(screen, weights, store)
+    kept = contenders(scored, prefer)
+    final = [*kept, *(s for s in [*picks(scored).values(), *pinned(scored)] if s not in kept)]
+    say(f"race 1: {len(kept)} of {len(scored)} choices contend, the others dominated on every pattern or "
+        f"behind for {prefer}; {len(final) - len(kept)} more beside them to compare with")
+    start = time.perf_counter()
+    ids = list(dict.fromkeys(case_id(s.any) for s in final))
+    timed = run_stage(ids, rounds, MAX_TIME, f"race 2: {len(ids)} choices, {rounds} rounds")
+    stages.append(Stage(len(ids), rounds, time.perf_counter() - start))
+    found = {(choice_key(r), r.operation): r for r in [*screen, *timed]}
+    return Race(list(found.values()), timed, stages, estimate)
