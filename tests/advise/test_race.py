@@ -42,8 +42,10 @@ def test_the_race_screens_every_choice_then_times_the_contenders_at_the_full_rou
     assert screened == set(CHOICES) and (first_rounds, first_time) == (1, 0)
     assert (last_rounds, last_time) == (5, MAX_TIME) and len(said) == 1
     assert not final & DOMINATED - {"slow-and-big"}  # only pinned, as the last choice by speed
+    # The four smallest contend for size (and are the best four by time x size); the fastest four are within
+    # 1.3x of c0, so any may be the fastest once timed again; slow-and-big is pinned.
+    assert final == {"c11", "c10", "c9", "c8", "c0", "c1", "c2", "c3", "slow-and-big"}
     everything = picks(score([r for name in CHOICES for r in _records(name, 1)], WEIGHTS, "local"))
-    assert {s.any.layout for s in everything.values()} | {"c11", "c10", "c9", "c8", "slow-and-big"} == final
     assert {p: s.any.layout for p, s in picks(score(result.final, WEIGHTS, "local")).items()} == {
         p: s.any.layout for p, s in everything.items()}
     assert {r.layout for r in result.records} == set(CHOICES) and [s.rounds for s in result.stages] == [1, 5]

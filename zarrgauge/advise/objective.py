@@ -117,9 +117,15 @@ def picks(scored: list[Scored]) -> dict[str, Scored]:
     return {prefer: choose(scored, prefer) for prefer in PREFERENCES}
 
 
-def objective(prefer: str):
+def measure(prefer: str) -> Callable[[Scored], float]:
+    """What `prefer` minimises."""
+    return {"balanced": lambda s: s.cost, "speed": lambda s: s.time, "size": lambda s: s.size}[prefer]
+
+
+def objective(prefer: str) -> Callable[[Scored], tuple[float, float]]:
     """A sort key: the better for `prefer`, the smaller."""
-    return {"balanced": lambda s: s.cost, "speed": lambda s: s.time, "size": lambda s: (s.size, s.time)}[prefer]
+    first = measure(prefer)
+    return lambda s: (first(s), s.time)
 
 
 def _times(factor: float) -> str:

@@ -1,8 +1,8 @@
 """The candidates race, as autotuners race configurations: every choice (a layout with a codec) is timed
 once at every pattern (the screen); the choices clearly dominated on every pattern are dropped (a
 dominated choice cannot be any preference's), and of the rest the best third by the preference's
-objective, at least KEEP, is timed at the full rounds, beside every preference's choice so far and the
-source's own layout, for the advice to compare side by side.
+objective, at least KEEP, is timed at the full rounds, beside the few that may still be the best for
+each other preference and the source's own layout, for the advice to compare side by side.
 
 One cut, not a halving per stage with twice the rounds each time: here a stage costs per choice far
 more than per round (each choice's array is written again, and its metrics pass and the read floors
@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zarrgauge.advise.objective import Scored, choice_key, objective, picks, score
+from zarrgauge.advise.access import PREFERENCES
+from zarrgauge.advise.objective import Scored, choice_key, measure, objective, score
 from zarrgauge.report.load import Record
 from zarrgauge.report.ties import SIZE_MARGIN
 
@@ -83,10 +84,18 @@ def contenders(scored: list[Scored], prefer: str) -> list[Scored]:
     return ranked[:max(KEEP, math.ceil(len(ranked) * KEPT_SHARE))]
 
 
+def near_best(scored: list[Scored], prefer: str) -> list[Scored]:
+    """The choices that may still be `prefer`'s after one round: within DROP_MARGIN of the best by its
+    measure (sizes are exact: within SIZE_MARGIN), at most KEEP."""
+    ranked, by = sorted(scored, key=objective(prefer)), measure(prefer)
+    margin = 1 + SIZE_MARGIN if prefer == "size" else DROP_MARGIN
+    return [s for s in ranked[:KEEP] if by(s) <= by(ranked[0]) * margin]
+
+
 def race(run_stage: StageRun, weights: dict[str, float], prefer: str, store: str, rounds: int,
          say: Callable[[str], None], pinned: Callable[[list[Scored]], list[Scored]] = lambda scored: []) -> Race:
-    """Screen every choice, then time the contenders, every preference's choice and the `pinned` ones at
-    `rounds`; at one round, the screen is all."""
+    """Screen every choice, then time at `rounds` the contenders, those near the best for each other
+    preference and the `pinned` ones; at one round, the screen is all."""
     start = time.perf_counter()
     screen = run_stage(None, SCREEN_ROUNDS, 0.0, f"race 1: every choice, {SCREEN_ROUNDS} round")
     stages = [Stage(len({choice_key(r) for r in screen}), SCREEN_ROUNDS, time.perf_counter() - start)]
@@ -97,7 +106,9 @@ def race(run_stage: StageRun, weights: dict[str, float], prefer: str, store: str
         return Race(screen, screen, stages, estimate)
     scored = score(screen, weights, store)
     kept = contenders(scored, prefer)
-    final = [*kept, *(s for s in [*picks(scored).values(), *pinned(scored)] if s not in kept)]
+    others = [s for other in PREFERENCES if other != prefer for s in near_best(scored, other)]
+    beside = {s.key: s for s in [*others, *pinned(scored)] if s not in kept}
+    final = [*kept, *beside.values()]
     say(f"race 1: {len(kept)} of {len(scored)} choices contend, the others dominated on every pattern or "
         f"behind for {prefer}; {len(final) - len(kept)} more beside them to compare with")
     start = time.perf_counter()
