@@ -4,7 +4,7 @@ full rounds beside every preference's choice; its estimate of the full race."""
 import pytest
 
 from zarrgauge.advise.objective import picks, score
-from zarrgauge.advise.race import MAX_TIME, case_id, contenders, dominates, race
+from zarrgauge.advise.race import FEW, MAX_TIME, case_id, contenders, dominates, race
 from zarrgauge.report.load import Record
 
 PATTERNS = ("read_time", "read_full")
@@ -37,7 +37,7 @@ class Stages:
 
 def test_the_race_screens_every_choice_then_times_the_contenders_at_the_full_rounds():
     stages, said = Stages(), []
-    result = race(stages, WEIGHTS, "size", "local", 5, said.append, lambda scored: [scored[-1]])
+    result = race(stages, FEW + 1, WEIGHTS, "size", "local", 5, said.append, lambda scored: [scored[-1]])
     (screened, first_rounds, first_time), (final, last_rounds, last_time) = stages.asked
     assert screened == set(CHOICES) and (first_rounds, first_time) == (1, 0)
     assert (last_rounds, last_time) == (5, MAX_TIME) and len(said) == 1
@@ -53,17 +53,19 @@ def test_the_race_screens_every_choice_then_times_the_contenders_at_the_full_rou
 
 
 def test_the_full_race_is_estimated_from_the_screen():
-    result = race(Stages(), WEIGHTS, "balanced", "local", 5, lambda text: None)
+    result = race(Stages(), FEW + 1, WEIGHTS, "balanced", "local", 5, lambda text: None)
     extra = sum(max(5 * median, MAX_TIME) - median for medians, _ in CHOICES.values() for median in medians)
     assert result.full_estimate == pytest.approx(result.stages[0].seconds + extra)
     assert "would have taken about" in result.words()
 
 
-def test_one_round_is_one_stage_of_every_choice():
+@pytest.mark.parametrize("rounds, choices, max_time", [(1, len(CHOICES), 0.0), (5, FEW, MAX_TIME)])
+def test_one_round_or_few_choices_is_one_stage_of_every_choice(rounds, choices, max_time):
     stages = Stages()
-    result = race(stages, WEIGHTS, "speed", "local", 1, lambda text: None)
-    assert [(names == set(CHOICES), rounds) for names, rounds, _ in stages.asked] == [(True, 1)]
+    result = race(stages, choices, WEIGHTS, "speed", "local", rounds, lambda text: None)
+    assert stages.asked == [(set(CHOICES), rounds, max_time)]
     assert result.full_estimate == result.stages[0].seconds and len(result.final) == 2 * len(CHOICES)
+    assert result.words().startswith(f"Every choice was timed in one stage ({choices} choices at {rounds} round")
 
 
 def test_dominated_means_no_larger_and_clearly_slower_at_every_pattern():

@@ -12,6 +12,7 @@ import matplotlib.image
 import numpy as np
 import zarr
 
+from zarrgauge.advise import race
 from zarrgauge.cli import main
 
 FRAMES = 12
@@ -50,11 +51,12 @@ def test_a_photo_video_as_npy_with_its_axes_named(tmp_path, capsys):
     assert advice["trade_off"].startswith(f"The balanced choice is {advice['picks']['balanced']['layout']} ")
 
 
-def test_a_photo_video_as_zarr_without_names_is_guessed_and_raced(tmp_path, capsys):
+def test_a_photo_video_as_zarr_without_names_is_guessed_and_raced(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(race, "FEW", 4)  # a race of 15 choices, for a test of seconds
     values = _video()
     zarr.create_array(tmp_path / "video.zarr", shape=values.shape, dtype=values.dtype, chunks=(1, 100, 86, 3),
                       zarr_format=2)[:] = values
-    advice, lines = _advise(capsys, str(tmp_path / "video.zarr"), "--codecs", "none,zstd", "--access",
+    advice, lines = _advise(capsys, str(tmp_path / "video.zarr"), "--codecs", "none,zstd,blosc-lz4", "--access",
                             "pixel,channel,full", "--rounds", "2", "-o", str(tmp_path / "advice"))
     _channels_whole_and_bytes_earned(advice)
     assert lines[0].startswith("zarrgauge advise: ") and "video.zarr (zarr v2, 12x100x86x3 uint8" in lines[0]

@@ -90,7 +90,8 @@ def add_advise_command(subparsers: argparse._SubParsersAction) -> None:
                               "for inner chunks and shards, comma-separated")
     command.add_argument("--codecs", metavar="NAMES",
                          help="only these codecs, comma-separated (default: every lossless one the dtype supports, and "
-                              "with --tolerance quantize-blosc and scale-offset-zstd)")
+                              "with --tolerance quantize-blosc and scale-offset-zstd; but for those that compress a "
+                              "chunk of the sample slower than 5 MB per second of one core)")
     command.add_argument("--tolerance", metavar="ABS", type=_tolerance,
                          help="allow lossy codecs that keep every value of float32 or float64 data within ABS: "
                               "Quantize and FixedScaleOffset made for this bound and the sample's range, each "

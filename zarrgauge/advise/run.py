@@ -126,8 +126,9 @@ def _advise(source: UserSource, request: Request) -> list[Path]:
             say(left_out_words(prepared.slow))
         say(f"{len(prepared.candidates)} layouts x {len(prepared.codecs)} codecs x {len(weights)} access patterns, "
             f"raced on a sample of {format_shape(prepared.sample)}")
-        stages = _stage_runner(directory, list(weights), request, len(prepared.candidates) * len(prepared.codecs))
-        raced = race(stages, weights, request.prefer, request.store, request.rounds, say,
+        choices = len(prepared.candidates) * len(prepared.codecs)
+        raced = race(_stage_runner(directory, list(weights), request, choices), choices, weights, request.prefer,
+                     request.store, request.rounds, say,
                      lambda scored: [base for base in [baseline(scored, prepared.current)] if base])
         run = replace(load_run(str(directory / _results_name(len(raced.stages)))), records=raced.records)
         inputs = Inputs(source, axes, prepared.sample, weights, prepared.candidates, prepared.current, raced,
