@@ -19,6 +19,7 @@ import zarr.abc.store
 from zarrgauge.catalogue.cases import DEFAULT_CACHE, ArrayCase
 from zarrgauge.catalogue.engines import DEFAULT_ENGINE
 from zarrgauge.catalogue.executors import DEFAULT_EXECUTOR
+from zarrgauge.catalogue.families import FAMILIES
 from zarrgauge.catalogue.layouts import DEFAULT_LAYOUT
 from zarrgauge.catalogue.operations import OPERATIONS, Operation
 from zarrgauge.catalogue.stores import LOCAL_STORES
@@ -161,7 +162,9 @@ def measures_floors(case: ArrayCase) -> bool:
     compared: the codec, format and store sweeps and every family's default; the other layouts' floors
     would cost make bench some 8 s more (measured at 50 rounds: 85 reads, 10 s of 27). Warm reads only:
     a cold read waits for the disk, which a floor in CPU time does not see."""
-    return case.store in LOCAL_STORES and case.layout.role in FLOOR_LAYOUTS and case.cache == DEFAULT_CACHE
+    catalogue_family = case.family.name in FAMILIES  # advise's sample of a user's array never asks for floors
+    return (catalogue_family and case.store in LOCAL_STORES and case.layout.role in FLOOR_LAYOUTS
+            and case.cache == DEFAULT_CACHE)
 
 
 def records_metrics(benchmark: Benchmark) -> bool:
