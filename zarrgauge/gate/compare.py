@@ -8,8 +8,8 @@ judged with the process-to-process spread stored with the gate (gate/stats.py an
 why). Significance is judged on p-values adjusted for the false discovery rate over every benchmark of
 the comparison (Benjamini-Hochberg) at 0.05: tested one by one, chance alone would flag about one in
 twenty unchanged benchmarks that the factor and floor let through. All benchmarks together are judged
-the same way, on the geometric mean of their ratios (stats.overall_change), so that a slowdown of every
-benchmark that none proves alone still fails the gate.
+as one more benchmark whose rounds are each round's geometric mean of their ratios (stats.overall_change),
+so that a slowdown of every benchmark that none proves alone still fails the gate.
 Deterministic metrics: exact, except peak traced memory, which moves a few percent between
 identical runs, both ways (judged on `ab`'s rounds where it has them: ROUNDWISE), and instruction
 counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% counts.
@@ -186,11 +186,13 @@ def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thres
 class OneRunLimits:
     """What one run a side can see: the spread of a log ratio between two processes of the same code,
     as stored with the gate and as these runs' benchmarks scatter (the wider is the one judged with),
-    and the smallest ratio a lone slower benchmark among those compared must show to be flagged."""
+    and the smallest ratio a lone slower benchmark among those compared, or all of them together, must
+    show to be flagged."""
 
     stored_spread: float
     observed_spread: float | None  # None: too few benchmarks judged so to tell
     smallest_visible_ratio: float
+    smallest_visible_together: float  # the same for all benchmarks together
 
 
 @dataclass(frozen=True)
@@ -228,9 +230,10 @@ def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresho
     changes = with_false_discovery_rate(judged_on_rounds(observations, process_prior))
     comparisons = [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
                    for (b, h), change in zip(pairs, changes)]
-    overall = overall_change(changes)
+    overall = overall_change(changes, process_prior)
     one_run = None
     if any(change.test == ONE_RUN for change in changes):
-        visible = smallest_visible_ratio(process_prior, len(changes), default.alpha)
-        one_run = OneRunLimits(math.sqrt(stored.variance), scatter, max(default.factor, visible))
+        lone, together = (max(default.factor, smallest_visible_ratio(process_prior, benchmarks, default.alpha))
+                          for benchmarks in (len(changes), 1))
+        one_run = OneRunLimits(math.sqrt(stored.variance), scatter, lone, together)
     return Verdict(comparisons, overall, judge_time(overall, default) if overall else "same", one_run)

@@ -51,8 +51,9 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
 def visibility_line(limits: OneRunLimits) -> str:
     """What a comparison of one run a side can see, said before its table."""
     scatter = "" if limits.observed_spread is None else f", {limits.observed_spread:.1%} between these two"
-    return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen "
-            f"(its time moves {limits.stored_spread:.1%} from one process to another{scatter}); "
+    return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen, "
+            f"all of them together about {_slower(limits.smallest_visible_together)} (its time moves "
+            f"{limits.stored_spread:.1%} from one process to another{scatter}); "
             "use `zarrgauge ab` or instruction counts for less")
 
 
@@ -62,8 +63,10 @@ def _slower(ratio: float) -> str:
 
 def overall_line(overall: TimeChange, verdict: str) -> str:
     named = f" {SYMBOL[verdict]}" if verdict != "same" else ""
-    return (f"all together {_ratio(overall)}{named} (geometric mean of the time ratios, "
-            "95% t interval across benchmarks)")
+    rounds = len(overall.round_ratios)
+    evidence = f"on its {rounds} rounds" if rounds > 1 else "with one run a side"
+    return (f"all together {_ratio(overall)} p slower {overall.p_slower:.3g}{named} (geometric mean of the time "
+            f"ratios, judged as one more benchmark {evidence})")
 
 
 def summary_line(verdict: Verdict) -> str:
@@ -114,5 +117,6 @@ def as_json(verdict: Verdict) -> str:
                                                          "verdict": verdict.overall_verdict},
         "one_run_a_side": None if limits is None else {
             "stored_spread": limits.stored_spread, "observed_spread": limits.observed_spread,
-            "smallest_visible_ratio": limits.smallest_visible_ratio},
+            "smallest_visible_ratio": limits.smallest_visible_ratio,
+            "smallest_visible_together": limits.smallest_visible_together},
     }, indent=2)
