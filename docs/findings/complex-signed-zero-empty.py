@@ -2,7 +2,7 @@
 stored, so it reads back as +0.0: the fix for #3144 compares bits for real float dtypes only.
 
 Expected: the chunk is stored and reads back with its sign, as for float64.
-Conformance: SIGNED_ZERO_COMPLEX (tests/conformance/test_dtypes.py)
+Conformance: SIGNED_ZERO_COMPLEX (tests/conformance/test_dtypes.py; test_stateful.py for a fill of complex(0.0, -0.0))
 """
 import sys
 
