@@ -85,11 +85,12 @@ def test_a_uniform_slowdown_no_benchmark_proves_fails_the_gate_all_together():
 
 def test_one_run_a_side_all_together_is_judged_with_the_spread_of_one_benchmark():
     """Benchmarks of one process share its shift, which one pair cannot measure: its spread is bounded by a
-    benchmark's (the stored one, or a loaded pair's scatter). Across benchmarks, a load burst in one process
-    reads as a change: two plain A/A runs of the reads on this machine, 75% apart, gave 0.786 [0.715, 0.863]."""
+    benchmark's (the stored one, or a loaded pair's scatter), a bound without heavy tails. Across benchmarks,
+    a load burst in one process reads as a change: two plain A/A runs of the reads on this machine, 52% apart,
+    gave 1.307 [1.209, 1.413]."""
     stored = math.sqrt(stored_prior().variance)
     uniform = judge_runs(*one_run_a_side([1.15] * 30)).overall
-    assert math.log(uniform.high / uniform.ratio) == pytest.approx(stored * student.ppf(0.975, stored_prior().df))
+    assert math.log(uniform.high / uniform.ratio) == pytest.approx(stored * student.ppf(0.975, math.inf))
     loaded = judge_runs(*one_run_a_side([0.8 * shift for shift in process_shifts(254, spread=0.75)]))
     assert loaded.overall.ratio < 0.9 < 1 < loaded.overall.high and loaded.overall_verdict == "same"
 
@@ -124,17 +125,17 @@ def test_on_ab_rounds_all_together_is_tested_on_each_rounds_geometric_mean_and_n
     assert terminal(verdict).startswith("benchmark ") and "all together 1.2" in terminal(verdict)
 
 
-def _visible(benchmarks: int) -> float:
-    prior = stored_prior()
-    return math.exp(math.sqrt(prior.variance) * student.isf(0.05 / benchmarks, prior.df))
+def _visible(benchmarks: int, df: float) -> float:
+    return math.exp(math.sqrt(stored_prior().variance) * student.isf(0.05 / benchmarks, df))
 
 
 def test_the_header_states_the_slowdown_one_run_a_side_can_see():
     verdict = judge_runs(*one_run_a_side(process_shifts(100)))
     spread, stored = verdict.one_run.observed_spread, math.sqrt(stored_prior().variance)
     assert spread < stored  # the stored spread is the one judged with
-    header = (f"one run a side: a benchmark must be about {(_visible(100) - 1) * 100:.0f}% slower to be seen, all of "
-              f"them together about {(_visible(1) - 1) * 100:.0f}% slower (its time moves {stored:.1%} from one "
+    lone, together = _visible(100, stored_prior().df), _visible(1, math.inf)
+    header = (f"one run a side: a benchmark must be about {(lone - 1) * 100:.0f}% slower to be seen, all of "
+              f"them together about {(together - 1) * 100:.0f}% slower (its time moves {stored:.1%} from one "
               f"process to another, {spread:.1%} between these two); use `zarrgauge ab` or instruction counts for less")
     assert terminal(verdict).splitlines()[0] == header
     assert markdown(verdict).splitlines()[2] == header

@@ -33,6 +33,7 @@ from zarrgauge.gate.stats import (
     observed,
     overall_change,
     scatter_of_one_run,
+    shift_bound,
     smallest_visible_ratio,
 )
 
@@ -233,7 +234,7 @@ def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresho
     overall = overall_change(changes, process_prior)
     one_run = None
     if any(change.test == ONE_RUN for change in changes):
-        lone, together = (max(default.factor, smallest_visible_ratio(process_prior, benchmarks, default.alpha))
-                          for benchmarks in (len(changes), 1))
+        lone, together = (max(default.factor, smallest_visible_ratio(prior, benchmarks, default.alpha))
+                          for prior, benchmarks in ((process_prior, len(changes)), (shift_bound(process_prior), 1)))
         one_run = OneRunLimits(math.sqrt(stored.variance), scatter, lone, together)
     return Verdict(comparisons, overall, judge_time(overall, default) if overall else "same", one_run)
