@@ -45,7 +45,7 @@ def test_a_kept_trial_is_judged_again_and_one_without_rounds_as_before(tmp_path,
     again, unkept = results["quick-tier"]["A/A"]
     assert again == {**judged_then, "flagged": False, "flagged_by": [], "flagged_benchmarks": [], "regressions": 0,
                      "improvements": 0, "overall": None, "round_spread": None, "round_prior_df": None,
-                     "one_run_spread": None}
+                     "one_run_spread": None, "one_run_bulk_spread": None}
     assert unkept == judged_then
     assert "trial 2, quick-tier, A/A: no runs kept" in capsys.readouterr().out
 

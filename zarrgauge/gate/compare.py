@@ -27,6 +27,8 @@ from zarrgauge.gate.spread import stored_prior
 from zarrgauge.gate.stats import (
     ONE_RUN,
     Observed,
+    OneRunScatter,
+    RoundPrior,
     TimeChange,
     benjamini_hochberg,
     judged_on_rounds,
@@ -35,6 +37,7 @@ from zarrgauge.gate.stats import (
     scatter_of_one_run,
     shift_bound,
     smallest_visible_ratio,
+    widened,
 )
 
 # metric -> True when lower is better
@@ -186,12 +189,12 @@ def compare_runs(base: list[dict], head: list[dict], default: Thresholds = Thres
 @dataclass(frozen=True)
 class OneRunLimits:
     """What one run a side can see: the spread of a log ratio between two processes of the same code,
-    as stored with the gate and as these runs' benchmarks scatter (the wider is the one judged with),
-    and the smallest ratio a lone slower benchmark among those compared, or all of them together, must
-    show to be flagged."""
+    as stored with the gate and as these runs' benchmarks scatter (the wider is the one judged with), and
+    the smallest ratio a lone slower benchmark among those compared, or all of them together, must show
+    to be flagged."""
 
     stored_spread: float
-    observed_spread: float | None  # None: too few benchmarks judged so to tell
+    observed: OneRunScatter | None  # None: too few benchmarks judged so to tell
     smallest_visible_ratio: float
     smallest_visible_together: float  # the same for all benchmarks together
 
@@ -226,15 +229,22 @@ def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresho
     pairs = _pairs(base, head)
     observations = [_observed(b, h) for b, h in pairs]
     stored, scatter = stored_prior(), scatter_of_one_run(observations)
-    # A loaded machine moves processes further apart than the stored spread: then the runs' own scatter
-    process_prior = replace(stored, variance=max(stored.variance, (scatter or 0.0) ** 2))
-    changes = with_false_discovery_rate(judged_on_rounds(observations, process_prior))
+
+    def one_run_prior(change: Observed) -> RoundPrior:
+        """Against how far the pair's other benchmarks strayed, jumps included, when wider than stored."""
+        return widened(stored, scatter.spread_without(change) if scatter else 0.0)
+
+    changes = with_false_discovery_rate(judged_on_rounds(observations, one_run_prior))
     comparisons = [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
                    for (b, h), change in zip(pairs, changes)]
-    overall = overall_change(changes, process_prior)
-    one_run = None
-    if any(change.test == ONE_RUN for change in changes):
-        lone, together = (max(default.factor, smallest_visible_ratio(prior, benchmarks, default.alpha))
-                          for prior, benchmarks in ((process_prior, len(changes)), (shift_bound(process_prior), 1)))
-        one_run = OneRunLimits(math.sqrt(stored.variance), scatter, lone, together)
+    overall = overall_change(changes, shift_bound(stored, scatter))
+    one_run = _one_run_limits(stored, scatter, len(changes), default) if any(
+        change.test == ONE_RUN for change in changes) else None
     return Verdict(comparisons, overall, judge_time(overall, default) if overall else "same", one_run)
+
+
+def _one_run_limits(stored: RoundPrior, scatter: OneRunScatter | None, benchmarks: int,
+                    limits: Thresholds) -> OneRunLimits:
+    lone = smallest_visible_ratio(widened(stored, scatter.spread if scatter else 0.0), benchmarks, limits.alpha)
+    together = smallest_visible_ratio(shift_bound(stored, scatter), 1, limits.alpha)
+    return OneRunLimits(math.sqrt(stored.variance), scatter, max(limits.factor, lone), max(limits.factor, together))

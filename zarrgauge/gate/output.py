@@ -50,7 +50,7 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
 
 def visibility_line(limits: OneRunLimits) -> str:
     """What a comparison of one run a side can see, said before its table."""
-    scatter = "" if limits.observed_spread is None else f", {limits.observed_spread:.1%} between these two"
+    scatter = "" if limits.observed is None else f", {limits.observed.spread:.1%} between these two"
     return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen, "
             f"all of them together about {_slower(limits.smallest_visible_together)} (its time moves "
             f"{limits.stored_spread:.1%} from one process to another{scatter}); "
@@ -116,7 +116,9 @@ def as_json(verdict: Verdict) -> str:
         "overall": None if verdict.overall is None else {**_time_json(verdict.overall),
                                                          "verdict": verdict.overall_verdict},
         "one_run_a_side": None if limits is None else {
-            "stored_spread": limits.stored_spread, "observed_spread": limits.observed_spread,
+            "stored_spread": limits.stored_spread,
+            "observed_spread": limits.observed.spread if limits.observed else None,
+            "observed_bulk_spread": limits.observed.bulk if limits.observed else None,
             "smallest_visible_ratio": limits.smallest_visible_ratio,
             "smallest_visible_together": limits.smallest_visible_together},
     }, indent=2)

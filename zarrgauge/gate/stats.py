@@ -14,6 +14,7 @@ All benchmarks together: one more benchmark, each round's ratio the geometric me
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -150,50 +151,81 @@ def t_judged(mean: float, error: float, df: float, confidence: float) -> tuple[f
             float(student.sf(statistic, df)), float(student.cdf(statistic, df)))
 
 
-def judged_on_rounds(changes: list[Observed], process_prior: RoundPrior) -> list[TimeChange]:
+def judged_on_rounds(changes: list[Observed], one_run_prior: Callable[[Observed], RoundPrior]) -> list[TimeChange]:
     """Every change judged on its rounds: with two or more, the prior fitted over all the changes with
-    as many (the common case: one `zarrgauge ab` run); with one (one run a side), `process_prior`."""
+    as many (the common case: one `zarrgauge ab` run); with one (one run a side), `one_run_prior`'s."""
     by_rounds: dict[int, list[Observed]] = {}
     for change in changes:
         by_rounds.setdefault(len(change.round_ratios), []).append(change)
-    priors = {rounds: prior_of_rounds([c.round_ratios for c in group]) if rounds > 1 else process_prior
-              for rounds, group in by_rounds.items()}
-    return [rounds_test(c, priors[len(c.round_ratios)]) for c in changes]
+    fitted = {rounds: prior_of_rounds([c.round_ratios for c in group]) for rounds, group in by_rounds.items()
+              if rounds > 1}
+    return [rounds_test(c, fitted[len(c.round_ratios)] if len(c.round_ratios) > 1 else one_run_prior(c))
+            for c in changes]
 
 
 MAD_TO_SD = 1.4826  # the median absolute deviation of normal values times this is their standard deviation
 
 
-def scatter_of_one_run(changes: list[Observed]) -> float | None:
-    """How far the log ratios of the benchmarks compared one run a side scatter about their median (a robust
-    standard deviation: a change of some benchmarks barely widens it, one of all of them not at all); None
-    for too few. On a loaded machine two processes differ far more than the stored spread says."""
+@dataclass(frozen=True)
+class OneRunScatter:
+    """How far the log ratios of the benchmarks compared one run a side stray from their median: all of
+    them (the root mean square; without one benchmark, spread_without), and the bulk (a robust standard
+    deviation, MAD_TO_SD times the median absolute deviation). With a core taken by other work a few
+    benchmarks jump twice as slow or fast between two processes while the bulk stays within 3% (a plain
+    A/A of the reads here at load 3.5)."""
+
+    median: float
+    squares: float  # the sum of the squared deviations from the median
+    count: int
+    bulk: float
+
+    @property
+    def spread(self) -> float:
+        return math.sqrt(self.squares / self.count)
+
+    def spread_without(self, change: Observed) -> float:
+        """How far the other benchmarks strayed: a benchmark's own change cannot hide itself."""
+        deviation = math.log(change.round_ratios[0]) - self.median
+        return math.sqrt(max(self.squares - deviation**2, 0.0) / (self.count - 1))
+
+
+def scatter_of_one_run(changes: list[Observed]) -> OneRunScatter | None:
+    """None for too few benchmarks judged one run a side to tell."""
     logs = np.log([c.round_ratios[0] for c in changes if len(c.round_ratios) == 1])
     if logs.size < MIN_BENCHMARKS_FOR_PRIOR:
         return None
-    return MAD_TO_SD * float(np.median(np.abs(logs - np.median(logs))))
+    median = float(np.median(logs))
+    deviations = logs - median
+    return OneRunScatter(median, float(np.sum(deviations**2)), logs.size,
+                         MAD_TO_SD * float(np.median(np.abs(deviations))))
 
 
-def overall_change(changes: list[TimeChange], process_prior: RoundPrior) -> TimeChange | None:
+def widened(prior: RoundPrior, spread: float) -> RoundPrior:
+    """The prior, or this spread when wider (a loaded machine moves processes further apart than stored)."""
+    return RoundPrior(max(prior.variance, spread**2), prior.df)
+
+
+def overall_change(changes: list[TimeChange], shift: RoundPrior) -> TimeChange | None:
     """All benchmarks together, judged as one more benchmark whose rounds are each round's geometric mean
     of the benchmarks' ratios, its medians their sums (for the floor); None for fewer than two. The
     benchmarks of one process share its shift, so the rounds are the evidence, not the benchmarks (two
     plain A/A runs here: 1.307 [1.209, 1.413] across benchmarks). One run a side cannot measure that
-    shift, but it is part of what moves every benchmark: shift_bound."""
+    shift: it is judged with `shift`, its bound (shift_bound)."""
     if len(changes) < 2:
         return None
     same_rounds = len({len(c.round_ratios) for c in changes}) == 1
     logs = np.log([c.round_ratios if same_rounds else (c.ratio,) for c in changes])  # benchmarks x rounds
     rounds = tuple(float(ratio) for ratio in np.exp(logs.mean(axis=0)))
     together = Observed(sum(c.base_median for c in changes), sum(c.head_median for c in changes), rounds)
-    return replace(rounds_test(together, shift_bound(process_prior) if len(rounds) == 1 else None), test=OVERALL)
+    return replace(rounds_test(together, shift if len(rounds) == 1 else None), test=OVERALL)
 
 
-def shift_bound(process_prior: RoundPrior) -> RoundPrior:
+def shift_bound(stored: RoundPrior, scatter: OneRunScatter | None) -> RoundPrior:
     """The spread of a whole process's shift, one run a side: a benchmark's log ratio is that shift plus its
-    own part, so the shift's variance is at most any benchmark's, the typical one included. A bound known
-    from every benchmark, not one benchmark's unknown spread drawn from the prior: no heavy tails."""
-    return RoundPrior(process_prior.variance, math.inf)
+    own part, so the shift's variance is at most a benchmark's: the typical one stored, or this pair's bulk
+    when wider (the shift moves every benchmark; a jump of a few is theirs alone). A bound known from every
+    benchmark, not one benchmark's unknown spread drawn from the prior: no heavy tails."""
+    return RoundPrior(widened(stored, scatter.bulk if scatter else 0.0).variance, math.inf)
 
 
 def smallest_visible_ratio(prior: RoundPrior, benchmarks: int, alpha: float) -> float:
