@@ -231,8 +231,8 @@ def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresho
     stored, scatter = stored_prior(), scatter_of_one_run(observations)
 
     def one_run_prior(change: Observed) -> RoundPrior:
-        """Against how far the pair's other benchmarks strayed, jumps included, when wider than stored."""
-        return widened(stored, scatter.spread_without(change) if scatter else 0.0)
+        """Against how far the pair's benchmarks strayed the other way, jumps included, when wider than stored."""
+        return widened(stored, scatter.against(change) if scatter else 0.0)
 
     changes = with_false_discovery_rate(judged_on_rounds(observations, one_run_prior))
     comparisons = [_comparison(b, h, change, thresholds_for(b, default, overrides or {}))
@@ -245,6 +245,6 @@ def judge_runs(base: list[dict], head: list[dict], default: Thresholds = Thresho
 
 def _one_run_limits(stored: RoundPrior, scatter: OneRunScatter | None, benchmarks: int,
                     limits: Thresholds) -> OneRunLimits:
-    lone = smallest_visible_ratio(widened(stored, scatter.spread if scatter else 0.0), benchmarks, limits.alpha)
+    lone = smallest_visible_ratio(widened(stored, scatter.faster if scatter else 0.0), benchmarks, limits.alpha)
     together = smallest_visible_ratio(shift_bound(stored, scatter), 1, limits.alpha)
     return OneRunLimits(math.sqrt(stored.variance), scatter, max(limits.factor, lone), max(limits.factor, together))

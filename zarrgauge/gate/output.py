@@ -50,7 +50,7 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
 
 def visibility_line(limits: OneRunLimits) -> str:
     """What a comparison of one run a side can see, said before its table."""
-    scatter = "" if limits.observed is None else f", {limits.observed.spread:.1%} between these two"
+    scatter = "" if limits.observed is None else f", {limits.observed.faster:.1%} faster between these two"
     return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen, "
             f"all of them together about {_slower(limits.smallest_visible_together)} (its time moves "
             f"{limits.stored_spread:.1%} from one process to another{scatter}); "
@@ -117,7 +117,8 @@ def as_json(verdict: Verdict) -> str:
                                                          "verdict": verdict.overall_verdict},
         "one_run_a_side": None if limits is None else {
             "stored_spread": limits.stored_spread,
-            "observed_spread": limits.observed.spread if limits.observed else None,
+            "observed_faster_spread": limits.observed.faster if limits.observed else None,
+            "observed_slower_spread": limits.observed.slower if limits.observed else None,
             "observed_bulk_spread": limits.observed.bulk if limits.observed else None,
             "smallest_visible_ratio": limits.smallest_visible_ratio,
             "smallest_visible_together": limits.smallest_visible_together},
