@@ -4,12 +4,13 @@ Time: a regression only when the ratio exceeds a factor, a one-sided test is sig
 the absolute slowdown is above a floor; all three, so that neither noise nor nanosecond-scale
 jitter on fast benchmarks trips the gate. The test: a t test on the rounds of `zarrgauge ab` (the
 ratio is then the geometric mean of the rounds'); two plain runs, one process a side, are one round
-judged with the process-to-process spread stored with the gate (gate/stats.py and gate/spread.py say
-why). Significance is judged on p-values adjusted for the false discovery rate over every benchmark of
-the comparison (Benjamini-Hochberg) at 0.05: tested one by one, chance alone would flag about one in
-twenty unchanged benchmarks that the factor and floor let through. All benchmarks together are judged
-as one more benchmark whose rounds are each round's geometric mean of their ratios (stats.overall_change),
-so that a slowdown of every benchmark that none proves alone still fails the gate.
+judged with the process-to-process spread stored with the gate, or the pair's own when wider
+(gate/stats.py and gate/spread.py say why). Significance is judged on p-values adjusted for the
+false discovery rate over every benchmark of the comparison (Benjamini-Hochberg) at 0.05: tested
+one by one, chance alone would flag about one in twenty unchanged benchmarks that the factor and
+floor let through. All benchmarks together are judged as one more benchmark whose rounds are each
+round's geometric mean of their ratios (stats.overall_change), so that a slowdown of every
+benchmark that none proves alone still fails the gate.
 Deterministic metrics: exact, except peak traced memory, which moves a few percent between
 identical runs, both ways (judged on `ab`'s rounds where it has them: ROUNDWISE), and instruction
 counts (`zarrgauge instructions`), which move up to 0.3%: a change beyond 1% counts.

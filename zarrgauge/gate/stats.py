@@ -8,8 +8,9 @@ process: each A/B round of `zarrgauge ab` is one observation, its log ratio of m
 statistic whose variance is moderated towards the comparison's typical one (empirical Bayes, as limma
 does for gene expression), since three or four rounds alone estimate a variance poorly. Two plain runs,
 one process a side, are one round with no spread of their own to measure: they are judged with the
-spread the whole-tier A/A trials measured between processes (gate/spread.py), the same test's prior.
-All benchmarks together: one more benchmark, each round's ratio the geometric mean of theirs."""
+spread the whole-tier A/A trials measured between processes (gate/spread.py), the same test's prior, or
+with how far the pair's benchmarks strayed the other way when wider (OneRunScatter). All benchmarks
+together: one more benchmark, each round's ratio the geometric mean of theirs."""
 
 from __future__ import annotations
 
