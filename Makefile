@@ -9,6 +9,7 @@
 # make kill-rate: broken copies of zarr's indexing code, caught by the conformance suite and by zarr's own tests.
 # make findings: run each docs/findings/ reproducer (zarr, zarrs, zarr 2, zarrita.js) and print which bugs are here.
 # make interop: every engine writes, every engine reads: results/interop.md and results/interop.json.
+# make docs: the documentation site (docs/, mkdocs.yml) into site/, failing on a broken link or a page left out.
 # Both create or refresh .venv by themselves. Pass pytest options with ARGS="...".
 
 # Bytecode caches (gitignored __pycache__/) let each of the suite's many Python processes skip compiling
@@ -26,7 +27,7 @@ NETWORK_ARGS := --zarr-store=s3-obstore,s3-fsspec,s3-fsspec-tuned,azure-obstore 
 	--zarr-network=none,same-region,cross-region \
 	--zarr-concurrency=1,10,64
 
-.PHONY: bench bench-network bench-instructions bench-dask-scaling bench-throughput test conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
+.PHONY: bench bench-network bench-instructions bench-dask-scaling bench-throughput test docs conformance conformance-long kill-rate findings interop engines venv clean-venv asv asv-quick asv-compare asv-commits asv-commits-demo \
 	asv-machine asv-publish asv-preview
 
 bench: $(STAMP)
@@ -74,7 +75,14 @@ test: $(STAMP)
 	$(ACTIONLINT) --ignore=unpinned-uses
 	$(ACTIONLINT) --select=deprecated-node-runtime --strict-exit
 	$(VENV)/bin/mypy
+	@$(MAKE) --no-print-directory docs
 	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal --durations=20 $(ARGS)
+
+# The site: MkDocs with the Material theme, every page in mkdocs.yml's nav. --strict turns each warning into a
+# failure: a link to a page, file or heading that does not exist, a page left out of the nav (mkdocs.yml's
+# validation). NO_MKDOCS_2_WARNING quiets Material's banner about MkDocs 2, which this build does not use.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 conformance: $(STAMP)
 	@mkdir -p results
@@ -110,7 +118,7 @@ engines:
 	@scripts/install-engine-zarr2 $(VENV)
 	@scripts/install-engine-zarrita $(VENV)
 
-# asv: see README, "Historical comparisons (asv)". ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
+# asv: see docs/asv.md. ASV_ARGS go to `asv run`, e.g. ASV_ARGS="--quick".
 ASV := $(VENV)/bin/asv
 ASV_ARGS ?=
 ASV_BASE ?= 3.0.10
