@@ -62,7 +62,7 @@ MODULES = sorted(path for path in PACKAGE.rglob("*.py") if path.name != "__init_
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_imports_run_downward(path):
     part = _part(path)
-    assert part in MAY_IMPORT, f"{part} is not a declared layer: add it to MAY_IMPORT (and the README's table)"
+    assert part in MAY_IMPORT, f"{part} is not a declared layer: add it to MAY_IMPORT (and docs/architecture.md)"
     upward = _imported_parts(path) - MAY_IMPORT[part] - {part}
     assert not upward, f"{path.relative_to(PACKAGE)} imports {sorted(upward)}, above or beside its layer {part}"
 

@@ -30,7 +30,8 @@ def one_run_a_side(ratios) -> tuple[list[dict], list[dict]]:
 
 
 def process_shifts(count: int, spread: float = 0.09, seed: int = 9) -> list[float]:
-    """Each benchmark's median moved as between two processes of the same code (9%: the README's A/A)."""
+    """Each benchmark's median moved as between two processes of the same code (9%: docs/measurements.md's
+    whole-tier A/A)."""
     return list(np.random.default_rng(seed).lognormal(0, spread, count))
 
 

@@ -60,7 +60,7 @@ METRIC_TOLERANCE = {"peak_traced_bytes": PEAK_TOLERANCE, "peakmem_bytes": PEAK_T
 # somewhere: a write from 230 kB to 344 kB) and down (an S3 hierarchy opening at 366 kB in one round against
 # 385 to 391 kB in the seven others), so that neither the median of four rounds nor the least of them is safe:
 # from `ab`, a change counts only when, beyond the tolerance, every head round is also beyond every base round.
-# Four rounds against four so separated by chance: 1 in 70 (README, "A/A over the whole quick tier").
+# Four rounds against four so separated by chance: 1 in 70 (docs/measurements.md, "A/A over the whole quick tier").
 ROUNDWISE = ("peak_traced_bytes", "peakmem_bytes")
 IDENTITY_KEYS = ("case", "tier", "nbytes", "shape", "dtype", "network")
 

@@ -159,7 +159,7 @@ def load_run(path: str) -> Run:
     machine_info = machine_info if isinstance(machine_info, dict) else {}
     tier = machine_info.get("zarrgauge", {}).get("tier") or (records[0].tier if records else "quick")
     # The dask executor's and the datasets opened in shards are the same places run another way: they have
-    # sections of their own (make bench-dask-scaling, README), not a place beside zarr-python's in these.
+    # sections of their own (make bench-dask-scaling, docs/dask.md), not a place beside zarr-python's in these.
     plain = [record for record in records
              if (record.executor, record.open_chunks) == (DEFAULT_EXECUTOR, DEFAULT_OPEN_CHUNKS)]
     # zarr-python's sections compare layouts and codecs at one regime: warm, as every catalogue family is read
