@@ -85,9 +85,12 @@ test: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-conformance: $(STAMP)
+# The whole suite, with the full set of the indexing areas through tensorstore, zarrita.js and zarr 2
+# (test_engine_indexing.py: about 1500 tests in 10 s; make test runs a representative hundred).
+conformance: $(STAMP) engines
 	@mkdir -p results
-	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md $(ARGS)
+	-$(PY) -m pytest tests/conformance -q --conformance-report=results/conformance.md \
+		--zarr-engine-conformance=full $(ARGS)
 
 # Hypothesis for real: the property tests and the state machines under the 'long' profile (2000 examples,
 # 50 steps each; a sixteenth of that on the object stores), at random on every run. Hours, not minutes. Each

@@ -38,8 +38,12 @@ MACHINE_LIMITS = Option("zarr_machine_limits", "ZARRGAUGE_MACHINE_LIMITS",
                         "measure the machine's memory copy, page-cache read and codec decode speeds (a second or "
                         "two) into the results' machine_info, for the report: on (default) or off", ("on", "off"),
                         metavar="on|off")
+ENGINE_CONFORMANCE = Option("zarr_engine_conformance", "ZARRGAUGE_ENGINE_CONFORMANCE",
+                            "the indexing conformance through tensorstore, zarrita.js and zarr 2: a representative "
+                            "slice (default) or the full set (make conformance)", ("representative", "full"),
+                            metavar="representative|full")
 RUN_OPTIONS = (SCRATCH, INSTRUCTIONS, S3_ENDPOINT, S3_BUCKET, DASK_SCHEDULER, DASK_WORKERS, DASK_THREADS,
-               MACHINE_LIMITS)
+               MACHINE_LIMITS, ENGINE_CONFORMANCE)
 
 
 def given(config: pytest.Config, option: Option) -> str | None:
@@ -52,6 +56,13 @@ def machine_limits_wanted(config: pytest.Config) -> bool:
     if value not in MACHINE_LIMITS.choices:
         raise usage_error(f"{MACHINE_LIMITS.source}: {value!r} is neither on nor off")
     return value == "on"
+
+
+def engine_conformance_full(config: pytest.Config) -> bool:
+    value = given(config, ENGINE_CONFORMANCE) or "representative"
+    if value not in ENGINE_CONFORMANCE.choices:
+        raise usage_error(f"{ENGINE_CONFORMANCE.source}: {value!r} is neither representative nor full")
+    return value == "full"
 
 
 def user_bucket_of(config: pytest.Config) -> UserBucket | None:

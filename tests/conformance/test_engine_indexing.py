@@ -1,0 +1,271 @@
+"""Indexing through every engine: tensorstore, zarrita.js and zarr 2, each through its own API, against numpy.
+
+The selections and what each engine lacks are declared in zarrgauge/catalogue/engine_indexing.py. On
+float64 arrays zarr-python stored (ragged chunks; one-element and larger-than-the-array chunks too in the
+full set), with -0.0, NaN and infinities among the values, each engine must:
+- read every selection as numpy does, bit for bit;
+- write every selection it can (values, and a scalar broadcast) and change exactly those elements, as
+  zarr-python then reads the whole array;
+- write into an array never written and read fill values everywhere else, itself and through zarr-python;
+- refuse every out-of-bounds read and write, and every write of values that do not fit the selection,
+  the refused writes changing nothing.
+A feature the engine's API cannot express is skipped with the declared reason; one it refuses by design
+must be refused, never answered differently; one it answers by a documented rule of its own where numpy
+refuses is skipped with that rule. Each engine answers all its probes in one batch (one process for
+zarrita.js and zarr 2). make test runs a representative slice; make conformance the full set
+(--zarr-engine-conformance=full).
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import zarr
+
+from zarrgauge.catalogue.engine_indexing import (
+    ENGINE_INDEXING,
+    FILLS,
+    OUT_OF_BOUNDS,
+    REPRESENTATIVE,
+    REPRESENTATIVE_OUT_OF_BOUNDS,
+    REPRESENTATIVE_WRONG_SHAPES,
+    SELECTIONS,
+    WRONG_SHAPES,
+    EngineSelection,
+    span,
+)
+from zarrgauge.conformance.engine_bugs import engine_bug
+from zarrgauge.conformance.grid import chunkings, numpy_orthogonal, reference_array
+from zarrgauge.engines import engine
+from zarrgauge.engines.probe_runs import run_probes
+from zarrgauge.engines.probes import Answer, Probe, Step, python_selection
+from zarrgauge.harness.measure.oracle import assert_identical
+from zarrgauge.harness.session.options import engine_conformance_full
+
+ENGINES = tuple(ENGINE_INDEXING)
+SCALAR = -0.0  # a scalar write: a sign bit any element it misses or hits shows
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # read, write, scalar-write, fill, refuse-read, refuse-write, refuse-shape
+    engine: str
+    zarr_format: int
+    selection: EngineSelection
+    chunking: str = "ragged"
+    fill: str = "-7.5"
+
+    @property
+    def id(self) -> str:
+        extra = self.chunking if self.kind == "read" else self.fill if self.kind == "fill" else ""
+        return "-".join(filter(None, (self.engine, f"v{self.zarr_format}", self.kind, extra, self.selection.id)))
+
+    @property
+    def chunks(self) -> tuple[int, ...]:
+        return chunkings(self.selection.shape)[self.chunking]
+
+
+TESTS = {
+    "test_read_matches_numpy": ("read",),
+    "test_write_changes_exactly_the_selection": ("write", "scalar-write"),
+    "test_write_into_an_empty_array_reads_fill_elsewhere": ("fill",),
+    "test_out_of_bounds_read_is_refused": ("refuse-read",),
+    "test_out_of_bounds_write_is_refused_and_changes_nothing": ("refuse-write",),
+    "test_write_of_values_that_do_not_fit_is_refused_and_changes_nothing": ("refuse-shape",),
+}
+
+
+def checks(engine_name: str, full: bool) -> list[Check]:
+    """Every check of one engine: the full set, or make test's representative slice."""
+    formats = ENGINE_INDEXING[engine_name].formats[:None if full else 1]
+    selections = [s for s in SELECTIONS if full or s.id in REPRESENTATIVE]
+    writable = [s for s in selections if s.writable]
+    bounds = [s for s in OUT_OF_BOUNDS if full or s.id in REPRESENTATIVE_OUT_OF_BOUNDS]
+    shapes = [s for s in WRONG_SHAPES if full or s.id in REPRESENTATIVE_WRONG_SHAPES]
+    made = []
+    for fmt in formats:
+        made += [Check("read", engine_name, fmt, s, chunking) for s in selections
+                 for chunking in (("ragged", "one", "larger") if full else ("ragged",))]
+        made += [Check(kind, engine_name, fmt, s) for kind in ("write", "scalar-write") for s in writable]
+        made += [Check("fill", engine_name, fmt, s, fill=fill) for s in writable for fill in FILLS
+                 if full or fill == "-7.5"]
+        made += [Check(kind, engine_name, fmt, s) for kind in ("refuse-read", "refuse-write") for s in bounds]
+        made += [Check("refuse-shape", engine_name, fmt, s) for s in shapes]
+    return made
+
+
+def pytest_generate_tests(metafunc):
+    kinds = TESTS[metafunc.function.__name__]
+    full = engine_conformance_full(metafunc.config)
+    params = [check for name in ENGINES for check in checks(name, full) if check.kind in kinds]
+    metafunc.parametrize("check", params, ids=[check.id for check in params])
+
+
+def numpy_index(selection: EngineSelection):
+    """The numpy index that selects what the engine's spelling of the selection does."""
+    python = python_selection(selection.selection)
+    if selection.mode == "orthogonal":
+        return numpy_orthogonal(selection.shape, None, python)
+    if selection.mode == "translated":
+        origin = selection.origin or ()
+        shifted = [slice(*(None if b is None else b - o for b in (i.start, i.stop)), i.step)
+                   if isinstance(i, slice) else i - o for i, o in zip(python if isinstance(python, tuple)
+                                                                        else (python,), origin)]
+        return tuple(shifted)
+    return python
+
+
+@dataclass
+class Planned:
+    probe: Probe
+    expected: np.ndarray  # what the store must hold after the probe (the selection's values for a read)
+
+
+def _store(path: Path, check: Check, values: np.ndarray | None) -> Path:
+    fill = FILLS[check.fill] if values is None else 0.0
+    array = zarr.create_array(zarr.storage.LocalStore(path), shape=check.selection.shape, chunks=check.chunks,
+                              dtype="float64", fill_value=fill, zarr_format=check.zarr_format, compressors=None,
+                              filters=None)
+    if values is not None:
+        array[...] = values
+    return path
+
+
+def plan(check: Check, root: Path, templates: dict) -> Planned:
+    """The array the check's probe works on (a copy for writes), its steps, and what numpy expects."""
+    selection, index = check.selection, numpy_index(check.selection)
+    reference = reference_array(selection.shape)
+    key = (check.zarr_format, selection.ndim, check.chunking)
+    if key not in templates:
+        templates[key] = _store(root / "-".join(map(str, key)), check, reference)
+    path = templates[key] if check.kind == "read" else root / check.id
+    if check.kind == "fill":
+        expected = np.full(selection.shape, FILLS[check.fill])
+        values = reference_array(expected[index].shape, seed=3)
+        expected[index] = values
+        steps = (write_step(selection, values), Step("read", "basic", (span(),) * len(selection.shape)))
+        return Planned(Probe(_store(path, check, None), check.zarr_format, steps), expected)
+    if check.kind != "read":
+        shutil.copytree(templates[key], path)
+    if check.kind in ("read", "refuse-read"):
+        step = Step("read", selection.mode, selection.selection, origin=selection.origin)
+        return Planned(Probe(path, check.zarr_format, (step,)), reference[index] if check.kind == "read" else reference)
+    expected = reference.copy()
+    # An out-of-bounds write's value is a scalar, so that the bounds are the only reason to refuse it.
+    values = SCALAR if check.kind in ("scalar-write", "refuse-write") else np.negative(reference[index]) \
+        if check.kind != "refuse-shape" else np.ones(selection.values_shape)
+    if not check.kind.startswith("refuse"):
+        expected[index] = values
+    return Planned(Probe(path, check.zarr_format, (write_step(selection, values),)), expected)
+
+
+def write_step(selection: EngineSelection, values) -> Step:
+    return Step("write", selection.mode, selection.selection, values, selection.origin)
+
+
+def runnable(check: Check) -> bool:
+    indexing = ENGINE_INDEXING[check.engine]
+    return indexing.absent_reason(check.selection) is None and indexing.different_rule(check.selection) is None
+
+
+@pytest.fixture(scope="module")
+def answered(tmp_path_factory, pytestconfig):
+    """Each engine's answers to all its runnable checks, in one batch, on first use: check id -> (plan, answers)."""
+    full, done = engine_conformance_full(pytestconfig), {}
+
+    def answers(check: Check) -> tuple[Planned, list[Answer]]:
+        if check.engine not in done:
+            root, templates = tmp_path_factory.mktemp(check.engine.replace(".", "-")), {}
+            planned = {c.id: plan(c, root, templates) for c in checks(check.engine, full) if runnable(c)}
+            results = run_probes(check.engine, [p.probe for p in planned.values()])
+            done[check.engine] = {name: (p, r) for (name, p), r in zip(planned.items(), results)}
+        return done[check.engine][check.id]
+
+    return answers
+
+
+@functools.cache
+def version(engine_name: str) -> str:
+    return engine(engine_name).version()
+
+
+@pytest.fixture
+def outcome(check, answered, request):
+    """The check's plan and answers, once the engine is here and the API can ask it, else a skip that says why;
+    a strict expected failure where a known bug of the engine's release applies."""
+    missing = engine(check.engine).missing()
+    if missing:
+        pytest.skip(f"{check.engine}: {missing}")
+    indexing = ENGINE_INDEXING[check.engine]
+    absent = indexing.absent_reason(check.selection)
+    if absent:
+        pytest.skip(f"{check.engine} cannot ask it: {absent}")
+    rule = indexing.different_rule(check.selection)
+    if rule:
+        pytest.skip(f"{check.engine} answers by its own rule: {rule}")
+    bug = engine_bug(check.engine, check.selection, check.chunks, version(check.engine))
+    if bug is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=bug.reason))
+    return answered(check)
+
+
+def refused_by_design(check: Check) -> str | None:
+    return ENGINE_INDEXING[check.engine].refusal_reason(check.selection)
+
+
+def stored(planned: Planned) -> np.ndarray:
+    return zarr.open_array(zarr.storage.LocalStore(planned.probe.path, read_only=True), mode="r")[...]
+
+
+def assert_refused(answer: Answer, why: str) -> None:
+    assert answer.status == "error", f"{why}, yet it answered ({answer.status}): {answer.values!r}"
+
+
+def test_read_matches_numpy(check, outcome):
+    planned, (answer,) = outcome
+    if refused_by_design(check):
+        return assert_refused(answer, f"declared refused: {refused_by_design(check)}")
+    assert answer.status == "done", answer.message
+    assert_identical(answer.values, planned.expected)
+
+
+def test_write_changes_exactly_the_selection(check, outcome):
+    planned, (answer,) = outcome
+    if refused_by_design(check):
+        assert_refused(answer, f"declared refused: {refused_by_design(check)}")
+        planned.expected = reference_array(check.selection.shape)
+    else:
+        assert answer.status == "done", answer.message
+    assert_identical(stored(planned), planned.expected)
+
+
+def test_write_into_an_empty_array_reads_fill_elsewhere(check, outcome):
+    planned, (written, read) = outcome
+    if refused_by_design(check):
+        return assert_refused(written, f"declared refused: {refused_by_design(check)}")
+    assert written.status == "done", written.message
+    assert read.status == "done", read.message
+    assert_identical(read.values, planned.expected)
+    assert_identical(stored(planned), planned.expected)
+
+
+def test_out_of_bounds_read_is_refused(check, outcome):
+    _, (answer,) = outcome
+    assert_refused(answer, "an out-of-bounds read")
+
+
+def test_out_of_bounds_write_is_refused_and_changes_nothing(check, outcome):
+    planned, (answer,) = outcome
+    assert_refused(answer, "an out-of-bounds write")
+    assert_identical(stored(planned), planned.expected)
+
+
+def test_write_of_values_that_do_not_fit_is_refused_and_changes_nothing(check, outcome):
+    planned, (answer,) = outcome
+    assert_refused(answer, f"a write of {check.selection.values_shape} values")
+    assert_identical(stored(planned), planned.expected)
