@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
@@ -20,6 +21,7 @@ from zarrgauge.cli import main
 from zarrgauge.gate.compare import compare_runs
 from zarrgauge.pytest_process import REPO
 from zarrgauge.report import ties
+from zarrgauge.report.answer import ANSWER_HEADER, SURE, TIED
 from zarrgauge.report.command import default_out
 from zarrgauge.report.document import Bullets, Heading, Image, Table
 from zarrgauge.report.figures_compare import ratio_figure
@@ -120,7 +122,7 @@ def test_comparison_counts_the_slower_benchmarks_and_lists_metric_changes(two_ru
 
 def test_one_run_has_every_section_but_the_comparison(run):
     headings = [block.text for block in all_sections([run]) if isinstance(block, Heading)]
-    assert headings[:2] == ["zarrgauge report", "Recommendation"]
+    assert headings[:4] == ["zarrgauge report", "The answer", "The runs", "Recommendation"]
     assert {"Compression ratio against read time", "Chunk layout against access pattern",
             "The tutorial's figure"} <= set(headings)
     assert not any(h.startswith("Comparison") for h in headings)
@@ -255,6 +257,27 @@ def test_recommendation_section_tables_the_front_and_explains_it_against_zarr_de
     assert "for speed take `time 48x16x16 · zarr-default` (4x faster, compresses as well)" in read_time
     assert "for size take zarr's default, `balanced 8x64x64 · zarr-default` — or any of the 5 tied" in read_time
     assert read_time.endswith("zarr's default is tied for the smallest.")
+
+
+def test_the_report_opens_with_its_answer_per_family_and_access_pattern(run):
+    blocks = all_sections([run])
+    answer = section(blocks, "The answer")
+    [table] = [b for b in answer if isinstance(b, Table)]
+    assert table.header == ANSWER_HEADER
+    rows = {(row[0], row[1]): row[2:] for row in table.rows}
+    assert rows["seasonal-series", "read_time"] == [
+        "`time 48x16x16 · zarr-default`", "4x faster (3.4–4), compresses as well", "clearly the fastest of 6 timed"]
+    assert rows["seasonal-series", "read_space"] == [
+        "`balanced 8x64x64 · zarr-default`", "none: zarr's default is tied for the fastest",
+        "tied for the fastest with 2 others of 6 timed: any will do"]
+    assert len(rows) == len(recommend(run.records))
+    [image] = [b for b in answer if isinstance(b, Image)]
+    [bars] = [c for c in image.figure.axes[0].containers if isinstance(c, BarContainer)]
+    found = recommend(run.records)  # where zarr's default is the pick, its bar ends at 1
+    assert [bar.get_x() + bar.get_width() for bar in bars] == pytest.approx([r.speed_pick.speedup for r in found])
+    assert [to_hex(bar.get_facecolor()) for bar in bars] == \
+        [to_hex(SURE if len(r.speed_ties) == 1 else TIED) for r in found]
+    assert [to_hex(bar.get_facecolor()) for bar in bars].count(to_hex(SURE)) == 5
 
 
 def test_default_directory_sits_beside_the_results():

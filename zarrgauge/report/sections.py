@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zarrgauge.gate.compare import Comparison, compare_runs
+from zarrgauge.report.answer import answer_section
 from zarrgauge.report.document import Block, Bullets, Heading, Image, Paragraph, Table
 from zarrgauge.report.engines import engine_advice, engines_section
 from zarrgauge.report.figures_compare import case_name, groups, ratio_figure
@@ -21,7 +22,7 @@ def overview(runs: list[Run]) -> list[Block]:
     rows = [[run.label, str(run.path), run.tier, str(len(run.benchmarks))] for run in runs]
     text = (f"Sections on one run use the last file given, **{latest.label}**."
             + (" The comparison at the end sets every later file against the first." if len(runs) > 1 else ""))
-    return [Heading("zarrgauge report", 1), Table(["run", "file", "tier", "benchmarks"], rows), Paragraph(text)]
+    return [Heading("The runs"), Table(["run", "file", "tier", "benchmarks"], rows), Paragraph(text)]
 
 
 def recommendations(run: Run) -> list[Block]:
@@ -173,6 +174,8 @@ def _percent(base: float, head: float) -> str:
 
 def all_sections(runs: list[Run]) -> list[Block]:
     latest = runs[-1]
-    blocks = (overview(runs) + recommendations(latest) + pareto(latest) + layouts(latest) + floors(latest)
+    # The answer first, as a reader looks for it; what it rests on after.
+    blocks = ([Heading("zarrgauge report", 1)] + answer_section(recommend(latest.records)) + overview(runs)
+              + recommendations(latest) + pareto(latest) + layouts(latest) + floors(latest)
               + engines_section(latest) + remote_section(latest) + tutorial(latest))
     return blocks + (comparison(runs) if len(runs) > 1 else [])
