@@ -33,8 +33,9 @@ MAY_IMPORT = {
 ZARR_FREE = ("zarrgauge.cli", "zarrgauge.gate.command", "zarrgauge.gate.compare", "zarrgauge.report",
              "zarrgauge.report.write", "zarrgauge.asv.command", "zarrgauge.catalogue.selection",
              "zarrgauge.catalogue.experiment", "zarrgauge.catalogue.engines",
-             "zarrgauge.catalogue.interop", "zarrgauge.interop.command", "zarrgauge.instructions.command",
-             "zarrgauge.instructions.run", "zarrgauge.advise.command", "zarrgauge.pytest_process")
+             "zarrgauge.catalogue.interop", "zarrgauge.catalogue.interop_grid", "zarrgauge.interop.command",
+             "zarrgauge.instructions.command", "zarrgauge.instructions.run", "zarrgauge.advise.command",
+             "zarrgauge.pytest_process")
 
 
 def _part(path: Path) -> str:

@@ -6,7 +6,7 @@ runs the whole grid; an engine that is not installed is skipped with the reason.
 import pytest
 
 from zarrgauge.catalogue.engines import ZARR_ENGINES
-from zarrgauge.catalogue.interop import interop_cases, representative
+from zarrgauge.catalogue.interop_grid import interop_cases, representative
 from zarrgauge.interop.known_bugs import INTEROP_BUGS, ZARRITA_BUGS, known_bug
 from zarrgauge.interop.run import run_matrix, scratch_directory
 from zarrgauge.interop.session import engine_table

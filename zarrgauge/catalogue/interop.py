@@ -1,17 +1,20 @@
-"""The interoperability matrix's cases: one small array each, declared as the metadata document a
-writer must produce (zarr.json for v3, .zarray for v2), the region it writes, and the values.
+"""The interoperability matrix's cases: one array each, declared as the metadata document a writer
+must produce (zarr.json for v3, .zarray for v2), the region it writes, and the values.
 
-Every case is ragged (7x5 in 3x2 chunks) and writes rows 0-4 and columns 0-2 only, so each one
+A plain case is ragged (7x5 in 3x2 chunks) and writes rows 0-4 and columns 0-2 only, so each one
 has partial edge chunks, a chunk only partly written and chunks never written, which read as the
-fill value. The grid is a union of sweeps around a plain array, as the benchmark catalogue's is:
-dtypes, codecs, sharding, fill values, key separators and memory order, and corrupted copies a
-reader must refuse. Expected values come from the case alone, so any reader is checked against
+fill value. The plain sweeps around a plain array, as the benchmark catalogue's are: dtypes,
+codecs, sharding, fill values, key separators and memory order, and corrupted copies a reader must
+refuse. catalogue/interop_grid.py adds the writers' defaults, the spellings and the big arrays, and
+holds the whole grid. Expected values come from the case alone, so any reader is checked against
 numpy, bit for bit.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
@@ -26,12 +29,12 @@ HEX_NAN = "0x7ff8000000000001"
 CORRUPTIONS = ("chunk", "shard-index")
 
 
-def _blosc(cname: str, shuffle: str, typesize: int = 8) -> dict:
+def blosc(cname: str, shuffle: str, typesize: int = 8) -> dict:
     return {"name": "blosc", "configuration": {"cname": cname, "clevel": 5, "shuffle": shuffle,
                                                 "typesize": typesize, "blocksize": 0}}
 
 
-def _zstd(checksum: bool = False) -> dict:
+def zstd(checksum: bool = False) -> dict:
     return {"name": "zstd", "configuration": {"level": 3, "checksum": checksum}}
 
 
@@ -44,13 +47,13 @@ TRANSPOSE = {"name": "transpose", "configuration": {"order": [1, 0]}}
 V3_CODECS: dict[str, list[dict]] = {
     "bytes": [BYTES],
     "bytes-big-endian": [{"name": "bytes", "configuration": {"endian": "big"}}],
-    **{f"blosc-{cname}-{shuffle}": [BYTES, _blosc(cname, shuffle)]
+    **{f"blosc-{cname}-{shuffle}": [BYTES, blosc(cname, shuffle)]
        for cname in ("lz4", "zstd") for shuffle in ("noshuffle", "shuffle", "bitshuffle")},
-    "zstd": [BYTES, _zstd()],
-    "zstd-checksum": [BYTES, _zstd(checksum=True)],
+    "zstd": [BYTES, zstd()],
+    "zstd-checksum": [BYTES, zstd(checksum=True)],
     "gzip": [BYTES, GZIP],
     "crc32c": [BYTES, CRC32C],
-    "transpose": [TRANSPOSE, BYTES, _zstd()],
+    "transpose": [TRANSPOSE, BYTES, zstd()],
 }
 _V2_SHUFFLES = {"noshuffle": 0, "shuffle": 1, "bitshuffle": 2}
 V2_COMPRESSORS = {
@@ -69,13 +72,24 @@ class InteropCase:
     label: str
     zarr_format: int
     dtype: str = "float64"
+    shape: tuple[int, ...] = SHAPE
+    chunks: tuple[int, ...] = CHUNKS  # the inner chunks of a sharded array
+    region: tuple[tuple[int, int], ...] = WRITTEN  # (start, stop) per axis: what a writer writes
     codecs: tuple = (BYTES,)  # v3 codec chain, or for v2 the compressor (None, or one numcodecs config)
     fill_value: object = 0
     separator: str = "/"
+    key_encoding: str = "default"  # v3's chunk key encoding: "default" (c/0/0) or "v2" (0.0)
     order: str = "C"
     shards: tuple[int, ...] | None = None
     index_location: str = "end"
     corruption: str | None = None  # a byte flipped after writing: in a chunk, or in a shard's index
+    endian: Literal["<", ">"] = "<"  # v2: the byte order its dtype string spells ("|" for one-byte types)
+    # Members of the document in another spelling the spec allows: (path of keys, its JSON text, or None to leave
+    # the member out). Writers are given them, and the runner spells them so again in the document a writer wrote
+    # (interop/respell.py), since a writer may normalise them: the value, and so the chunks, stay the same.
+    spelled: tuple[tuple[tuple, str | None], ...] = ()
+    # Created through the writer's own API from the shape, dtype and chunks alone: the rest is its defaults.
+    defaults: bool = False
     features: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
@@ -83,15 +97,27 @@ class InteropCase:
         return f"v{self.zarr_format}/{self.area}/{self.label}"
 
     @property
+    def big(self) -> bool:
+        """Hundreds of chunks: make interop's, not make test's."""
+        return "size:big" in self.features
+
+    @property
     def written(self) -> tuple[slice, ...]:
-        """The region a writer writes: all of it when a corrupted chunk must hold data."""
-        if self.corruption:
-            return tuple(slice(0, n) for n in SHAPE)
-        return tuple(slice(lo, hi) for lo, hi in WRITTEN)
+        """The region a writer writes: all of it when a corrupted chunk must hold data, or when there is no
+        fill value (v2's null), which leaves what was never written undefined."""
+        if self.corruption or self.fill_value is None:
+            return tuple(slice(0, n) for n in self.shape)
+        return tuple(slice(lo, hi) for lo, hi in self.region)
 
     def metadata(self) -> dict:
         """The document the writer must produce, as the spec spells it (fill values in JSON form)."""
-        return _v3_metadata(self) if self.zarr_format == 3 else _v2_metadata(self)
+        document = _v3_metadata(self) if self.zarr_format == 3 else _v2_metadata(self)
+        return respelled(document, self.spelled)
+
+    def attributes(self) -> dict:
+        """The array's attributes: in zarr.json for v3, .zattrs for v2."""
+        text = dict(self.spelled).get(("attributes",))
+        return {} if text is None else json.loads(text)
 
     def values(self) -> np.ndarray:
         """What the writer writes into `written`."""
@@ -100,22 +126,40 @@ class InteropCase:
 
     def expected(self) -> np.ndarray:
         """The whole array as every reader must return it."""
-        out = np.full(SHAPE, fill_scalar(self.dtype, self.fill_value), dtype=numpy_dtype(self.dtype))
+        fill = 0 if self.fill_value is None else fill_scalar(self.dtype, self.fill_value)
+        out = np.full(self.shape, fill, dtype=numpy_dtype(self.dtype))
         out[self.written] = self.values()
         return out
 
 
+def respelled(document: dict, spelled) -> dict:
+    """A copy of a metadata document with members set to their JSON text, or left out where it is None."""
+    document = json.loads(json.dumps(document))
+    for path, text in spelled:
+        if path == ("attributes",) and document["zarr_format"] == 2:
+            continue  # v2 keeps attributes in .zattrs
+        parent = document
+        for key in path[:-1]:
+            parent = parent[key]
+        if text is None:
+            parent.pop(path[-1], None)
+        else:
+            parent[path[-1]] = json.loads(text)
+    return document
+
+
 def _v3_metadata(case: InteropCase) -> dict:
     codecs = list(case.codecs)
-    chunks: tuple[int, ...] = CHUNKS
+    chunks: tuple[int, ...] = case.chunks
     if case.shards is not None:
         codecs = [{"name": "sharding_indexed", "configuration": {
-            "chunk_shape": list(CHUNKS), "codecs": codecs, "index_codecs": [BYTES, CRC32C],
+            "chunk_shape": list(case.chunks), "codecs": codecs, "index_codecs": [BYTES, CRC32C],
             "index_location": case.index_location}}]
         chunks = case.shards
-    return {"zarr_format": 3, "node_type": "array", "shape": list(SHAPE), "data_type": case.dtype,
+    keys = {"name": case.key_encoding, "configuration": {"separator": case.separator}}
+    return {"zarr_format": 3, "node_type": "array", "shape": list(case.shape), "data_type": case.dtype,
             "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": list(chunks)}},
-            "chunk_key_encoding": {"name": "default", "configuration": {"separator": case.separator}},
+            "chunk_key_encoding": keys,
             "fill_value": case.fill_value, "codecs": codecs, "attributes": {}}
 
 
@@ -126,9 +170,10 @@ def numpy_dtype(dtype: str) -> np.dtype:
 
 def _v2_metadata(case: InteropCase) -> dict:
     strings = case.dtype == STRING
-    return {"zarr_format": 2, "shape": list(SHAPE), "chunks": list(CHUNKS),
-            "dtype": "|O" if strings else np.dtype(case.dtype).str, "compressor": case.codecs[0],
-            "fill_value": case.fill_value, "order": case.order, "filters": [{"id": "vlen-utf8"}] if strings else None,
+    dtype = "|O" if strings else np.dtype(case.dtype).newbyteorder(case.endian).str
+    return {"zarr_format": 2, "shape": list(case.shape), "chunks": list(case.chunks), "dtype": dtype,
+            "compressor": case.codecs[0], "fill_value": case.fill_value, "order": case.order,
+            "filters": [{"id": "vlen-utf8"}] if strings else None,
             "dimension_separator": case.separator}
 
 
@@ -175,7 +220,7 @@ def fill_scalar(dtype: str, fill_value):
     return dt.type(named.get(fill_value, fill_value))
 
 
-def _case(area: str, label: str, zarr_format: int, **fields) -> InteropCase:
+def make_case(area: str, label: str, zarr_format: int, **fields) -> InteropCase:
     case = InteropCase(area, label, zarr_format, **fields)
     return replace(case, features=_features(case))
 
@@ -202,10 +247,20 @@ def _features(case: InteropCase) -> frozenset[str]:
         tags |= {"sharding", f"index:{case.index_location}"}
     if case.order == "F":
         tags.add("order:F")
-    if isinstance(case.fill_value, str) and case.fill_value.startswith("0x"):
+    fill = case.metadata()["fill_value"]
+    if any(isinstance(part, str) and part.startswith("0x") for part in (fill if isinstance(fill, list) else [fill])):
         tags.add("fill:hex")
     if case.corruption:
         tags.add(f"corrupt:{case.corruption}")
+    if case.endian == ">":
+        tags.add("endian:big")
+    if case.key_encoding != "default":
+        tags.add(f"keys:{case.key_encoding}")
+    tags |= {"spelled:" + ".".join(map(str, path)) for path, _ in case.spelled}
+    if case.defaults:
+        tags.add("defaults")
+    if case.shape != SHAPE:
+        tags.add("size:big")
     return frozenset(tags)
 
 
@@ -214,10 +269,10 @@ def _dtype_cases():
         for dtype in DTYPES:
             serializer = VLEN_UTF8 if dtype == STRING else BYTES
             codecs = (serializer,) if zarr_format == 3 else (None,)
-            yield _case("dtype", dtype, zarr_format, dtype=dtype, codecs=codecs, fill_value=_zero(dtype))
+            yield make_case("dtype", dtype, zarr_format, dtype=dtype, codecs=codecs, fill_value=zero_fill(dtype))
 
 
-def _zero(dtype: str):
+def zero_fill(dtype: str):
     if dtype == STRING:
         return ""
     kind = np.dtype(dtype).kind
@@ -226,15 +281,15 @@ def _zero(dtype: str):
 
 def _codec_cases():
     for label, codecs in V3_CODECS.items():
-        yield _case("codec", label, 3, codecs=tuple(codecs))
+        yield make_case("codec", label, 3, codecs=tuple(codecs))
     for label, compressor in V2_COMPRESSORS.items():
-        yield _case("codec", label, 2, codecs=(compressor,))
+        yield make_case("codec", label, 2, codecs=(compressor,))
 
 
 def _sharding_cases():
     for location in ("end", "start"):
-        for inner, codecs in (("zstd", (BYTES, _zstd())), ("zstd-crc32c", (BYTES, _zstd(), CRC32C))):
-            yield _case("sharding", f"index-{location}/{inner}", 3, codecs=codecs, shards=SHARD,
+        for inner, codecs in (("zstd", (BYTES, zstd())), ("zstd-crc32c", (BYTES, zstd(), CRC32C))):
+            yield make_case("sharding", f"index-{location}/{inner}", 3, codecs=codecs, shards=SHARD,
                         index_location=location)
 
 
@@ -247,41 +302,26 @@ def _fill_cases():
     for zarr_format, fills in ((3, V3_FILLS), (2, V2_FILLS)):
         codecs = (BYTES,) if zarr_format == 3 else (None,)
         for label, fill in fills.items():
-            yield _case("fill", label, zarr_format, codecs=codecs, fill_value=fill)
+            yield make_case("fill", label, zarr_format, codecs=codecs, fill_value=fill)
         for label, (dtype, fill) in INT_FILLS.items():
-            yield _case("fill", label, zarr_format, dtype=dtype, codecs=codecs, fill_value=fill)
+            yield make_case("fill", label, zarr_format, dtype=dtype, codecs=codecs, fill_value=fill)
 
 
 def _layout_cases():
-    yield _case("separator", "dot", 3, separator=".")
-    yield _case("separator", "slash", 2, codecs=(None,), separator="/")
-    yield _case("order", "F", 2, codecs=(V2_COMPRESSORS["zstd"],), order="F")
+    yield make_case("separator", "dot", 3, separator=".")
+    yield make_case("separator", "slash", 2, codecs=(None,), separator="/")
+    yield make_case("order", "F", 2, codecs=(V2_COMPRESSORS["zstd"],), order="F")
 
 
 def _corrupt_cases():
-    yield _case("corrupt", "chunk-under-crc32c", 3, codecs=(BYTES, CRC32C), corruption="chunk")
+    yield make_case("corrupt", "chunk-under-crc32c", 3, codecs=(BYTES, CRC32C), corruption="chunk")
     for location in ("end", "start"):
-        yield _case("corrupt", f"shard-index-{location}", 3, codecs=(BYTES, _zstd()), shards=SHARD,
+        yield make_case("corrupt", f"shard-index-{location}", 3, codecs=(BYTES, zstd()), shards=SHARD,
                     index_location=location, corruption="shard-index")
 
 
-def interop_cases() -> list[InteropCase]:
+def plain_cases() -> list[InteropCase]:
+    """The sweeps around a plain array; catalogue/interop_grid.py adds the writers' defaults, the spellings
+    and the big arrays."""
     return [*_dtype_cases(), *_codec_cases(), *_sharding_cases(), *_fill_cases(), *_layout_cases(),
             *_corrupt_cases()]
-
-
-def _cover(case: InteropCase) -> set[str]:
-    """What a case shows: its features, and its codecs once per format."""
-    codecs = {f"v{case.zarr_format}/{tag}" for tag in case.features if tag.startswith("codec:")}
-    return set(case.features) | codecs
-
-
-def representative(cases: list[InteropCase]) -> list[InteropCase]:
-    """A few cases that together show every feature of `cases` at least once, every codec once in
-    each format (greedy set cover): make test's part of the matrix, without the whole grid."""
-    left, chosen = set().union(*(_cover(case) for case in cases)), []
-    while left:
-        best = max(cases, key=lambda case: len(_cover(case) & left))
-        chosen.append(best)
-        left -= _cover(best)
-    return chosen

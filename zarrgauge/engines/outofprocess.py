@@ -1,7 +1,8 @@
 """Engines in another process (another Python's venv, node): a worker program takes a batch of
 tasks as a JSON file and answers one JSON line per task, in order, on stdout.
 
-A task: {"op": "write", "path", "metadata", "region": [[start, stop], ...], "dtype", "values": FILE}
+A task: {"op": "write", "path", "metadata", "attributes", "defaults": whether to create the array from
+the metadata's shape, dtype and chunks alone, "region": [[start, stop], ...], "dtype", "values": FILE}
 or {"op": "read", "path", "dtype", "shape", "out": FILE}. Values travel as raw little-endian
 C-order bytes (bool as one byte each), strings as a JSON list in C order. An answer:
 {"status": "done"} or {"status": "error", "message": "..."}. When the worker dies or hangs, the
@@ -50,7 +51,8 @@ def _task_json(task: Task, number: int, folder: Path) -> dict:
         values = folder / f"values-{number}.bin"
         _save(case.values(), case.dtype, values)
         region = [[s.start, s.stop] for s in case.written]
-        return {**common, "metadata": case.metadata(), "region": region, "values": str(values)}
+        return {**common, "metadata": case.metadata(), "attributes": case.attributes(), "defaults": case.defaults,
+                "region": region, "values": str(values)}
     return {**common, "shape": list(case.expected().shape), "out": str(folder / f"out-{number}.bin")}
 
 

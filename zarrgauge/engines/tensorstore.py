@@ -25,10 +25,14 @@ class TensorStore(Engine):
     package = "tensorstore"
 
     def write(self, path: Path, case: InteropCase) -> None:
-        metadata = {**case.metadata()}
-        if case.zarr_format == 3:
-            metadata.pop("attributes")
-        store = ts.open({**spec(path, case.zarr_format), "metadata": metadata}, create=True).result()
+        if case.defaults:
+            store = ts.open(spec(path, case.zarr_format), create=True, dtype=ts.dtype(case.dtype), shape=case.shape,
+                            chunk_layout=ts.ChunkLayout(chunk_shape=case.chunks)).result()
+        else:
+            metadata = {**case.metadata()}
+            if case.zarr_format == 3:
+                metadata.pop("attributes")  # the zarr3 driver writes none
+            store = ts.open({**spec(path, case.zarr_format), "metadata": metadata}, create=True).result()
         store[case.written].write(case.values()).result()
 
     def read(self, path: Path, case: InteropCase) -> np.ndarray:

@@ -20,23 +20,26 @@ SERIALIZERS = ("bytes", "vlen-utf8")
 def create_args(case: InteropCase) -> dict:
     """zarr.create_array's arguments for the case's metadata document, through the public API."""
     meta = case.metadata()
-    common = {"shape": tuple(meta["shape"]), "fill_value": fill_scalar(case.dtype, case.fill_value),
-              "zarr_format": case.zarr_format}
+    common = {"shape": case.shape, "zarr_format": case.zarr_format}
+    dtype = str if case.dtype == STRING else np.dtype(meta["dtype"] if case.zarr_format == 2 else case.dtype)
+    if case.defaults:
+        return {**common, "dtype": dtype, "chunks": case.chunks}
+    common |= {"fill_value": None if case.fill_value is None else fill_scalar(case.dtype, case.fill_value),
+               "attributes": case.attributes()}
     if case.zarr_format == 2:
-        dtype = str if case.dtype == STRING else np.dtype(meta["dtype"])
-        return {**common, "dtype": dtype, "chunks": tuple(meta["chunks"]),
+        return {**common, "dtype": dtype, "chunks": case.chunks,
                 "compressors": meta["compressor"], "order": meta["order"],
                 "filters": None if meta["filters"] is None else [numcodecs.get_codec(f) for f in meta["filters"]],
-                "chunk_key_encoding": {"name": "v2", "separator": meta["dimension_separator"]}}
+                "chunk_key_encoding": {"name": "v2", "separator": case.separator}}
     codecs, chunks, shards = meta["codecs"], meta["chunk_grid"]["configuration"]["chunk_shape"], None
     if codecs[0]["name"] == "sharding_indexed":
         sharding = codecs[0]["configuration"]
-        shards = {"shape": tuple(chunks), "index_location": sharding["index_location"]}
+        shards = {"shape": tuple(chunks), "index_location": sharding.get("index_location", "end")}
         codecs, chunks = sharding["codecs"], sharding["chunk_shape"]
     serializer = next(i for i, codec in enumerate(codecs) if codec["name"] in SERIALIZERS)
     return {**common, "dtype": meta["data_type"], "chunks": tuple(chunks), "shards": shards,
             "filters": codecs[:serializer], "serializer": codecs[serializer], "compressors": codecs[serializer + 1:],
-            "chunk_key_encoding": meta["chunk_key_encoding"]}
+            "chunk_key_encoding": meta["chunk_key_encoding"], "dimension_names": meta.get("dimension_names")}
 
 
 def local_root(array: zarr.Array) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zarrgauge.catalogue.interop import CHUNKS, SHARD, InteropCase
+from zarrgauge.catalogue.interop import InteropCase
 
 METADATA_FILES = {"zarr.json", ".zarray", ".zattrs", ".zgroup", ".zmetadata"}
 INDEX_ENTRY_BYTES, CHECKSUM_BYTES = 16, 4
@@ -22,8 +22,9 @@ def _flip(file: Path, offset: int) -> None:
 
 def shard_index_offset(case: InteropCase, size: int) -> int:
     """The first byte of the first inner chunk's offset in the shard index."""
+    assert case.shards is not None
     inner = 1
-    for shard, chunk in zip(SHARD, CHUNKS):
+    for shard, chunk in zip(case.shards, case.chunks):
         inner *= shard // chunk
     index_bytes = inner * INDEX_ENTRY_BYTES + CHECKSUM_BYTES
     return 0 if case.index_location == "start" else size - index_bytes

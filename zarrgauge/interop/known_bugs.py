@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from zarrgauge.catalogue.interop import InteropCase
+from zarrgauge.catalogue.interop import HEX_NAN, InteropCase
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ INTEROP_BUGS = (
         "a NaN fill value with a payload is written to zarr.json as \"NaN\", not in the spec's hex form, so "
         "never-written chunks read back as the canonical NaN; zarrs, which gets the fill value from zarr-python's "
         "metadata, loses the payload of a hex fill value written by others the same way",
-        lambda case, writer, reader: "fill:hex" in case.features and (writer in ("zarr-python", "zarrs")
-                                                                      or reader == "zarrs")),
+        lambda case, writer, reader: case.fill_value == HEX_NAN and (writer in ("zarr-python", "zarrs")
+                                                                     or reader == "zarrs")),
     InteropBug(
         "zarrs-order-f", "unreported", "zarrs",
         "zarrs' codec pipeline cannot read a v2 array in F order: 'input array must be a C contiguous array'",
@@ -54,7 +54,23 @@ INTEROP_BUGS = (
         "0.13) writes for every zstd array",
         lambda case, writer, reader: writer == "zarr2" and reader == "tensorstore" and "format:2" in case.features
         and "codec:zstd" in case.features),
+    InteropBug(
+        "zarrs-v2-complex-null-fill", "unreported", "zarrs",
+        "a v2 complex array whose fill_value is null (the spec's 'undefined', tensorstore's default) cannot be "
+        "opened: 'incompatible fill value metadata: dtype=<c8, fill_value=null' (zarrs/zarrs#207 converted null "
+        "for the other types)",
+        lambda case, writer, reader: "zarrs" in (writer, reader) and case.zarr_format == 2
+        and case.dtype.startswith("complex") and _null_fill(case, writer)),
 )
+
+def _null_fill(case: InteropCase, writer: str) -> bool:
+    """Whether the written v2 document's fill value is null: declared so, or tensorstore's default."""
+    return case.fill_value is None or (case.defaults and writer == "tensorstore" and case.zarr_format == 2)
+
+
+def _big_endian_bool(case: InteropCase) -> bool:
+    return case.dtype == "bool" and ("endian:big" in case.features or case.metadata().get("dtype") == ">b1")
+
 
 JS = "zarrita.js"
 _BIG_INT_FILLS = ("int64-max", "uint64-max")
@@ -77,6 +93,24 @@ ZARRITA_BUGS = (
     InteropBug("zarrita-index-start", "unreported", JS,
                "the sharding codec ignores index_location and always reads the index from the end of the shard",
                lambda case, writer, reader: reader == JS and "index:start" in case.features and not case.corruption),
+    InteropBug("zarrita-create-defaults", "unreported", JS,
+               "create() given only shape, dtype and chunkShape writes \"fill_value\": null and \"codecs\": [] to "
+               "zarr.json, which the v3 spec forbids (a fill value is required; one array-to-bytes codec is) and the "
+               "other readers refuse; for int64 and uint64 the write itself fails: 'Cannot convert null to a BigInt'",
+               lambda case, writer, reader: writer == JS and case.defaults
+               and (reader != JS or case.dtype in ("int64", "uint64"))),
+    InteropBug("zarrita-null-big-int-fill", "unreported", JS,
+               "a v2 int64 or uint64 array whose fill_value is null (tensorstore's default) fails to read wherever a "
+               "chunk is missing: 'Cannot convert null to a BigInt'",
+               # Not the v2/spelling/fill-null-* cases: they write every element, so no chunk is missing.
+               lambda case, writer, reader: reader == JS and case.dtype in ("int64", "uint64")
+               and _null_fill(case, writer) and case.defaults),
+    InteropBug("zarrita-big-endian-bool", "unreported", JS,
+               "a bool array declared big-endian (allowed, and the same bytes as little-endian) is byte-swapped in "
+               "groups of four: read, for a v2 dtype '>b1' ([1, 0, 0, 0] reads [F, F, F, T]); written, for a v3 bytes "
+               "codec with endian 'big'",
+               lambda case, writer, reader: _big_endian_bool(case)
+               and (reader if case.zarr_format == 2 else writer) == JS),
     InteropBug("zarrita-crc32c-unchecked", "unreported", JS,
                "crc32c checksums are never checked: a corrupted chunk reads back silently",
                lambda case, writer, reader: reader == JS and case.corruption == "chunk"),

@@ -3,11 +3,12 @@ batch, in a scratch directory of our own that is removed afterwards."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from zarrgauge.engines import Engine
 from zarrgauge.engines.base import Result, Task
 from zarrgauge.harness.measure import oracle
 from zarrgauge.interop.corrupt import corrupt
+from zarrgauge.interop.respell import respell
 
 OUTCOMES = ("ok", "mismatch", "error", "unsupported", "crash")
 ROLES = {"write": "writer", "read": "reader"}
@@ -50,22 +52,39 @@ def _unsupported(engine: Engine, role: str, case: InteropCase) -> str | None:
     return None if reason is None else f"{ROLES[role]} {engine.name}: {reason}"
 
 
-def mismatch(actual: np.ndarray | None, case: InteropCase) -> str | None:
-    """How what a reader returned differs from the case's values, bit for bit; None if it does not.
-    Byte order is the reader's business: values are compared in native order."""
+def mismatch(actual: np.ndarray | None, case: InteropCase, region: tuple[slice, ...] = ()) -> str | None:
+    """How what a reader returned differs from the case's values, bit for bit (within `region` only, when
+    given); None if it does not. Byte order is the reader's business: values are compared in native order."""
     actual = np.asarray(actual)
     if case.dtype == STRING and actual.dtype.kind in "TUO":
         actual = actual.astype(object)  # numpy's StringDType, fixed-width unicode and objects hold the same strings
     elif actual.dtype.byteorder not in "=|":
         actual = actual.astype(actual.dtype.newbyteorder("="))
     try:
-        oracle.assert_identical(actual, case.expected())
+        oracle.assert_identical(actual[region], case.expected()[region])
     except AssertionError as error:
         return str(error)
     return None
 
 
-def _read_cell(case: InteropCase, writer: str, reader: str, result: Result) -> Cell:
+def written_fill(case: InteropCase, path: Path) -> object:
+    """The fill value in the document a writer wrote, in its JSON form (None for null)."""
+    document = json.loads((path / ("zarr.json" if case.zarr_format == 3 else ".zarray")).read_text())
+    return document.get("fill_value")
+
+
+def _difference(actual: np.ndarray | None, case: InteropCase, path: Path) -> str | None:
+    """A defaults case is checked against the fill value its writer chose; where that is v2's null, which
+    leaves never-written elements undefined, against the written region only."""
+    if not case.defaults:
+        return mismatch(actual, case)
+    fill = written_fill(case, path)
+    if fill is None:
+        return mismatch(actual, case, case.written)
+    return mismatch(actual, replace(case, fill_value=fill))
+
+
+def _read_cell(case: InteropCase, writer: str, reader: str, result: Result, path: Path) -> Cell:
     if result.status == "crash":
         return Cell(case, writer, reader, "crash", result.message)
     if case.corruption:
@@ -74,7 +93,7 @@ def _read_cell(case: InteropCase, writer: str, reader: str, result: Result) -> C
         return Cell(case, writer, reader, "mismatch", "returned values from corrupted data without an error")
     if result.status == "error":
         return Cell(case, writer, reader, "error", f"read: {result.message}")
-    difference = mismatch(result.values, case)
+    difference = _difference(result.values, case, path)
     return Cell(case, writer, reader, "ok" if difference is None else "mismatch", difference or "")
 
 
@@ -82,6 +101,8 @@ def _write_all(writer: Engine, cases: list[InteropCase], root: Path) -> dict[str
     todo = [case for case in cases if _unsupported(writer, "write", case) is None]
     results = writer.run_batch([Task("write", _copy_path(root, writer.name, case), case) for case in todo])
     for case, result in zip(todo, results):
+        if result.status == "done":
+            respell(_copy_path(root, writer.name, case), case)
         if result.status == "done" and case.corruption:
             corrupt(_copy_path(root, writer.name, case), case)
     return {case.id: result for case, result in zip(todo, results)}
@@ -90,7 +111,8 @@ def _write_all(writer: Engine, cases: list[InteropCase], root: Path) -> dict[str
 def _read_all(reader: Engine, pending: list[tuple[InteropCase, str]], root: Path) -> list[Cell]:
     tasks = [Task("read", _copy_path(root, writer, case), case) for case, writer in pending]
     results = reader.run_batch(tasks)
-    return [_read_cell(case, writer, reader.name, result) for (case, writer), result in zip(pending, results)]
+    return [_read_cell(case, writer, reader.name, result, task.path)
+            for (case, writer), result, task in zip(pending, results, tasks)]
 
 
 def _cells_without_read(case: InteropCase, writer: Engine, reader: Engine, written: dict[str, Result]) -> Cell | None:

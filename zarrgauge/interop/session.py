@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from zarrgauge.catalogue.engines import ENGINES
-from zarrgauge.catalogue.interop import InteropCase, interop_cases, representative
+from zarrgauge.catalogue.interop import InteropCase
+from zarrgauge.catalogue.interop_grid import interop_cases, representative
 from zarrgauge.engines import Engine, engine
 from zarrgauge.errors import sigterm_as_interrupt, usage_error
 from zarrgauge.interop.report import as_json, write_reports

@@ -40,15 +40,26 @@ def load(path, dtype):
     return values.astype(bool) if np.dtype(dtype).kind == "b" else values
 
 
-def write(task):
+def create(task):
+    """The array as the .zarray document says, or from its shape, dtype and chunks alone (zarr 2's defaults)."""
     meta = task["metadata"]
+    if task["defaults"]:
+        dtype = str if task["dtype"] == STRING else meta["dtype"]
+        return zarr.open_array(task["path"], mode="w-", shape=tuple(meta["shape"]), chunks=tuple(meta["chunks"]),
+                               dtype=dtype)
     compressor, filters = meta["compressor"], meta["filters"]
     array = zarr.open_array(
         task["path"], mode="w-", shape=tuple(meta["shape"]), chunks=tuple(meta["chunks"]), dtype=meta["dtype"],
         compressor=None if compressor is None else numcodecs.get_codec(dict(compressor)),
         fill_value=fill_value(meta["fill_value"]), order=meta["order"],
         filters=None if filters is None else [numcodecs.get_codec(dict(f)) for f in filters],
-        dimension_separator=meta["dimension_separator"])
+        dimension_separator=meta.get("dimension_separator", "."))
+    array.attrs.update(task["attributes"])
+    return array
+
+
+def write(task):
+    array = create(task)
     region = tuple(slice(start, stop) for start, stop in task["region"])
     array[region] = load(task["values"], task["dtype"]).reshape([stop - start for start, stop in task["region"]])
 

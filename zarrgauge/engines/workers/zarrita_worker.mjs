@@ -78,7 +78,8 @@ function fillValue(value, dtype) {
 	return value;
 }
 
-async function write(zarr, FileSystemStore, task) {
+// The array as the zarr.json document says, or (task.defaults) from its shape, dtype and chunks alone.
+async function create(zarr, FileSystemStore, task) {
 	const meta = task.metadata;
 	if (meta.zarr_format !== 3) {
 		throw new Error(`zarrita.js cannot create a zarr v${meta.zarr_format} array: zarr.create() writes v3 only`);
@@ -90,16 +91,21 @@ async function write(zarr, FileSystemStore, task) {
 	if (meta.chunk_grid?.name !== "regular") {
 		throw new Error(`zarr.create() takes no chunk grid ${meta.chunk_grid?.name}`);
 	}
-	const array = await zarr.create(new FileSystemStore(task.path), {
-		shape: meta.shape,
-		dtype: meta.data_type,
-		chunkShape: meta.chunk_grid.configuration.chunk_shape,
+	const store = new FileSystemStore(task.path);
+	const required = { shape: meta.shape, dtype: meta.data_type, chunkShape: meta.chunk_grid.configuration.chunk_shape };
+	if (task.defaults) return zarr.create(store, required);
+	return zarr.create(store, {
+		...required,
 		codecs: meta.codecs,
 		fillValue: fillValue(meta.fill_value, meta.data_type),
 		chunkSeparator: keys.configuration?.separator,
 		dimensionNames: meta.dimension_names,
 		attributes: meta.attributes,
 	});
+}
+
+async function write(zarr, FileSystemStore, task) {
+	const array = await create(zarr, FileSystemStore, task);
 	const shape = task.region.map(([start, stop]) => stop - start);
 	const Values = typedArrayClass(zarr, task.dtype);
 	const raw = readFileSync(task.values);
