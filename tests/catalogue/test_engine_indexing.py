@@ -49,6 +49,13 @@ def test_every_representative_name_is_a_selection():
 
 
 def test_every_declared_feature_is_one_some_selection_has():
-    features = {feature for selection in BY_ID.values() for feature in selection.features()}
+    features = {"sharded"} | {feature for selection in BY_ID.values() for feature in selection.features()}
     for indexing in ENGINE_INDEXING.values():
-        assert {*indexing.absent, *indexing.refuses, *indexing.differs} <= features
+        declared = {key.rpartition("@")[2] for key in (*indexing.absent, *indexing.refuses, *indexing.differs)}
+        assert declared <= features
+
+
+def test_a_declaration_prefixed_write_applies_to_writes_only():
+    zarrita, features = ENGINE_INDEXING["zarrita.js"], frozenset({"mode:basic", "sharded"})
+    assert zarrita.refusal_reason(features, "read") is None
+    assert "set() refuses sharded arrays" in zarrita.refusal_reason(features, "write")

@@ -218,7 +218,8 @@ FILLS = {"-7.5": -7.5, "NaN": float("nan")}
 
 @dataclass(frozen=True)
 class EngineIndexing:
-    """An engine's indexing API: the formats it opens and the features it lacks, by kind."""
+    """An engine's indexing API: the formats it opens and the features it lacks, by kind. A key is a
+    feature of a selection, or `sharded` (the array's layout), prefixed `write@` when only writes lack it."""
 
     formats: tuple[int, ...]
     absent: dict[str, str] = field(default_factory=dict)
@@ -226,18 +227,24 @@ class EngineIndexing:
     # Answered by a rule of the engine's own, documented, where numpy refuses: skipped with the rule.
     differs: dict[str, str] = field(default_factory=dict)
 
-    def absent_reason(self, selection: EngineSelection) -> str | None:
-        return _reasons(self.absent, selection)
+    def absent_reason(self, features: frozenset[str], role: str) -> str | None:
+        return _reasons(self.absent, features, role)
 
-    def refusal_reason(self, selection: EngineSelection) -> str | None:
-        return _reasons(self.refuses, selection)
+    def refusal_reason(self, features: frozenset[str], role: str) -> str | None:
+        return _reasons(self.refuses, features, role)
 
-    def different_rule(self, selection: EngineSelection) -> str | None:
-        return _reasons(self.differs, selection)
+    def different_rule(self, features: frozenset[str], role: str) -> str | None:
+        return _reasons(self.differs, features, role)
 
 
-def _reasons(declared: dict[str, str], selection: EngineSelection) -> str | None:
-    return "; ".join(f"{f}: {declared[f]}" for f in sorted(selection.features() & set(declared))) or None
+def _reasons(declared: dict[str, str], features: frozenset[str], role: str) -> str | None:
+    """The declared reasons that apply to a read or a write ("read", "write") with these features."""
+    found = []
+    for key, reason in sorted(declared.items()):
+        only, _, feature = key.rpartition("@")
+        if only in ("", role) and feature in features:
+            found.append(f"{key}: {reason}")
+    return "; ".join(found) or None
 
 
 _NO_DOMAIN = "no index domain to translate: indices count from 0"
@@ -256,9 +263,10 @@ ENGINE_INDEXING = {
         (3, 2),
         absent={"mode:orthogonal": _ONLY_BASIC, "mode:coordinate": _ONLY_BASIC, "mode:mask": _ONLY_BASIC,
                 "mode:translated": _NO_DOMAIN, "ellipsis": "a selection is a list of axes' items, with no Ellipsis"},
-        refuses={"negative-step": "only slices with step >= 1 are supported (InvalidSelectionError)"}),
+        refuses={"negative-step": "only slices with step >= 1 are supported (InvalidSelectionError)",
+                 "write@sharded": "set() refuses sharded arrays (UnsupportedError: set on sharded arrays)"}),
     "zarr2": EngineIndexing(
-        (2,),
+        (2,),  # and so no sharded arrays, which are v3's
         absent={"mode:translated": _NO_DOMAIN},
         refuses={"negative-step": "only slices with step >= 1 are supported (NegativeStepError)"}),
 }
