@@ -92,7 +92,7 @@ def test_the_strict_build_fails_on_a_broken_link_and_on_a_page_left_out_of_the_n
 
 
 def test_every_page_the_code_cites_exists():
-    """Comments and messages cite pages (docs/gate.md), never the README's sections, which moved to pages."""
+    """Comments and messages cite pages (docs/gate.md), not sections of the door, which moved to pages."""
     sources = [ROOT / "Makefile", *(path for folder in ("zarrgauge", "tests", "scripts", "benchmarks")
                                     for path in (ROOT / folder).rglob("*") if path.is_file()
                                     and path.suffix in ("", ".py", ".json", ".mjs"))]
