@@ -31,6 +31,7 @@ import zarr
 from zarrgauge.catalogue.engine_indexing import (
     ENGINE_INDEXING,
     FILLS,
+    OTHER_ZERO,
     OUT_OF_BOUNDS,
     REPRESENTATIVE,
     REPRESENTATIVE_OUT_OF_BOUNDS,
@@ -165,7 +166,8 @@ def plan(check: Check, root: Path, templates: dict) -> Planned:
     path = templates[key] if check.kind == "read" else root / check.id
     if check.kind == "fill":
         expected = np.full(selection.shape, FILLS[check.fill])
-        values = reference_array(expected[index].shape, seed=3)
+        shape = expected[index].shape
+        values = np.full(shape, OTHER_ZERO[check.fill]) if check.fill in OTHER_ZERO else reference_array(shape, seed=3)
         expected[index] = values
         steps = (write_step(selection, values), Step("read", "basic", (span(),) * len(selection.shape)))
         return Planned(Probe(_store(path, check, None), check.zarr_format, steps), expected)

@@ -212,8 +212,11 @@ WRONG_SHAPES = (
 )
 REPRESENTATIVE_WRONG_SHAPES = ("basic-1d-too-many-values",)
 
-# Fill values of the arrays that start empty: the engine writes a selection, then reads everything.
-FILLS = {"-7.5": -7.5, "NaN": float("nan")}
+# Fill values of the arrays that start empty: the engine writes a selection, then reads everything. Under
+# the fill 0.0 every value written is -0.0, the fill's other zero: an engine that finds chunks equal to the
+# fill with == (and so stores none of them) reads +0.0 back (zarr-python's #3144 was that).
+FILLS = {"-7.5": -7.5, "NaN": float("nan"), "0.0": 0.0}
+OTHER_ZERO = {"0.0": -0.0}
 
 
 @dataclass(frozen=True)
