@@ -8,6 +8,7 @@ import textwrap
 
 import numpy as np
 import pytest
+import zarr
 
 from zarrgauge.catalogue.engines import ENGINES, EngineSpec
 from zarrgauge.catalogue.interop import fill_scalar
@@ -15,7 +16,7 @@ from zarrgauge.catalogue.interop_grid import _cover, interop_cases, representati
 from zarrgauge.cli import main
 from zarrgauge.engines import engine
 from zarrgauge.engines.outofprocess import OutOfProcessEngine
-from zarrgauge.engines.zarr_python import ZarrPython
+from zarrgauge.engines.zarr_python import ZarrPython, create_args
 from zarrgauge.errors import EXIT_USAGE
 from zarrgauge.interop.report import as_json, as_markdown
 from zarrgauge.interop.run import run_matrix, scratch_directory
@@ -144,3 +145,84 @@ def test_one_cell_from_the_command_line(tmp_path):
     assert [cell["outcome"] for cell in document["cells"]] == ["ok"], result.stdout
     assert set(document["engines"]) == {"zarr-python", "tensorstore"}
     assert ENGINES["tensorstore"].description in (tmp_path / "interop.md").read_text()
+
+
+class WritesFillSeven(ZarrPython):
+    """A writer whose own default fill value is 7, not the dtype's zero."""
+
+    def write(self, path, case):
+        if not case.defaults:
+            return super().write(path, case)
+        array = zarr.create_array(zarr.storage.LocalStore(path), shape=case.shape, dtype=case.dtype,
+                                  chunks=case.chunks, zarr_format=case.zarr_format, fill_value=7)
+        array[case.written] = case.values()
+
+
+class NonsenseWhereNeverWritten(ZarrPython):
+    """Reads right wherever the writer wrote, and 99 everywhere else."""
+
+    def read(self, path, case):
+        values = super().read(path, case)
+        written = values[case.written].copy()
+        values[...] = 99
+        values[case.written] = written
+        return values
+
+
+def _matrix(writer, reader, case_ids):
+    with scratch_directory() as root:
+        cells = run_matrix([CASES[i] for i in case_ids], [writer], [reader], root, show=False)
+    return {cell.case.id: cell for cell in cells}
+
+
+def _spec(name):
+    return EngineSpec(name, "a writer or reader of this test's own")
+
+
+def test_a_defaults_case_is_checked_against_the_fill_value_its_writer_chose():
+    case_id = "v3/defaults/float64"
+    assert _matrix(WritesFillSeven(_spec("sevens")), ZarrPython(_spec("reader")), [case_id])[case_id].outcome == "ok"
+    cell = _matrix(WritesFillSeven(_spec("sevens")), ReturnsExpected(_spec("zeros")), [case_id])[case_id]
+    assert cell.outcome == "mismatch" and "expected np.float64(7.0)" in cell.message
+
+
+def test_never_written_elements_are_left_unchecked_only_where_the_writer_declared_no_fill_value():
+    reader = NonsenseWhereNeverWritten(_spec("nonsense"))
+    null_fill = _matrix(engine("tensorstore"), reader, ["v2/defaults/int64"])["v2/defaults/int64"]
+    assert null_fill.outcome == "ok"  # tensorstore's v2 default fill value is null
+    zero_fill = _matrix(engine("zarr-python"), reader, ["v2/defaults/int64"])["v2/defaults/int64"]
+    assert zero_fill.outcome == "mismatch" and "got np.int64(99)" in zero_fill.message
+
+
+def test_a_defaults_case_is_created_from_shape_dtype_and_chunks_alone(tmp_path):
+    case = CASES["v3/defaults/float64"]
+    assert set(create_args(case)) == {"shape", "dtype", "chunks", "zarr_format"}
+    engine("zarr-python").write(tmp_path, case)
+    codecs = [codec["name"] for codec in json.loads((tmp_path / "zarr.json").read_text())["codecs"]]
+    assert codecs == ["bytes", "zstd"] != [codec["name"] for codec in case.codecs]  # zarr-python's default chain
+
+
+@pytest.mark.parametrize("case_id", ["v3/spelling/fill-hex-1.5", "v3/spelling/dimension-names-partly-null",
+                                     "v3/spelling/bytes-no-configuration", "v2/spelling/dtype-big-int8",
+                                     "v2/spelling/v2-no-dimension-separator", "v3/spelling/unicode-attributes"])
+def test_readers_meet_each_spelling_even_where_the_writer_normalised_it(case_id):
+    """zarr-python writes the fill value 1.5 as 1.5 and a one-byte dtype as '|i1', its own spellings: the runner
+    spells the declared members again, so that every reader meets them."""
+    case = CASES[case_id]
+    document = "zarr.json" if case.zarr_format == 3 else ".zarray"
+    with scratch_directory() as root:
+        run_matrix([case], [engine("zarr-python")], [], root, show=False)
+        written = json.loads((root / "zarr-python" / case_id.replace("/", "_") / document).read_text())
+    for path, text in case.spelled:
+        member = written
+        for key in path[:-1]:
+            member = member[key]
+        assert (member.get(path[-1]) if text is None else member[path[-1]]) == (text and json.loads(text)), path
+
+
+def test_v2_attributes_are_spelled_into_zattrs_in_utf8():
+    case = CASES["v2/spelling/unicode-attributes"]
+    with scratch_directory() as root:
+        run_matrix([case], [engine("tensorstore")], [], root, show=False)  # tensorstore writes no .zattrs
+        text = (root / "tensorstore" / case.id.replace("/", "_") / ".zattrs").read_text(encoding="utf-8")
+    assert json.loads(text) == case.attributes() and "日本語" in text
