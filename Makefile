@@ -80,7 +80,7 @@ test: $(STAMP)
 
 # The site: MkDocs with the Material theme, every page in mkdocs.yml's nav. --strict turns each warning into a
 # failure: a link to a page, file or heading that does not exist, a page left out of the nav (mkdocs.yml's
-# validation). Not --quiet: it hides the warnings --strict counts, and the build then passes with them.
+# validation). Not --quiet: it hides the warnings --strict counts, and the build passes with them (mkdocs/mkdocs#4126).
 # NO_MKDOCS_2_WARNING quiets Material's banner about MkDocs 2, which this build does not use.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
