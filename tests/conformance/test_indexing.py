@@ -9,7 +9,8 @@ with numpy's `expected[selection] = values`. Invalid selections and values must 
 numpy raises and leave the array bit-for-bit unchanged.
 
 Every selection runs on a memory store in both formats; a representative selection of each mode
-also runs on local and zip stores.
+also runs on local and zip stores. Block selections also run on a rectilinear chunk grid (v3),
+whose blocks differ in size, where a block index past either end must raise too.
 """
 
 from __future__ import annotations
@@ -249,6 +250,60 @@ def test_selection_leaves_the_callers_index_arrays_unchanged(zarr_format):
     array.set_orthogonal_selection((rows, columns), 1.0)
     array.set_coordinate_selection((rows, columns), 1.0)
     assert rows.tolist() == [-1, 2, -7] and columns.tolist() == [-10, 3, -2]
+
+
+
+# --- block selections on a rectilinear chunk grid (v3): blocks of unequal sizes -----------------
+
+# Per axis of the 2-D shape (7, 10), each block's size; the last block of axis 0 is the larger one.
+RECTILINEAR_EDGES = ((3, 4), (2, 5, 3))
+RECTILINEAR_BLOCKS = [
+    pytest.param((1, -1), id="last-blocks"),
+    pytest.param((-2, 1), id="negative-first-block"),
+    pytest.param((slice(0, 2), 2), id="slice-and-int"),
+    pytest.param((-1, slice(-3, None)), id="negative-slice-start-past-first"),
+    pytest.param(Ellipsis, id="all-blocks"),
+]
+# Block indices past either end of an axis: a wrapped negative index must not fall back on a block that exists.
+RECTILINEAR_BLOCKS_OUT_OF_RANGE = [
+    pytest.param((2, 0), id="past-end"),
+    pytest.param((-3, 0), id="before-start"),
+    pytest.param((0, 3), id="past-end-of-last-axis"),
+    pytest.param((0, -4), id="before-start-of-last-axis"),
+]
+
+
+@pytest.fixture
+def rectilinear_array():
+    """A filled v3 array on the rectilinear grid, and its numpy copy."""
+    with zarr.config.set({"array.rectilinear_chunks": True}):
+        array = zarr.create_array(zarr.storage.MemoryStore(), shape=SHAPES["2d"], dtype="float64", zarr_format=3,
+                                  chunks=[list(edges) for edges in RECTILINEAR_EDGES])
+        expected = reference_array(SHAPES["2d"])
+        array[...] = expected
+        yield array, expected
+
+
+@pytest.mark.parametrize("selection", RECTILINEAR_BLOCKS)
+def test_block_selection_on_a_rectilinear_grid_matches_numpy(rectilinear_array, selection):
+    array, expected = rectilinear_array
+    region = block_region(SHAPES["2d"], RECTILINEAR_EDGES, selection)
+    for got in MODES["block"].reads(array, selection):
+        assert_identical(got, expected[region])
+    values = replacement(expected[region])
+    MODES["block"].write(array, selection, values)
+    expected[region] = values
+    assert_identical(array[...], expected)
+
+
+@pytest.mark.parametrize("selection", RECTILINEAR_BLOCKS_OUT_OF_RANGE)
+def test_block_index_outside_a_rectilinear_grid_raises(rectilinear_array, selection):
+    array, expected = rectilinear_array
+    with pytest.raises(IndexError):
+        array.blocks[selection]
+    with pytest.raises(IndexError):
+        array.blocks[selection] = 1.0
+    assert_identical(array[...], expected)
 
 
 # --- errors, on the 2-D array (7, 10) in chunks (4, 6) ----------------------------------------

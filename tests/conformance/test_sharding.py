@@ -4,7 +4,8 @@ Round trips over the catalogue's shard layouts, with the index at either end of 
 with codecs inside the shards; partial reads, and partial writes compared with a numpy model
 after every write; a write to one inner chunk must leave every other byte of the store alone;
 inner chunks never written, and inner chunks the index marks missing, read the fill value; the
-stored metadata declares the sharding codec with the inner chunk shape.
+stored metadata declares the sharding codec with the inner chunk shape; inner chunks are stored in
+Morton order, the sharding codec's default.
 """
 
 import numcodecs
@@ -254,6 +255,35 @@ def test_inner_chunk_the_index_marks_missing_reads_fill_and_its_neighbours_stay_
     array = reopen(store)
     assert_identical(array[region], np.full(inner, FILL))
     assert_identical(array[...], expected)
+
+
+def morton_order(grid: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Inner chunk coordinates in Morton (Z) order: a code takes bit 0 of every axis (axis 0 lowest), then bit 1,
+    and so on; an axis needing fewer bits for its extent gives none once they are used up."""
+    bits = [(n - 1).bit_length() for n in grid]
+
+    def code(coords: tuple[int, ...]) -> int:
+        places = [(bit, axis) for bit in range(max(bits)) for axis in range(len(grid)) if bit < bits[axis]]
+        return sum(((coords[axis] >> bit) & 1) << place for place, (bit, axis) in enumerate(places))
+
+    return sorted(np.ndindex(*grid), key=code)
+
+
+# Grids of inner chunks per shard: one where the Morton codes of the next power-of-two cube are few enough to
+# enumerate, and one where they are over four times the inner chunks, which zarr orders by sorting codes instead.
+@pytest.mark.parametrize("grid", [(3, 6), (5, 5, 5)], ids=["3x6", "5x5x5"])
+def test_inner_chunks_are_stored_in_morton_order_by_default(grid):
+    """ShardingCodec's subchunk_write_order is 'morton' unless told otherwise: the index's offsets,
+    ascending, must visit the inner chunks in Morton order."""
+    store = zarr.storage.MemoryStore()
+    layout = ((1,) * len(grid), grid)
+    array = zarr.create_array(store, shape=grid, chunks=grid, dtype="float64", fill_value=FILL, zarr_format=3,
+                              serializer=ShardingCodec(chunk_shape=layout[0]), filters=None, compressors=None)
+    array[...] = reference_array(grid, DTYPE, seed=7)
+    entries = read_index(stored_value(store, "c/" + "/".join("0" * len(grid))), layout, "end")
+    assert (entries != MISSING).all(), "every inner chunk holds a value other than the fill"
+    by_offset = sorted(np.ndindex(*grid), key=lambda coords: entries[coords][0])
+    assert by_offset == morton_order(grid)
 
 
 def test_metadata_declares_the_sharding_codec_with_the_inner_chunk_shape(store, layout):

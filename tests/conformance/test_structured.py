@@ -2,7 +2,8 @@
 
 Whole records through every selection method, the dtype description and fill values across a reopen,
 and the `fields=` argument of every getter and setter (one field, a list, a list in another order, a
-missing name: IndexError, as zarr documents it). Every field is compared on its own, bit-exact:
+missing name: IndexError, as zarr documents it), and field names among array[...]'s keys on a record of
+one field, where the known field bugs do not bite. Every field is compared on its own, bit-exact:
 records hold NaN, -0.0 and infinities in their float fields. zarr 3 writes v3 struct data types as an
 unstable extension, hence the filter.
 """
@@ -157,6 +158,23 @@ def test_field_names_in_getitem_match_numpy(store, zarr_format, key):
     field = next(part for part in parts if isinstance(part, str))
     rest = tuple(part for part in parts if not isinstance(part, str))
     assert_identical(array[parts if rest else field], values[field][rest])
+
+
+# A record of one field is where neither bug above bites (the whole record casts to its one field, and a value cast
+# into every field lands in that one), so there field names among array[...]'s keys must act as numpy's field access.
+SINGLE_FIELD = np.dtype([("only", "<f8")])
+
+
+@pytest.mark.parametrize("key", list(GETITEM_KEYS))
+def test_the_field_of_a_single_field_record_in_getitem_and_setitem_acts_as_numpy(store, zarr_format, key):
+    rest = tuple(part for part in GETITEM_KEYS[key] if not isinstance(part, str))
+    key_parts = tuple("only" if isinstance(part, str) else part for part in GETITEM_KEYS[key])
+    array, values = _records(store, zarr_format, SINGLE_FIELD)
+    assert_identical(array[key_parts], values["only"][rest])
+    new = -values["only"][rest]
+    array[key_parts] = new
+    values["only"][rest] = new
+    assert_identical(array[...], values)
 
 
 @FIELD_WRITES_EVERY_FIELD

@@ -84,18 +84,26 @@ def numpy_orthogonal(shape: tuple[int, ...], chunks, selection) -> tuple[np.ndar
     return tuple(per_axis)
 
 
-def block_region(shape: tuple[int, ...], chunks: tuple[int, ...], selection) -> tuple[slice, ...]:
-    """The array region that a block selection covers, computed from the chunk shape."""
+def block_region(shape: tuple[int, ...], chunks, selection) -> tuple[slice, ...]:
+    """The array region that a block selection covers, computed from the chunk shape: one size per
+    axis, or (a rectilinear grid) the sequence of each block's size along that axis."""
     region = []
     for size, chunk, sel in zip(shape, chunks, per_axis_selection(selection, len(shape))):
-        nblocks = -(-size // chunk)
+        bounds = _block_bounds(size, chunk)
+        nblocks = len(bounds) - 1
         if isinstance(sel, slice):
             first, stop, step = sel.indices(nblocks)
             assert step == 1, "block selections take unit-step slices only"
         else:
             first, stop = sel % nblocks, sel % nblocks + 1
-        region.append(slice(min(first * chunk, size), min(stop * chunk, size)))
+        region.append(slice(bounds[first], bounds[max(first, stop)]))
     return tuple(region)
+
+
+def _block_bounds(size: int, chunk) -> list[int]:
+    """Where each block along an axis starts, then where the last one ends (the axis' size)."""
+    edges = [chunk] * -(-size // chunk) if np.ndim(chunk) == 0 else list(chunk)
+    return [min(bound, size) for bound in np.cumsum([0, *edges]).tolist()]
 
 
 def reference_array(shape: tuple[int, ...], dtype: str | np.dtype = "float64", seed: int = 0) -> np.ndarray:
