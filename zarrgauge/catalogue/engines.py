@@ -47,7 +47,8 @@ ENGINES = {spec.name: spec for spec in (
                 "format:2+zstd-checksum": "no v2 zstd with a checksum (UnsupportedMetadataError)",
                 "read@format:2+endian:big": "its pipeline reads into native byte order only ('Non-native byte order "
                                             "not supported', a FIXME in zarrs/pipeline.py)",
-                "dtype:string": "its pipeline takes no variable-length strings (UnsupportedDataTypeError)"},
+                "dtype:string": "its pipeline takes no variable-length strings (UnsupportedDataTypeError)",
+                "dtype:S4": "its pipeline takes no fixed-length bytes ('unsupported data type Simple(\"|S4\")')"},
                install_hint="pip install zarrs"),
     EngineSpec("tensorstore", "Google's tensorstore, zarr3 and zarr drivers, cache pool off",
                {"dtype:string": "no variable-length string data type",
@@ -61,6 +62,7 @@ ENGINES = {spec.name: spec for spec in (
                {"dtype:float16": "no Float16Array in node 20",
                 "dtype:complex64": "no complex data types", "dtype:complex128": "no complex data types",
                 "dtype:string": "not wired: its worker exchanges numbers only",
+                "dtype:S4": "not wired: its worker exchanges numbers only",
                 "write@format:2": "create() writes v3 only", "write@sharding": "no writes to sharded arrays",
                 "write@codec:gzip": "no gzip encoder", "write@codec:crc32c": "no crc32c encoder",
                 "write@keys:v2": "create() takes the default chunk key encoding only"},

@@ -12,6 +12,7 @@ numpy, bit for bit.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -186,6 +187,9 @@ def interop_values(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
         return np.array([words[i % len(words)] + str(i) * (i % 3) for i in range(int(np.prod(shape)))],
                         dtype=object).reshape(shape)
     dt = np.dtype(dtype)
+    if dt.kind == "S":  # fixed-length bytes: empty, short, full, with a NUL inside and bytes beyond ASCII
+        items = [b"", b"a", b"ab\x00c", b"\xff" * dt.itemsize, b"xyz"]
+        return np.array([items[i % len(items)] for i in range(int(np.prod(shape)))], dt).reshape(shape)
     if dt.kind == "c":
         part = f"float{dt.itemsize * 4}"
         out = np.empty(shape, dt)
@@ -207,10 +211,12 @@ def interop_values(dtype: str, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def fill_scalar(dtype: str, fill_value):
-    """The numpy scalar of a fill value in its JSON form ("NaN", "-Infinity", "0x7ff8...")."""
+    """The numpy scalar of a fill value in its JSON form ("NaN", "-Infinity", "0x7ff8...", base64 for bytes)."""
     if dtype == STRING:
         return fill_value
     dt = np.dtype(dtype)
+    if dt.kind == "S":
+        return dt.type(base64.b64decode(fill_value))
     if isinstance(fill_value, str) and fill_value.startswith("0x"):
         raw = int(fill_value, 16).to_bytes(dt.itemsize, "little")
         return np.frombuffer(raw, dt)[0]

@@ -6,9 +6,9 @@ what each writer writes by default, every spelling the specs allow, and big arra
   writer's default fill value is), so its own choices of codecs, fill value and keys are read.
 - spelling: the same values in each form the v2 and v3 specs allow: v2 dtype strings in either byte
   order (big-endian chunks, written so) and the one-byte types in every byte-order character; fill
-  values as numbers, named floats, hex and, in v2, null; codec configurations with their optional
-  members left out and present; dimension_names present and partly null; unicode attributes; both
-  chunk key encodings with both separators.
+  values as numbers, named floats, hex and, in v2, null and base64 (fixed-length bytes); codec
+  configurations with their optional members left out and present; dimension_names present and
+  partly null; unicode attributes; both chunk key encodings with both separators.
 - big: hundreds of chunks, shards of 64 and 128 inner chunks, edge shards and inner chunks never
   written; interop_cases() has them, representative() (make test's share) leaves them out.
 
@@ -79,6 +79,10 @@ FILL_SPELLINGS: dict[str, tuple[str, object, tuple, tuple[int, ...]]] = {
     "complex-named": ("complex128", ["NaN", "-Infinity"], (), (3,)),
     "complex-hex": ("complex128", [1.5, "Infinity"], (["0x3ff8000000000000", "0x7ff0000000000000"],), (3,)),
     "bool-true": ("bool", True, (), (3, 2)),
+    # v2 fixed-length bytes, base64: of the value as numpy holds it (trailing NULs dropped), as zarr writes it,
+    # and of all its bytes
+    "base64": ("S4", "eno=", (), (2,)),
+    "base64-every-byte": ("S4", "eno=", ("enoAAA==",), (2,)),
     # v2 only: no fill value; the whole array is written
     **{f"null-{dtype}": (dtype, None, (None,), (2,)) for dtype in ("float64", "int64", "complex128")},
 }

@@ -21,6 +21,13 @@ def spec(path: Path, zarr_format: int) -> dict:
             "kvstore": {"driver": "file", "path": f"{path.resolve()}/"}, "context": NO_CACHE}
 
 
+def as_chars(values: np.ndarray) -> np.ndarray:
+    """Fixed-length bytes as tensorstore holds them: single bytes along a last dimension."""
+    if values.dtype.kind != "S":
+        return values
+    return np.ascontiguousarray(values).view("S1").reshape(*values.shape, values.dtype.itemsize)
+
+
 class TensorStore(Engine):
     package = "tensorstore"
 
@@ -33,10 +40,17 @@ class TensorStore(Engine):
             if case.zarr_format == 3:
                 metadata.pop("attributes")  # the zarr3 driver writes none
             store = ts.open({**spec(path, case.zarr_format), "metadata": metadata}, create=True).result()
-        store[case.written].write(case.values()).result()
+        store[case.written].write(as_chars(case.values())).result()
 
     def read(self, path: Path, case: InteropCase) -> np.ndarray:
-        return ts.open(spec(path, case.zarr_format), open=True, read=True).result().read().result()
+        store = ts.open(spec(path, case.zarr_format), open=True, read=True).result()
+        if np.dtype(store.dtype.numpy_dtype).kind != "S":
+            return store.read().result()
+        # Fixed-length bytes (v2 "|S4") are chars along a last dimension, which read() returns as numpy "|S0"
+        # arrays of no data: copied into a numpy array of single bytes instead.
+        chars = np.zeros(store.shape, "S1")
+        ts.array(chars, copy=False).write(store).result()
+        return chars.view(f"S{store.shape[-1]}").reshape(store.shape[:-1])
 
     def bench_array(self, array) -> TensorStoreArray:
         opened = ts.open(spec(local_root(array), array.metadata.zarr_format), open=True, read=True, write=True)

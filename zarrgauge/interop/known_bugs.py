@@ -4,9 +4,11 @@ the report names the bug beside the cells it explains."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from packaging.version import Version
 
 from zarrgauge.catalogue.interop import HEX_NAN, InteropCase
@@ -55,6 +57,12 @@ INTEROP_BUGS = (
         lambda case, writer, reader: writer == "zarr2" and reader == "tensorstore" and "format:2" in case.features
         and "codec:zstd" in case.features),
     InteropBug(
+        "tensorstore-short-base64-fill", "unreported", "tensorstore",
+        "the zarr driver takes a v2 fixed-length bytes fill value only as base64 of all its bytes ('Expected 4 "
+        "base64-encoded bytes'), and so refuses the fill value zarr 2 and zarr-python write, base64 of numpy's "
+        "value with its trailing NULs dropped (b'zz' of '|S4' as \"eno=\")",
+        lambda case, writer, reader: "tensorstore" in (writer, reader) and _short_base64_fill(case)),
+    InteropBug(
         "zarrs-v2-complex-null-fill", "unreported", "zarrs",
         "a v2 complex array whose fill_value is null (the spec's 'undefined', tensorstore's default) cannot be "
         "opened: 'incompatible fill value metadata: dtype=<c8, fill_value=null' (zarrs/zarrs#207 converted null "
@@ -66,6 +74,11 @@ INTEROP_BUGS = (
 def _null_fill(case: InteropCase, writer: str) -> bool:
     """Whether the written v2 document's fill value is null: declared so, or tensorstore's default."""
     return case.fill_value is None or (case.defaults and writer == "tensorstore" and case.zarr_format == 2)
+
+
+def _short_base64_fill(case: InteropCase) -> bool:
+    fill = case.metadata()["fill_value"]
+    return case.dtype.startswith("S") and len(base64.b64decode(fill)) < np.dtype(case.dtype).itemsize
 
 
 def _big_endian_bool(case: InteropCase) -> bool:

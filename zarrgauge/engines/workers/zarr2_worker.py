@@ -9,6 +9,7 @@ writes the whole array to "out". Values travel as raw little-endian C-order byte
 strings (dtype "string": an object array with the vlen-utf8 filter) as a JSON list.
 """
 
+import base64
 import json
 import sys
 
@@ -25,10 +26,13 @@ def exchange_dtype(dtype):
     return np.dtype("u1") if dt.kind == "b" else dt.newbyteorder("<")
 
 
-def fill_value(value):
-    """A .zarray fill value from its JSON form: "NaN", "Infinity", "-Infinity", a number, or [re, im]."""
+def fill_value(value, dtype):
+    """A .zarray fill value from its JSON form: "NaN", "Infinity", "-Infinity", a number, [re, im], or base64
+    for fixed-length bytes."""
     if isinstance(value, list):
-        return complex(*(fill_value(part) for part in value))
+        return complex(*(fill_value(part, dtype) for part in value))
+    if isinstance(value, str) and np.dtype(dtype).kind == "S":
+        return base64.b64decode(value)
     return NAMED_FLOATS.get(value, value) if isinstance(value, str) else value
 
 
@@ -51,7 +55,7 @@ def create(task):
     array = zarr.open_array(
         task["path"], mode="w-", shape=tuple(meta["shape"]), chunks=tuple(meta["chunks"]), dtype=meta["dtype"],
         compressor=None if compressor is None else numcodecs.get_codec(dict(compressor)),
-        fill_value=fill_value(meta["fill_value"]), order=meta["order"],
+        fill_value=fill_value(meta["fill_value"], meta["dtype"]), order=meta["order"],
         filters=None if filters is None else [numcodecs.get_codec(dict(f)) for f in filters],
         dimension_separator=meta.get("dimension_separator", "."))
     array.attrs.update(task["attributes"])
