@@ -14,7 +14,7 @@ from scipy.stats import t as student
 
 from zarrgauge.gate.compare import Thresholds, judge_runs
 from zarrgauge.gate.output import as_json, markdown, summary_line, terminal
-from zarrgauge.gate.spread import SPREAD_FILE, stored_prior
+from zarrgauge.gate.spread import SPREAD_FILE, stored_peak_jumps, stored_prior, stored_shift
 from zarrgauge.gate.stats import ONE_RUN, OVERALL
 from zarrgauge.testing.results import bench, noisy
 
@@ -114,14 +114,14 @@ def test_a_uniform_slowdown_no_benchmark_proves_fails_the_gate_all_together():
                          "(geometric mean of the time ratios, judged as one more benchmark with one run a side)")
 
 
-def test_one_run_a_side_all_together_is_judged_with_the_spread_of_one_benchmark():
-    """Benchmarks of one process share its shift, which one pair cannot measure: its spread is bounded by a
-    benchmark's (the stored one, or a loaded pair's scatter), a bound without heavy tails. Across benchmarks,
-    a load burst in one process reads as a change: two plain A/A runs of the reads on this machine, 52% apart,
-    gave 1.307 [1.209, 1.413]."""
-    stored = math.sqrt(stored_prior().variance)
+def test_one_run_a_side_all_together_is_judged_with_the_shift_of_a_whole_run():
+    """Benchmarks of one process share its shift, which one pair cannot measure: it is judged with the spread
+    of whole runs' shifts stored with the gate, or a loaded pair's bulk when wider, a bound without heavy
+    tails. Across benchmarks, a load burst in one process reads as a change: two plain A/A runs of the reads
+    on this machine, 52% apart, gave 1.307 [1.209, 1.413]."""
     uniform = judge_runs(*one_run_a_side([1.15] * 30)).overall
-    assert math.log(uniform.high / uniform.ratio) == pytest.approx(stored * student.ppf(0.975, math.inf))
+    assert math.log(uniform.high / uniform.ratio) == pytest.approx(stored_shift() * student.ppf(0.975, math.inf))
+    assert uniform.p_slower < 0.05
     loaded = judge_runs(*one_run_a_side([0.8 * shift for shift in process_shifts(254, spread=0.75)]))
     assert loaded.overall.ratio < 0.9 < 1 < loaded.overall.high and loaded.overall_verdict == "same"
 
@@ -164,11 +164,13 @@ def test_the_header_states_the_slowdown_one_run_a_side_can_see():
     verdict = judge_runs(*one_run_a_side(process_shifts(100)))
     spread, stored = verdict.one_run.observed.faster, math.sqrt(stored_prior().variance)
     assert spread < stored  # the stored spread is the one judged with
-    lone, together = _visible(100, stored_prior().df), _visible(1, math.inf)
+    shift = max(stored_shift(), verdict.one_run.observed.bulk)  # this pair's bulk, when wider
+    lone, together = _visible(100, stored_prior().df), math.exp(shift * student.isf(0.05, math.inf))
     header = (f"one run a side: a benchmark must be about {(lone - 1) * 100:.0f}% slower to be seen, all of "
-              f"them together about {(together - 1) * 100:.0f}% slower (its time moves {stored:.1%} from one "
-              f"process to another, {spread:.1%} faster between these two); use `zarrgauge ab` or instruction counts "
-              "for less")
+              f"them together about {(max(together, 1.1) - 1) * 100:.0f}% slower (its time moves {stored:.1%} from "
+              f"one process to another, {spread:.1%} faster between these two, a whole run's {stored_shift():.1%}); "
+              f"peak memory counts when it moves beyond the tolerance one way in {stored_peak_jumps() + 1} benchmarks "
+              "or more; use `zarrgauge ab` or instruction counts for less")
     assert terminal(verdict).splitlines()[0] == header
     assert markdown(verdict).splitlines()[2] == header
 
@@ -192,8 +194,51 @@ def test_the_json_holds_every_benchmark_all_together_and_what_one_run_can_see():
     assert document["one_run_a_side"]["observed_bulk_spread"] == verdict.one_run.observed.bulk
 
 
+def with_peaks(runs: tuple[list[dict], list[dict]], base_peak: int, head_peaks: list[int]):
+    """The runs with each benchmark's peak traced memory: base_peak in every base, head_peaks in the heads."""
+    base, head = runs
+    for entry in base:
+        entry["extra_info"]["peak_traced_bytes"] = base_peak
+    for entry, peak in zip(head, head_peaks):
+        entry["extra_info"]["peak_traced_bytes"] = peak
+    return base, head
+
+
+def peak_verdicts(verdict) -> list[str]:
+    return [m.verdict for c in verdict.comparisons for m in c.metrics if m.name == "peak_traced_bytes"]
+
+
+@pytest.mark.parametrize("jumps", range(1, stored_peak_jumps() + 1))
+def test_peaks_jumping_in_as_many_benchmarks_as_between_unchanged_runs_are_unconfirmed(jumps):
+    """A local read's peak 4.4 times higher in one process of four, as between unchanged plain runs here."""
+    heads = [4_400_000] * jumps + [1_000_000] * (30 - jumps)
+    verdict = judge_runs(*with_peaks(one_run_a_side([1.0] * 30), 1_000_000, heads))
+    assert peak_verdicts(verdict) == ["unconfirmed"] * jumps + ["same"] * (30 - jumps)
+    assert not verdict.regressed
+    assert terminal(verdict).count("peak_traced_bytes 1e+06->4.4e+06 (unconfirmed)") == jumps
+
+
+def test_peaks_higher_in_more_benchmarks_than_ever_jumped_are_a_regression():
+    moved = stored_peak_jumps() + 1
+    heads = [1_100_000] * moved + [1_000_000] * (30 - moved)
+    verdict = judge_runs(*with_peaks(one_run_a_side([1.0] * 30), 1_000_000, heads))
+    assert peak_verdicts(verdict) == ["regression"] * moved + ["same"] * (30 - moved)
+    assert verdict.regressed and len(flagged(verdict)) == moved
+
+
+def test_peaks_lower_in_one_benchmark_and_higher_in_others_are_counted_apart():
+    moved = stored_peak_jumps() + 1
+    heads = [500_000] + [1_100_000] * moved + [1_000_000] * (30 - moved - 1)
+    verdict = judge_runs(*with_peaks(one_run_a_side([1.0] * 30), 1_000_000, heads))
+    assert peak_verdicts(verdict)[: moved + 1] == ["unconfirmed"] + ["regression"] * moved
+
+
 def test_the_stored_spread_is_declared_once_with_its_provenance():
     stored = json.loads(SPREAD_FILE.read_text())
     assert 0.05 < stored["spread"] < 0.2 and stored["df"] > 2
     assert {"spread", "df", "trials", "stored"} <= set(stored["provenance"])
     assert stored_prior().variance == pytest.approx(stored["spread"] ** 2)
+    assert stored_peak_jumps() == stored["peak_one_run"]["most_moved"] >= 1
+    assert {"most_moved", "trials", "stored"} <= set(stored["peak_one_run"]["provenance"])
+    assert 0.01 < stored_shift() == stored["shift_one_run"]["spread"] < stored["spread"]
+    assert {"spread", "trials", "stored"} <= set(stored["shift_one_run"]["provenance"])

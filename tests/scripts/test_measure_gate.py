@@ -1,5 +1,6 @@
 """scripts/measure-gate: kept trials judged again by the gate's rules of now (--judge-again), the process
-spread stored from the quick-tier trials (--store-spread), its usage errors. The trials themselves, 8 to 40
+spread stored from the quick-tier trials and a whole run's shift and peak moves from the plain ones
+(--store-spread), its usage errors. The trials themselves, 8 to 40
 minutes each, are measurements, not tests."""
 
 import importlib.machinery
@@ -50,11 +51,14 @@ def test_a_kept_trial_is_judged_again_and_one_without_rounds_as_before(tmp_path,
     assert "trial 2, quick-tier, A/A: no runs kept" in capsys.readouterr().out
 
 
-def keep_plain(kept: Path, ratios: dict[str, float]) -> None:
-    """Plain runs A, B and A2 of ten benchmarks, each run's medians the base's times its ratio."""
+def keep_plain(kept: Path, ratios: dict[str, float], peaks: dict[str, list[int]] | None = None) -> None:
+    """Plain runs A, B and A2 of ten benchmarks, each run's medians the base's times its ratio, and each
+    benchmark's peak memory (1 MB unless `peaks` gives a run's)."""
     kept.mkdir(parents=True)
     for label, ratio in ratios.items():
-        benchmarks = [bench(f"b{i}", noisy(1e-3 * ratio, seed=i)) for i in range(10)]
+        run_peaks = (peaks or {}).get(label, [1_000_000] * 10)
+        benchmarks = [bench(f"b{i}", noisy(1e-3 * ratio, seed=i), peak_traced_bytes=peak)
+                      for i, peak in enumerate(run_peaks)]
         (kept / f"{label}.json").write_text(json.dumps({"benchmarks": benchmarks}))
 
 
@@ -99,11 +103,37 @@ def test_the_quick_tier_trials_spread_is_stored_with_the_gate(tmp_path, monkeypa
     assert spread.stored_prior().variance == pytest.approx(0.01)
 
 
+def test_the_plain_trials_shift_and_most_peak_moves_are_stored_with_the_gate(tmp_path, monkeypatch):
+    """A whole run's shift: a robust spread of the A/A pairs' all-together log ratios, which a loaded trial
+    (1.6) hardly moves; peak moves: the most benchmarks beyond the tolerance one way in any pair."""
+    monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
+    shifts = [1.0, 1.05, 0.95, 1.02, 0.98, 1.6]
+    jumped = {"A2": [4_400_000] * 2 + [1_000_000] * 8, "B": [500_000] * 3 + [1_000_000] * 7}
+    judged = {"flagged": False, "regressions": 0, "benchmarks": 10, "median_ratio": 1.0, "seconds": 200.0,
+              "load_average": 1.5}
+    for number, shift in enumerate(shifts, 1):
+        keep_plain(tmp_path / "gate-measure" / f"trial-{number}" / "plain", {"A": 1.0, "B": 1.25, "A2": shift},
+                   jumped if number == 2 else None)
+    out = tmp_path / "gate-measure.json"
+    overall = [{"ratio": ratio, "low": ratio, "high": ratio, "verdict": "same"} for ratio in shifts]
+    out.write_text(json.dumps({"plain": {"A/A": [{**judged, "overall": together} for together in overall],
+                                         "+25%": [judged] * len(shifts)}}))
+    run_main(monkeypatch, "--paths", "plain", "--trials", "6", "--out", str(out), "--resume", "--store-spread")
+    logs = np.log(shifts)
+    expected = 1.4826 * np.median(np.abs(logs - np.median(logs)))
+    assert spread.stored_shift() == pytest.approx(expected) and 0.03 < expected < 0.06
+    assert spread.stored_peak_jumps() == 3  # three fell in one A/B pair; two rose in an A/A pair
+    stored = json.loads((tmp_path / "process_spread.json").read_text())
+    assert "6 A/A pairs (ratios 0.950 to 1.600)" in stored["shift_one_run"]["provenance"]["spread"]
+    assert "one of 12 pairs of plain runs" in stored["peak_one_run"]["provenance"]["most_moved"]
+
+
 @pytest.mark.parametrize("args, status, says", [
     (["--paths", "plain,nonsense"], EXIT_USAGE, "unknown path nonsense"),
-    (["--paths", "plain", "--store-spread"], EXIT_USAGE, "give --paths quick-tier"),
+    (["--paths", "time", "--store-spread"], EXIT_USAGE, "give --paths quick-tier or plain"),
     (["--paths", "quick-tier", "--trials", "0", "--store-spread"], EXIT_CANNOT_COMPARE, "no quick-tier trial"),
-], ids=["unknown-path", "store-without-quick-tier", "nothing-to-store"])
+    (["--paths", "plain", "--trials", "0", "--store-spread"], EXIT_CANNOT_COMPARE, "too few plain trials"),
+], ids=["unknown-path", "store-without-trials-to-store", "nothing-to-store", "no-plain-trials"])
 def test_bad_input_exits_with_one_line(tmp_path, monkeypatch, capsys, args, status, says):
     monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
     with pytest.raises(SystemExit) as stopped:

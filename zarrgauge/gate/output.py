@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from zarrgauge.gate.compare import Comparison, OneRunLimits, Verdict
+from zarrgauge.gate.compare import UNCONFIRMED, Comparison, OneRunLimits, Verdict
 from zarrgauge.gate.stats import TimeChange
 
 SYMBOL = {"regression": "REGRESSION", "improvement": "improved", "same": ""}
@@ -20,7 +20,8 @@ def _ratio(t: TimeChange) -> str:
 
 def _metrics(comparison: Comparison) -> str:
     changed = [m for m in comparison.metrics if m.base != m.head and m.name != "instructions"]
-    return ", ".join(f"{m.name} {m.base:g}->{m.head:g}" for m in changed) or "unchanged"
+    return ", ".join(f"{m.name} {m.base:g}->{m.head:g}{' (unconfirmed)' * (m.verdict == UNCONFIRMED)}"
+                     for m in changed) or "unchanged"
 
 
 def _instructions(comparison: Comparison) -> str:
@@ -51,9 +52,11 @@ HEADER = ("benchmark", "time ratio [95% CI]", "p slower (FDR-adjusted)", "instru
 def visibility_line(limits: OneRunLimits) -> str:
     """What a comparison of one run a side can see, said before its table."""
     scatter = "" if limits.observed is None else f", {limits.observed.faster:.1%} faster between these two"
+    scatter += f", a whole run's {limits.stored_shift:.1%}"
     return (f"one run a side: a benchmark must be about {_slower(limits.smallest_visible_ratio)} to be seen, "
             f"all of them together about {_slower(limits.smallest_visible_together)} (its time moves "
-            f"{limits.stored_spread:.1%} from one process to another{scatter}); "
+            f"{limits.stored_spread:.1%} from one process to another{scatter}); peak memory counts when it "
+            f"moves beyond the tolerance one way in {limits.peak_moves_needed} benchmarks or more; "
             "use `zarrgauge ab` or instruction counts for less")
 
 
@@ -117,9 +120,11 @@ def as_json(verdict: Verdict) -> str:
                                                          "verdict": verdict.overall_verdict},
         "one_run_a_side": None if limits is None else {
             "stored_spread": limits.stored_spread,
+            "stored_shift": limits.stored_shift,
             "observed_faster_spread": limits.observed.faster if limits.observed else None,
             "observed_slower_spread": limits.observed.slower if limits.observed else None,
             "observed_bulk_spread": limits.observed.bulk if limits.observed else None,
             "smallest_visible_ratio": limits.smallest_visible_ratio,
-            "smallest_visible_together": limits.smallest_visible_together},
+            "smallest_visible_together": limits.smallest_visible_together,
+            "peak_moves_needed": limits.peak_moves_needed},
     }, indent=2)

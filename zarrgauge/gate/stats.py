@@ -208,7 +208,7 @@ def overall_change(changes: list[TimeChange], shift: RoundPrior) -> TimeChange |
     of the benchmarks' ratios, its medians their sums (for the floor); None for fewer than two. The
     benchmarks of one process share its shift, so the rounds are the evidence, not the benchmarks (two
     plain A/A runs here: 1.307 [1.209, 1.413] across benchmarks). One run a side cannot measure that
-    shift: it is judged with `shift`, its bound (shift_bound)."""
+    shift: it is judged with `shift`, the spread of shifts between other runs (shift_bound)."""
     if len(changes) < 2:
         return None
     same_rounds = len({len(c.round_ratios) for c in changes}) == 1
@@ -218,12 +218,12 @@ def overall_change(changes: list[TimeChange], shift: RoundPrior) -> TimeChange |
     return replace(rounds_test(together, shift if len(rounds) == 1 else None), test=OVERALL)
 
 
-def shift_bound(stored: RoundPrior, scatter: OneRunScatter | None) -> RoundPrior:
-    """The spread of a whole process's shift, one run a side: a benchmark's log ratio is that shift plus its
-    own part, so the shift's variance is at most a benchmark's: the typical one stored, or this pair's bulk
-    when wider (the shift moves every benchmark; a jump of a few is theirs alone). A bound known from every
-    benchmark, not one benchmark's unknown spread drawn from the prior: no heavy tails."""
-    return RoundPrior(widened(stored, scatter.bulk if scatter else 0.0).variance, math.inf)
+def shift_bound(shift: float, scatter: OneRunScatter | None) -> RoundPrior:
+    """The spread of a whole process's shift, one run a side: the one measured between unchanged plain runs
+    (stored with the gate), or this pair's bulk when wider (the shift moves every benchmark; a jump of a few
+    is theirs alone, and a loaded pair's bulk is wide). Known from many runs and every benchmark: no heavy
+    tails."""
+    return RoundPrior(max(shift, scatter.bulk if scatter else 0.0) ** 2, math.inf)
 
 
 def smallest_visible_ratio(prior: RoundPrior, benchmarks: int, alpha: float) -> float:
