@@ -226,3 +226,22 @@ def test_v2_attributes_are_spelled_into_zattrs_in_utf8():
         run_matrix([case], [engine("tensorstore")], [], root, show=False)  # tensorstore writes no .zattrs
         text = (root / "tensorstore" / case.id.replace("/", "_") / ".zattrs").read_text(encoding="utf-8")
     assert json.loads(text) == case.attributes() and "日本語" in text
+
+
+class ReadsUtf8AsLatin1(ZarrPython):
+    """Reads the values right and the attributes as a reader that decodes zarr.json as Latin-1 would."""
+
+    def properties(self, path, case):
+        said = super().properties(path, case)
+        return {**said, "attributes": json.loads(json.dumps(said["attributes"], ensure_ascii=False)
+                                                 .encode().decode("latin-1"))}
+
+
+def test_attributes_and_dimension_names_a_reader_gives_are_checked():
+    cells = _matrix(engine("zarr-python"), ReadsUtf8AsLatin1(_spec("latin-1")),
+                    ["v3/spelling/unicode-attributes", "v2/spelling/unicode-attributes", "v3/codec/gzip"])
+    assert [cells[f"v{fmt}/spelling/unicode-attributes"].outcome for fmt in (3, 2)] == ["mismatch", "mismatch"]
+    assert "attributes: got" in cells["v3/spelling/unicode-attributes"].message
+    assert cells["v3/codec/gzip"].outcome == "ok"  # declares no attributes: none are asked for
+    names = _matrix(engine("zarr-python"), engine("tensorstore"), ["v3/spelling/dimension-names-partly-null"])
+    assert names["v3/spelling/dimension-names-partly-null"].outcome == "ok"

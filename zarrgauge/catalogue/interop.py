@@ -120,6 +120,14 @@ class InteropCase:
         text = dict(self.spelled).get(("attributes",))
         return {} if text is None else json.loads(text)
 
+    def properties(self) -> dict:
+        """What a reader must say of the array besides its values, where its API says it: the attributes and
+        dimension names a case spells (only those: asking costs a reader another open)."""
+        spelled = {path[0] for path, _ in self.spelled}
+        return {name: value for name, value in (("attributes", self.attributes()),
+                                                ("dimension_names", self.metadata().get("dimension_names")))
+                if name in spelled}
+
     def values(self) -> np.ndarray:
         """What the writer writes into `written`."""
         region = self.written

@@ -33,6 +33,7 @@ class Result:
     status: str  # "done", "error" or "crash"
     values: np.ndarray | None = None
     message: str = ""
+    properties: dict | None = None  # of a read: the case's properties() as the reader says them
 
 
 def error_result(error: BaseException) -> Result:
@@ -67,6 +68,10 @@ class Engine:
     def read(self, path: Path, case: InteropCase) -> np.ndarray:
         raise NotImplementedError
 
+    def properties(self, path: Path, case: InteropCase) -> dict:
+        """Which of the case's properties() this engine's API says, as it says them."""
+        return {}
+
     def bench_array(self, array):
         """The stored zarr array as this engine reads and writes it, to time: indexed like numpy."""
         raise NotImplementedError(f"{self.name} is not benchmarked")
@@ -91,6 +96,8 @@ class Engine:
             if task.op == "write":
                 self.write(task.path, task.case)
                 return Result("done")
-            return Result("done", values=np.asarray(self.read(task.path, task.case)))
+            values = np.asarray(self.read(task.path, task.case))
+            properties = self.properties(task.path, task.case) if task.case.properties() else None
+            return Result("done", values=values, properties=properties)
         except Exception as error:  # every failure of the engine is a result of the matrix
             return error_result(error)

@@ -3,9 +3,10 @@ tasks as a JSON file and answers one JSON line per task, in order, on stdout.
 
 A task: {"op": "write", "path", "metadata", "attributes", "defaults": whether to create the array from
 the metadata's shape, dtype and chunks alone, "region": [[start, stop], ...], "dtype", "values": FILE}
-or {"op": "read", "path", "dtype", "shape", "out": FILE}. Values travel as raw little-endian
-C-order bytes (bool as one byte each), strings as a JSON list in C order. An answer:
-{"status": "done"} or {"status": "error", "message": "..."}. When the worker dies or hangs, the
+or {"op": "read", "path", "dtype", "shape", "out": FILE, "properties": [names]}. Values travel as raw
+little-endian C-order bytes (bool as one byte each), strings as a JSON list in C order. An answer:
+{"status": "done"} (a read's with "properties": {name: value} for the names asked that its API has)
+or {"status": "error", "message": "..."}. When the worker dies or hangs, the
 task it was on is a crash and a new worker takes the rest, so one crash costs one cell.
 """
 
@@ -53,7 +54,8 @@ def _task_json(task: Task, number: int, folder: Path) -> dict:
         region = [[s.start, s.stop] for s in case.written]
         return {**common, "metadata": case.metadata(), "attributes": case.attributes(), "defaults": case.defaults,
                 "region": region, "values": str(values)}
-    return {**common, "shape": list(case.expected().shape), "out": str(folder / f"out-{number}.bin")}
+    return {**common, "shape": list(case.expected().shape), "out": str(folder / f"out-{number}.bin"),
+            "properties": list(case.properties())}
 
 
 def _result(task: Task, answer: dict, spec: dict) -> Result:
@@ -61,7 +63,8 @@ def _result(task: Task, answer: dict, spec: dict) -> Result:
         return Result("error", message=str(answer.get("message", answer))[:MESSAGE_CHARS])
     if task.op == "write":
         return Result("done")
-    return Result("done", values=_load(Path(spec["out"]), task.case.dtype, spec["shape"]))
+    return Result("done", values=_load(Path(spec["out"]), task.case.dtype, spec["shape"]),
+                  properties=answer.get("properties"))
 
 
 class OutOfProcessEngine(Engine):

@@ -52,6 +52,13 @@ class TensorStore(Engine):
         ts.array(chars, copy=False).write(store).result()
         return chars.view(f"S{store.shape[-1]}").reshape(store.shape[:-1])
 
+    def properties(self, path: Path, case: InteropCase) -> dict:
+        """Dimension names as the domain's labels ("" for none); the zarr drivers expose no attributes."""
+        if "dimension_names" not in case.properties():
+            return {}
+        labels = ts.open(spec(path, case.zarr_format), open=True, read=True).result().domain.labels
+        return {"dimension_names": [label or None for label in labels] if any(labels) else None}
+
     def bench_array(self, array) -> TensorStoreArray:
         opened = ts.open(spec(local_root(array), array.metadata.zarr_format), open=True, read=True, write=True)
         return TensorStoreArray(opened.result())

@@ -69,6 +69,12 @@ class ZarrPython(Engine):
             self.check_pipeline(array)
             return np.asarray(array[...])
 
+    def properties(self, path: Path, case: InteropCase) -> dict:
+        array = zarr.open_array(zarr.storage.LocalStore(path, read_only=True), mode="r")
+        names = getattr(array.metadata, "dimension_names", None)  # v3 only
+        said = {"attributes": array.attrs.asdict(), "dimension_names": None if names is None else list(names)}
+        return {name: said[name] for name in case.properties()}
+
     def check_pipeline(self, array: zarr.Array) -> None:
         """Nothing to check for zarr's own pipeline."""
 

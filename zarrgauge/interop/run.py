@@ -84,6 +84,14 @@ def _difference(actual: np.ndarray | None, case: InteropCase, path: Path) -> str
     return mismatch(actual, replace(case, fill_value=fill))
 
 
+def _property_difference(case: InteropCase, said: dict) -> str | None:
+    """How the attributes or dimension names a reader gave differ from the case's, where it gave them."""
+    for name, expected in case.properties().items():
+        if name in said and said[name] != expected:
+            return f"{name}: got {said[name]!r}, expected {expected!r}"
+    return None
+
+
 def _read_cell(case: InteropCase, writer: str, reader: str, result: Result, path: Path) -> Cell:
     if result.status == "crash":
         return Cell(case, writer, reader, "crash", result.message)
@@ -93,7 +101,7 @@ def _read_cell(case: InteropCase, writer: str, reader: str, result: Result, path
         return Cell(case, writer, reader, "mismatch", "returned values from corrupted data without an error")
     if result.status == "error":
         return Cell(case, writer, reader, "error", f"read: {result.message}")
-    difference = _difference(result.values, case, path)
+    difference = _difference(result.values, case, path) or _property_difference(case, result.properties or {})
     return Cell(case, writer, reader, "ok" if difference is None else "mismatch", difference or "")
 
 

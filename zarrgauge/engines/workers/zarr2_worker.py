@@ -80,6 +80,8 @@ def read(task):
             json.dump(array[...].ravel().tolist(), out)
     else:
         np.ascontiguousarray(array[...]).astype(exchange_dtype(task["dtype"])).tofile(task["out"])
+    said = {"attributes": array.attrs.asdict()}  # v2 has no dimension names
+    return {name: said[name] for name in task["properties"] if name in said}
 
 
 def main():
@@ -92,8 +94,11 @@ def main():
         tasks = json.load(tasks_file)
     for task in tasks:
         try:
-            (write if task["op"] == "write" else read)(task)
-            answer = {"status": "done"}
+            if task["op"] == "write":
+                write(task)
+                answer = {"status": "done"}
+            else:
+                answer = {"status": "done", "properties": read(task)}
         except Exception as error:  # one failed task is one error cell; the batch goes on
             answer = {"status": "error", "message": f"{type(error).__name__}: {error}"}
         answers.write(json.dumps(answer) + "\n")

@@ -149,6 +149,8 @@ async function read(zarr, FileSystemStore, task) {
 	if (array.shape.join() !== task.shape.join()) throw new Error(`zarrita opened shape [${array.shape}], not [${task.shape}]`);
 	const chunk = await zarr.get(array, null);
 	writeFileSync(task.out, cOrderBytes(chunk));
+	const said = { attributes: array.attrs, dimension_names: array.dimensionNames ?? null };
+	return Object.fromEntries((task.properties ?? []).map((name) => [name, said[name]]));
 }
 
 function describe(error) {
@@ -174,7 +176,7 @@ async function main() {
 		let answer = { status: "done" };
 		try {
 			if (task.op === "write") await write(zarr, FileSystemStore, task);
-			else if (task.op === "read") await read(zarr, FileSystemStore, task);
+			else if (task.op === "read") answer.properties = await read(zarr, FileSystemStore, task);
 			else throw new Error(`unknown op ${task.op}`);
 		} catch (error) {
 			answer = { status: "error", message: describe(error) };
