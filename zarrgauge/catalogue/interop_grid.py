@@ -131,7 +131,9 @@ def _layout_spellings():
     for separator, name in ((".", "dot"), ("/", "slash")):
         yield make_case("spelling", f"keys-v2-{name}", 3, separator=separator, key_encoding="v2")
     yield make_case("spelling", "keys-default-no-configuration", 3,
-                    spelled=spelled((("chunk_key_encoding", "configuration"), OMIT)))
+                    spelled=spelled((("chunk_key_encoding", "configuration"), OMIT)))  # separator "/"
+    yield make_case("spelling", "keys-v2-no-configuration", 3, separator=".", key_encoding="v2",
+                    spelled=spelled((("chunk_key_encoding", "configuration"), OMIT)))  # separator "."
     yield make_case("spelling", "v2-no-dimension-separator", 2, codecs=(None,), separator=".",
                     spelled=spelled((("dimension_separator",), OMIT)))
 
