@@ -28,3 +28,15 @@ def test_an_inner_phase_takes_its_time_from_the_outer_one(monkeypatch):
     assert list(phases.totals()) == ["inner", "outer"]
     phases.reset()
     assert phases.totals() == {}
+
+
+def test_listeners_hear_the_innermost_phase_at_every_change():
+    phases.reset()
+    heard: list[str | None] = []
+    phases.on_change(heard.append)
+    with phase("outer"):
+        with phase("inner"):
+            assert phases.current() == "inner"
+        assert phases.current() == "outer"
+    assert phases.current() is None
+    assert heard == [None, "outer", "inner", "outer", None]

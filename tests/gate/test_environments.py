@@ -87,10 +87,13 @@ def test_a_finished_build_is_marked_and_found_again(cache, monkeypatch):
 
 
 def test_ab_refuses_a_missing_checkout_in_one_line_before_building_anything(tmp_path):
-    env = clean_environment(XDG_CACHE_HOME=str(tmp_path))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = clean_environment(XDG_CACHE_HOME=str(tmp_path), TMPDIR=str(scratch))
     result = subprocess.run([sys.executable, "-m", "zarrgauge.cli", "ab", "--base", "/nonexistent/zarr-python",
                              "--head", "current"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == EXIT_USAGE
     assert result.stderr == ("zarrgauge ab: --base: /nonexistent/zarr-python does not exist; give a zarr-python "
                              "checkout, a pip requirement such as zarr==3.1.6, or current\n")
     assert not (tmp_path / "zarrgauge").exists()
+    assert not list(scratch.iterdir())  # no results directory for results that never came

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -37,7 +38,12 @@ def run_ab_command(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="zarrgauge-ab-"))
     base = Side("base", args.base, dict(args.base_env))
     head = Side("head", args.head, dict(args.head_env))
-    base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir, instructions=args.instructions)
+    try:
+        base_run, head_run = run_ab(base, head, args.rounds, pytest_args, out_dir, instructions=args.instructions)
+    except BaseException:  # a bad spec, a failed build, Ctrl-C: no results, so no directory of ours left
+        if not args.out:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
     print(f"zarrgauge ab: merged results in {out_dir}/base.json and {out_dir}/head.json", file=sys.stderr)
     verdict = compare(base_run["benchmarks"], head_run["benchmarks"], args)
     publish(verdict, args)

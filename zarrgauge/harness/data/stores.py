@@ -17,6 +17,7 @@ import zarr.storage
 
 from zarrgauge.catalogue.stores import AZURE_STORES, REMOTE_STORES, STORE_KINDS
 from zarrgauge.errors import ZarrgaugeError
+from zarrgauge.harness.data.janitor import JANITOR
 from zarrgauge.harness.measure.counting_store import CountingStore
 from zarrgauge.objectstore.azure import Container
 from zarrgauge.objectstore.bucket import Bucket
@@ -59,6 +60,7 @@ class Scratch:
         return self.container if kind in AZURE_STORES else self.bucket
 
     def remove(self) -> None:
+        JANITOR.wait(timeout=30)  # its deletions first, so that the two do not race over one tree
         shutil.rmtree(self.path, ignore_errors=True)
         for opened in ("bucket", "container"):
             if opened in self.__dict__:  # empty our prefix, and only it
@@ -89,7 +91,7 @@ def discard(store: zarr.abc.store.Store) -> None:
         store._store_dict.clear()
     elif root is not None:
         path = Path(root)
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        JANITOR.discard(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def wire_of(kind: str, scratch: Scratch) -> Wire | None:
