@@ -4,7 +4,8 @@ The selections and what each engine lacks are declared in zarrgauge/catalogue/en
 float64 arrays zarr-python stored (ragged chunks; in the full set also one-element and larger-than-the-array
 chunks, ragged shards in v3 and Fortran-ordered chunks in v2), with -0.0, NaN and infinities among the
 values, each engine must:
-- read every selection as numpy does, bit for bit;
+- read every selection as numpy does, bit for bit, of a whole array and of one written in part (chunks,
+  shards and inner chunks never written read as the fill value);
 - write every selection it can (values, and a scalar broadcast) and change exactly those elements, as
   zarr-python then reads the whole array;
 - write into an array never written and read fill values everywhere else, itself and through zarr-python;
@@ -55,7 +56,7 @@ SCALAR = -0.0  # a scalar write: a sign bit any element it misses or hits shows
 
 @dataclass(frozen=True)
 class Check:
-    kind: str  # read, write, scalar-write, fill, refuse-read, refuse-write, refuse-shape
+    kind: str  # read, sparse-read, write, scalar-write, fill, refuse-read, refuse-write, refuse-shape
     engine: str
     zarr_format: int
     selection: EngineSelection
@@ -64,7 +65,7 @@ class Check:
 
     @property
     def id(self) -> str:
-        extra = [self.chunking] if self.kind == "read" or self.chunking != "ragged" else []
+        extra = [self.chunking] if self.kind.endswith("read") or self.chunking != "ragged" else []
         extra += [self.fill] if self.kind == "fill" else []
         return "-".join((self.engine, f"v{self.zarr_format}", self.kind, *extra, self.selection.id))
 
@@ -85,6 +86,7 @@ class Check:
 
 TESTS = {
     "test_read_matches_numpy": ("read",),
+    "test_read_of_a_partly_written_array_matches_numpy": ("sparse-read",),
     "test_write_changes_exactly_the_selection": ("write", "scalar-write"),
     "test_write_into_an_empty_array_reads_fill_elsewhere": ("fill",),
     "test_out_of_bounds_read_is_refused": ("refuse-read",),
@@ -107,6 +109,7 @@ def checks(engine_name: str, full: bool) -> list[Check]:
         layouts = ("ragged",) if not full else ("ragged", "sharded") if fmt == 3 else ("ragged", "order-F")
         made += [Check("read", engine_name, fmt, s, chunking) for s in selections
                  for chunking in (*layouts, "one", "larger")[:None if full else 1]]
+        made += [Check("sparse-read", engine_name, fmt, s, chunking) for s in selections for chunking in layouts]
         made += [Check(kind, engine_name, fmt, s, chunking) for kind in ("write", "scalar-write") for s in writable
                  for chunking in layouts]
         made += [Check("fill", engine_name, fmt, s, chunking, fill) for s in writable for fill in FILLS
@@ -147,28 +150,41 @@ class Planned:
     expected: np.ndarray  # what the store must hold after the probe (the selection's values for a read)
 
 
-def _store(path: Path, check: Check, values: np.ndarray | None) -> Path:
-    fill = FILLS[check.fill] if values is None else 0.0
+def _store(path: Path, check: Check, values: np.ndarray | None = None) -> Path:
+    """A new array of the check's layout and fill value, holding what the check writes of `values` when given."""
     inner, shards = sharded_layouts(check.selection.shape)["ragged"] if check.chunking == "sharded" \
         else (check.chunks, None)
     order = {"order": "F"} if check.chunking == "order-F" else {}  # v2's; v3 warns at the word
     array = zarr.create_array(zarr.storage.LocalStore(path), shape=check.selection.shape, chunks=inner,
-                              shards=shards, dtype="float64", fill_value=fill, zarr_format=check.zarr_format,
-                              compressors=None, filters=None, **order)
+                              shards=shards, dtype="float64", fill_value=FILLS[check.fill],
+                              zarr_format=check.zarr_format, compressors=None, filters=None, **order)
     if values is not None:
-        array[...] = values
+        array[written(check)] = values[written(check)]
     return path
+
+
+def written(check: Check) -> slice:
+    """What zarr-python writes of the array a check reads: everything, or for a partly written array the first
+    half of the first axis, which leaves chunks (shards, inner chunks) never written and others partly."""
+    return slice(0, check.selection.shape[0] // 2) if check.kind == "sparse-read" else slice(None)
+
+
+def reference(check: Check) -> np.ndarray:
+    """The values the array a check starts from holds: the reference values where written, else the fill."""
+    values = np.full(check.selection.shape, FILLS[check.fill])
+    values[written(check)] = reference_array(check.selection.shape)[written(check)]
+    return values
 
 
 def plan(check: Check, root: Path, templates: dict) -> Planned:
     """The array the check's probe works on (a fresh one, or a copy, for writes), its steps, and what numpy
     expects."""
     if check.kind == "fill":
-        return _plan_fill(check, _store(root / check.id, check, None))
-    key = (check.zarr_format, check.selection.ndim, check.chunking)
+        return _plan_fill(check, _store(root / check.id, check))
+    key = (check.zarr_format, check.selection.ndim, check.chunking, check.kind == "sparse-read")
     if key not in templates:
         templates[key] = _store(root / "-".join(map(str, key)), check, reference_array(check.selection.shape))
-    if check.kind in ("read", "refuse-read"):
+    if check.kind.endswith("read"):
         return _plan_read(check, templates[key])
     return _plan_write(check, Path(shutil.copytree(templates[key], root / check.id)))
 
@@ -186,16 +202,16 @@ def _plan_fill(check: Check, path: Path) -> Planned:
 
 def _plan_read(check: Check, path: Path) -> Planned:
     """A read of the array every read shares: the selection's values, unless the read is to be refused."""
-    selection, expected = check.selection, reference_array(check.selection.shape)
+    selection, expected = check.selection, reference(check)
     step = Step("read", selection.mode, selection.selection, origin=selection.origin)
-    if check.kind == "read":
+    if not check.kind.startswith("refuse"):
         expected = expected[numpy_index(selection)]
     return Planned(Probe(path, check.zarr_format, (step,)), expected)
 
 
 def _plan_write(check: Check, path: Path) -> Planned:
     """A write of the check's values (refused ones included, which must leave the reference values)."""
-    expected = reference_array(check.selection.shape)
+    expected = reference(check)
     values = _written(check, expected)
     if not check.kind.startswith("refuse"):
         expected[numpy_index(check.selection)] = values
@@ -291,11 +307,16 @@ def test_read_matches_numpy(check, outcome):
     assert_identical(answer.values, planned.expected)
 
 
+def test_read_of_a_partly_written_array_matches_numpy(check, outcome):
+    """Never-written chunks, shards and inner chunks read as the fill value through every selection."""
+    test_read_matches_numpy(check, outcome)
+
+
 def test_write_changes_exactly_the_selection(check, outcome):
     planned, (answer,) = outcome
     if refused_by_design(check):
         assert_refused(answer, f"declared refused: {refused_by_design(check)}")
-        planned.expected = reference_array(check.selection.shape)
+        planned.expected = reference(check)
     else:
         assert answer.status == "done", answer.message
     assert_identical(stored(planned), planned.expected)
