@@ -83,7 +83,7 @@ class Janitor:
         _ignoring_absent(os.rmdir, path)
 
 
-def _ignoring_absent(remove, path: str) -> None:
+def _ignoring_absent(remove, path: str | Path) -> None:
     """The scratch directory may be removed under the janitor at exit."""
     with contextlib.suppress(FileNotFoundError):
         remove(path)
