@@ -74,6 +74,9 @@ class EngineSelection:
         return SHAPES[self.ndim]
 
     def features(self) -> frozenset[str]:
+        """What an engine may lack to take the selection as numpy does: mode:<mode>, ellipsis, fewer-indices
+        (than the array has axes), mask-shape (a mask not of the array's shape), negative-index (counted from
+        the end), negative-step, clipped-slice (bounds past the axis) and reversed-slice (start past stop)."""
         found = {f"mode:{self.mode}"}
         if "..." in self.selection:
             found.add("ellipsis")
