@@ -15,6 +15,7 @@ import zarr
 from zarrgauge.catalogue.cases import array_cases
 from zarrgauge.gate.compare import PEAK_TOLERANCE
 from zarrgauge.harness.data import arrays
+from zarrgauge.harness.data.janitor import JANITOR
 from zarrgauge.harness.data.stores import Scratch, new_store
 from zarrgauge.harness.measure.counting_store import CountingStore
 from zarrgauge.harness.measure.timing import deterministic_metrics, time_operation, time_write
@@ -162,6 +163,7 @@ def test_write_rounds_use_fresh_stores_and_leave_none_behind(tmp_path):
     bench = RecordingBenchmark()
     time_write(bench, _case(ONE_CASE), scratch, "write")
     assert bench.extra_info["write_unit"] == "whole array" and bench.group == "write random-ints"
+    assert JANITOR.wait(timeout=30)  # finished stores are deleted off the clock
     assert list(scratch.path.iterdir()) == []
 
 

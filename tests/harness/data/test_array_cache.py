@@ -7,6 +7,7 @@ from zarrgauge.catalogue import data
 from zarrgauge.catalogue.selection import Selection
 from zarrgauge.harness.data import array_cache
 from zarrgauge.harness.data.array_cache import ArrayCache
+from zarrgauge.harness.data.janitor import JANITOR
 from zarrgauge.harness.data.stores import Scratch
 from zarrgauge.harness.measure.counting_store import CountingStore
 
@@ -33,6 +34,7 @@ def test_clear_frees_every_store(cache):
     for case in CASES:
         cache(case)
     cache.clear()
+    assert JANITOR.wait(timeout=30)  # finished stores are deleted off the clock
     assert list(cache.scratch.path.iterdir()) == []
 
 
