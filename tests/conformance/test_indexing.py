@@ -10,7 +10,9 @@ numpy raises and leave the array bit-for-bit unchanged.
 
 Every selection runs on a memory store in both formats; a representative selection of each mode
 also runs on local and zip stores. Block selections also run on a rectilinear chunk grid (v3),
-whose blocks differ in size, where a block index past either end must raise too.
+whose blocks differ in size, where a block index past either end must raise too; coordinate
+selections also take many sorted points on a 1-D array, which zarr locates by bisection; a refusal
+whose reason numpy states must state it too.
 """
 
 from __future__ import annotations
@@ -118,16 +120,20 @@ SELECTIONS = [
     _case("orthogonal", "2d", (2, np.array([9, 1])), "int-and-ints"),
     _case("orthogonal", "2d", (slice(None), np.zeros(10, dtype=bool)), "all-false-bool"),
     _case("orthogonal", "3d", (_mask((5,), 0.6), 1, slice(0, 6, 2)), "bool-int-step"),
+    _case("orthogonal", "2d", (np.array([], dtype=np.intp), slice(None)), "no-ints"),
     _case("coordinate", "1d", np.array([17, 3, 12, 0, -2]), "unsorted-and-negative"),
+    _case("coordinate", "1d", np.array([[17, 3], [0, 12]]), "2d-index-array"),
     _case("coordinate", "2d", (np.array([6, 0, 3, -2]), np.array([9, 0, 5, -10])), "points"),
     _case("coordinate", "2d", (np.array([[0, 6], [3, 4]]), np.array([[9, 1], [5, 0]])), "2d-index-arrays"),
     _case("coordinate", "3d", (np.array([4, 0, 2]), np.array([-1, 0, 3]), np.array([5, 0, 2])), "points"),
+    _case("coordinate", "2d", (np.array([], dtype=np.intp), np.array([], dtype=np.intp)), "no-points"),
     _case("mask", "1d", _mask((18,), 0.3), "sparse"),
     _case("mask", "2d", _mask((7, 10), 0.5), "half"),
     _case("mask", "3d", _mask((5, 4, 6), 0.7), "dense"),
     _case("block", "1d", -1, "last-ragged-block"),
     _case("block", "1d", slice(0, 2), "block-slice"),
     _case("block", "1d", slice(0, -1), "all-but-last-block"),
+    _case("block", "1d", slice(1, 0), "reversed-bounds-empty"),
     _case("block", "2d", (0, -1), "corner"),
     _case("block", "2d", (slice(1, 2), 0), "slice-and-int"),
     _case("block", "3d", (-1, 0, slice(0, 2)), "mixed"),
@@ -251,6 +257,30 @@ def test_selection_leaves_the_callers_index_arrays_unchanged(zarr_format):
     array.set_coordinate_selection((rows, columns), 1.0)
     assert rows.tolist() == [-1, 2, -7] and columns.tolist() == [-10, 3, -2]
 
+
+
+# --- many sorted points on a 1-D array: zarr finds their chunks by bisection once there are enough --------
+
+# (40,) in chunks of 9: five chunks, the last ragged. Each selection holds more points than its span of chunks
+# times the bits of its length, which sends zarr down its bisection path for sorted 1-D coordinates.
+DENSE_SHAPE, DENSE_CHUNKS = (40,), (9,)
+DENSE_SORTED = {
+    "every-point-three-times": np.repeat(np.arange(40), 3),
+    "from-the-second-chunk-skipping-the-third": np.repeat(np.r_[9:18, 27:40], 2),
+    "inside-the-third-chunk": np.repeat(np.arange(20, 26), 4),
+    "every-point-once": np.arange(40),
+    "skipping-the-third-chunk-once": np.r_[9:18, 27:40],
+}
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("name", list(DENSE_SORTED))
+def test_many_sorted_points_read_and_write_as_numpy(store, zarr_format, name):
+    points = DENSE_SORTED[name]
+    array, expected = filled_array(store, zarr_format, DENSE_SHAPE, DENSE_CHUNKS, "float64", None)
+    assert_reads_match_numpy(array, expected, "coordinate", points)
+    if len(np.unique(points)) == len(points):  # a point selected twice has no one value to take
+        assert_write_matches_numpy(array, expected, "coordinate", points)
 
 
 # --- block selections on a rectilinear chunk grid (v3): blocks of unequal sizes -----------------
@@ -406,6 +436,8 @@ def test_a_zarr_array_as_the_selection_reads_and_writes_as_its_values(store, sto
 # array[...] with index arrays means what it means to numpy: several integer arrays select points,
 # a boolean array of the array's shape is a mask.
 GETITEM_ARRAYS = {
+    "one-int-list": [6, 0, -1],
+    "one-bool-list": [True, False, True, True, False, False, True],
     "two-int-lists": ([6, 0, 3, 0], [9, 1, 1, -1]),
     "two-int-arrays-2d": (np.array([[0, 6], [3, 4]]), np.array([[9, 1], [5, 0]])),
     "full-mask": _mask((7, 10), 0.3),
@@ -417,6 +449,13 @@ GETITEM_ARRAYS = {
 def test_getitem_with_index_arrays_follows_numpy(filled_arrays, store_kind, zarr_format, name):
     array, expected = filled_arrays(store_kind, zarr_format, "2d", "ragged")
     assert_identical(array[GETITEM_ARRAYS[name]], expected[GETITEM_ARRAYS[name]])
+
+
+@pytest.mark.parametrize("key", [[True], [False], [0], [-1]], ids=["true", "false", "zero", "minus-one"])
+def test_getitem_with_a_one_element_list_on_an_axis_of_one_follows_numpy(key):
+    """A list of one boolean is a mask, not an integer list: on an axis of length one both select alike."""
+    array, expected = filled_array(zarr.storage.MemoryStore(), 3, (1, 4), (1, 3), "float64", None)
+    assert_identical(array[key], expected[key])
 
 
 @MEMORY_ONLY
@@ -437,6 +476,25 @@ def test_getitem_with_two_index_arrays_and_a_slice_answers_as_numpy_or_refuses(f
 def test_invalid_read_raises(filled_arrays, store_kind, zarr_format, read, error):
     array, _ = filled_arrays(store_kind, zarr_format, "2d", "ragged")
     with pytest.raises(error):
+        read(array)
+
+
+# Refusals whose reason numpy states, read through zarr and through numpy: zarr's message must state it too
+# (numpy's words, or both lengths).
+EXPLAINED_REFUSALS = [
+    pytest.param(lambda a: a[..., 0, ...], lambda n: n[..., 0, ...], "single ellipsis", id="two-ellipses"),
+    pytest.param(lambda a: a.oindex[np.ones(6, dtype=bool), :], lambda n: n[np.ones(6, dtype=bool), :], r"7\D+6",
+                 id="bool-of-the-wrong-length"),
+]
+
+
+@MEMORY_ONLY
+@pytest.mark.parametrize("read, numpy_read, reason", EXPLAINED_REFUSALS)
+def test_a_refusal_states_numpys_reason(filled_arrays, store_kind, zarr_format, read, numpy_read, reason):
+    array, expected = filled_arrays(store_kind, zarr_format, "2d", "ragged")
+    with pytest.raises(IndexError, match=reason):
+        numpy_read(expected)
+    with pytest.raises(IndexError, match=reason):
         read(array)
 
 

@@ -5,7 +5,7 @@ with codecs inside the shards; partial reads, and partial writes compared with a
 after every write; a write to one inner chunk must leave every other byte of the store alone;
 inner chunks never written, and inner chunks the index marks missing, read the fill value; the
 stored metadata declares the sharding codec with the inner chunk shape; inner chunks are stored in
-Morton order, the sharding codec's default.
+the write order asked for (Morton order by default).
 """
 
 import numcodecs
@@ -269,22 +269,32 @@ def morton_order(grid: tuple[int, ...]) -> list[tuple[int, ...]]:
     return sorted(np.ndindex(*grid), key=code)
 
 
+# The documented write orders, each the inner chunks' order it promises; "morton" is the default (None).
+WRITE_ORDERS = {
+    None: morton_order,
+    "lexicographic": lambda grid: list(np.ndindex(*grid)),
+    "colexicographic": lambda grid: [coords[::-1] for coords in np.ndindex(*grid[::-1])],
+}
+
+
 # Grids of inner chunks per shard: one where the Morton codes of the next power-of-two cube are few enough to
 # enumerate, and one where they are over four times the inner chunks, which zarr orders by sorting codes instead.
 @pytest.mark.parametrize("grid", [(3, 6), (5, 5, 5)], ids=["3x6", "5x5x5"])
-def test_inner_chunks_are_stored_in_morton_order_by_default(grid):
-    """ShardingCodec's subchunk_write_order is 'morton' unless told otherwise: the index's offsets,
-    ascending, must visit the inner chunks in Morton order."""
+@pytest.mark.parametrize("write_order", list(WRITE_ORDERS), ids=lambda order: order or "default")
+def test_inner_chunks_are_stored_in_the_write_order(grid, write_order):
+    """ShardingCodec's subchunk_write_order ('morton' unless told otherwise) is the order of the inner
+    chunks in the shard: the index's offsets, ascending, must visit them in that order."""
     store = zarr.storage.MemoryStore()
     layout = ((1,) * len(grid), grid)
+    order = {} if write_order is None else {"subchunk_write_order": write_order}
     array = zarr.create_array(store, shape=grid, chunks=grid, dtype="float64", fill_value=FILL, zarr_format=3,
-                              serializer=ShardingCodec(chunk_shape=layout[0]), filters=None, compressors=None)
+                              serializer=ShardingCodec(chunk_shape=layout[0], **order), filters=None,
+                              compressors=None)
     array[...] = reference_array(grid, DTYPE, seed=7)
     entries = read_index(stored_value(store, "c/" + "/".join("0" * len(grid))), layout, "end")
     assert (entries != MISSING).all(), "every inner chunk holds a value other than the fill"
     by_offset = sorted(np.ndindex(*grid), key=lambda coords: entries[coords][0])
-    assert by_offset == morton_order(grid)
-
+    assert by_offset == WRITE_ORDERS[write_order](grid)
 
 def test_metadata_declares_the_sharding_codec_with_the_inner_chunk_shape(store, layout):
     inner, shard = layout

@@ -177,6 +177,25 @@ def test_the_field_of_a_single_field_record_in_getitem_and_setitem_acts_as_numpy
     assert_identical(array[...], values)
 
 
+def test_a_named_setter_takes_the_one_field_of_a_single_field_record_as_a_list(store, zarr_format):
+    array, values = _records(store, zarr_format, SINGLE_FIELD)
+    new = -values["only"][2:5]
+    array.set_basic_selection(slice(2, 5), new, fields=["only"])
+    values["only"][2:5] = new
+    assert_identical(array[...], values)
+
+
+@pytest.mark.parametrize("method", list(WRITERS))
+def test_a_record_given_as_a_tuple_is_written_to_every_selected_record(store, zarr_format, method):
+    """A tuple of one value per field is one record, as numpy takes it: broadcast, not an array of values."""
+    array, values = _records(store, zarr_format, RECORD)
+    name, selection = WRITERS[method]
+    record = (-7, -0.0, b"ab")
+    getattr(array, name)(selection, record)
+    values[_numpy_selection(method, selection)] = record
+    assert_identical(array[...], values)
+
+
 @FIELD_WRITES_EVERY_FIELD
 @pytest.mark.parametrize("method", list(WRITERS))
 def test_field_writes_change_that_field_only(store, zarr_format, method):
