@@ -36,9 +36,10 @@ class StoredCache:
         return self._stored[case.stored_id][1]
 
     def _evict_large(self) -> None:
+        """Out of the disk before the next large array goes in."""
         for key, (store, _, nbytes) in list(self._stored.items()):
             if nbytes > WHOLE_BYTES:
-                discard(store)
+                discard(store, now=True)
                 del self._stored[key]
 
     def clear(self) -> None:

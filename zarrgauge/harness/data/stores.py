@@ -80,8 +80,9 @@ def new_store(kind: str, scratch: Scratch) -> zarr.abc.store.Store:
     raise ValueError(f"unknown store {kind!r}; choose from: {', '.join((*STORE_KINDS, *REMOTE_STORES))}")
 
 
-def discard(store: zarr.abc.store.Store) -> None:
-    """Free what a store holds: its objects on the server, its directory or file on disk, or its memory."""
+def discard(store: zarr.abc.store.Store, now: bool = False) -> None:
+    """Free what a store holds: its objects on the server, its directory or file on disk (off the clock,
+    by the janitor, unless `now`), or its memory."""
     if is_remote(store):
         discard_remote(store)
         return
@@ -91,7 +92,12 @@ def discard(store: zarr.abc.store.Store) -> None:
         store._store_dict.clear()
     elif root is not None:
         path = Path(root)
-        JANITOR.discard(path) if path.is_dir() else path.unlink(missing_ok=True)
+        if not path.is_dir():
+            path.unlink(missing_ok=True)
+        elif now:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            JANITOR.discard(path)
 
 
 def wire_of(kind: str, scratch: Scratch) -> Wire | None:
