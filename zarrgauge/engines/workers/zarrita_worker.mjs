@@ -11,31 +11,8 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 
-function exportTarget(entry) {
-	if (typeof entry === "string") return entry;
-	if (entry && typeof entry === "object") {
-		for (const condition of ["import", "node", "default"]) {
-			const target = exportTarget(entry[condition]);
-			if (target) return target;
-		}
-	}
-	return undefined;
-}
-
-async function importPackage(nodeModules, name, subpath = ".") {
-	const folder = join(nodeModules, ...name.split("/"));
-	const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
-	let exported = manifest.exports ?? {};
-	if (typeof exported === "string" || !Object.keys(exported).some((key) => key.startsWith("."))) {
-		exported = { ".": exported }; // the package's only entry point, maybe with conditions
-	}
-	const fallback = subpath === "." ? manifest.module ?? manifest.main : undefined;
-	const target = exportTarget(exported[subpath]) ?? fallback;
-	if (!target) throw new Error(`${name} exports no ${subpath} for import`);
-	return import(pathToFileURL(join(folder, target)).href);
-}
+import { importPackage } from "./node_packages.mjs";
 
 // Every integer literal too big for a double is kept exact, as a BigInt (uint64's maximum as a
 // fill value): JSON.parse would round it.
