@@ -9,12 +9,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "zarrgauge"
 # Each part of the package, and the parts it may import; everything else it imports is a layer violation.
-BASE = {"errors", "compat", "progress", "phases"}  # beneath everything: errors, feature detection, progress, phases
+BASE = {"errors", "compat", "progress", "phases", "cpus"}  # beneath everything
 MAY_IMPORT = {
     "errors": set(),
     "compat": set(),
     "progress": set(),
     "phases": set(),
+    "cpus": {"errors"},
     "pytest_process": {"errors"},
     "catalogue": {"errors", "compat"},
     "objectstore": {"catalogue", "errors", "compat", "phases"},

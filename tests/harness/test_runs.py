@@ -3,6 +3,7 @@
 import functools
 import gc
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -34,6 +35,8 @@ FLOORS = ("floor_fetch_1core_s", "floor_decode_1core_s", "floor_copy_1core_s", "
     ([], {"ZARRGAUGE_SCRATCH": "/etc/hostname"},
      "--zarr-scratch (or ZARRGAUGE_SCRATCH): /etc/hostname is not a directory"),
     (["--zarr-machine-limits=maybe"], {}, "--zarr-machine-limits (or ZARRGAUGE_MACHINE_LIMITS): 'maybe' is neither"),
+    (["--zarr-cpus=first"], {}, "--zarr-cpus (or ZARRGAUGE_CPUS): 'first' is no CPU list"),
+    ([], {"ZARRGAUGE_CPUS": "4096"}, "--zarr-cpus (or ZARRGAUGE_CPUS): '4096' names CPUs this process may not use"),
 ])
 def test_bad_option_is_a_one_line_usage_error(args, env, flag):
     result = run_pytest("benchmarks", "--co", *args, env=env)
@@ -97,6 +100,18 @@ SLEEPER = textwrap.dedent("""
         scratch.new_path().mkdir()
         assert False
 """)
+
+
+def test_a_pinned_run_runs_on_its_cpus_and_counts_only_them(tmp_path):
+    cpu = min(os.sched_getaffinity(0))
+    out = tmp_path / "results.json"
+    result = run_pytest("benchmarks/test_read_full.py", f"--zarr-case={ONE_CASE}", "--benchmark-only",
+                        f"--benchmark-json={out}", f"--zarr-cpus={cpu}", "--zarr-machine-limits=on")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert f"pinned to CPUs {cpu} of {os.cpu_count()}" in result.stdout
+    machine = json.loads(out.read_text())["machine_info"]["zarrgauge"]
+    assert machine["cpus"] == [cpu] and machine["limits"]["cores"] == 1
+    assert set(machine["limits"]["decode_gb_s"]["zstd-0"]) == {"1core", "1cores"}
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])

@@ -7,6 +7,7 @@ import importlib.machinery
 import importlib.util
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -133,7 +134,8 @@ def test_the_plain_trials_shift_and_most_peak_moves_are_stored_with_the_gate(tmp
     (["--paths", "time", "--store-spread"], EXIT_USAGE, "give --paths quick-tier or plain"),
     (["--paths", "quick-tier", "--trials", "0", "--store-spread"], EXIT_CANNOT_COMPARE, "no quick-tier trial"),
     (["--paths", "plain", "--trials", "0", "--store-spread"], EXIT_CANNOT_COMPARE, "too few plain trials"),
-], ids=["unknown-path", "store-without-trials-to-store", "nothing-to-store", "no-plain-trials"])
+    (["--paths", "plain", "--cpus", "4096"], EXIT_USAGE, "--cpus: '4096' names CPUs this process may not use"),
+], ids=["unknown-path", "store-without-trials-to-store", "nothing-to-store", "no-plain-trials", "cpus-not-here"])
 def test_bad_input_exits_with_one_line(tmp_path, monkeypatch, capsys, args, status, says):
     monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
     with pytest.raises(SystemExit) as stopped:
@@ -141,3 +143,13 @@ def test_bad_input_exits_with_one_line(tmp_path, monkeypatch, capsys, args, stat
     error = capsys.readouterr().err
     assert stopped.value.code == status and says in error and len(error.strip().splitlines()) == 1
     assert not (tmp_path / "process_spread.json").exists()
+
+
+def test_the_cpus_given_reach_every_pytest_process_of_the_trials(tmp_path, monkeypatch):
+    monkeypatch.setattr(spread, "SPREAD_FILE", tmp_path / "process_spread.json")
+    monkeypatch.delenv("ZARRGAUGE_CPUS", raising=False)
+    first = str(min(os.sched_getaffinity(0)))
+    with pytest.raises(SystemExit):  # no trials to store: it stops once the CPUs are set
+        run_main(monkeypatch, "--paths", "plain", "--trials", "0", "--store-spread", "--cpus", first,
+                 "--out", str(tmp_path / "gate-measure.json"))
+    assert os.environ["ZARRGAUGE_CPUS"] == first

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numcodecs
@@ -11,6 +10,7 @@ import zarr
 import zarr.storage
 from zarr.storage import WrapperStore
 
+from zarrgauge import cpus
 from zarrgauge.catalogue.interop import STRING, InteropCase, fill_scalar
 from zarrgauge.engines.base import Engine
 
@@ -95,7 +95,7 @@ class Zarrs(ZarrPython):
 
     def bench_info(self) -> dict:
         """zarrs' thread pool is as large as the machine has cores unless threading.max_workers says."""
-        return {**super().bench_info(), "engine_threads": zarr.config.get("threading.max_workers") or os.cpu_count()}
+        return {**super().bench_info(), "engine_threads": zarr.config.get("threading.max_workers") or cpus.usable()}
 
     def check_pipeline(self, array: zarr.Array) -> None:
         pipeline = type(array._async_array.codec_pipeline)

@@ -20,7 +20,6 @@ a remote read's floor would depend on the network profile (zarrgauge.harness.mea
 from __future__ import annotations
 
 import functools
-import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from zarrgauge import cpus
 from zarrgauge.harness.measure.decoders import UnknownCodec
 from zarrgauge.harness.measure.floor_plan import ChunkRead, FloorPlan, Piece, decode_index, plan_read
 
@@ -36,7 +36,6 @@ from zarrgauge.harness.measure.floor_plan import ChunkRead, FloorPlan, Piece, de
 # rounds on a busy machine can be far from the floor.
 MIN_ROUNDS, MAX_ROUNDS = 5, 10
 MAX_SECONDS = 0.5
-CORES = os.cpu_count() or 1
 FLOOR_KEYS = ("floor_fetch_1core_s", "floor_decode_1core_s", "floor_copy_1core_s", "floor_s")
 
 
@@ -77,7 +76,7 @@ def measure_floors(plan: FloorPlan, timer: Callable[[Callable[[], object]], Timi
     }
     serial = min(sum(steps.values()), timer(lambda: read_serially(plan, result, buffers)).cpu)
     spread = timer(machine_reader(plan, result, buffers)).wall
-    floors = {**steps, "floor_s": min(spread, serial / CORES)}
+    floors = {**steps, "floor_s": min(spread, serial / cpus.usable())}
     return {name: round(seconds, 9) for name, seconds in floors.items()}
 
 
@@ -175,12 +174,13 @@ def read_serially(plan: FloorPlan, result: list[np.ndarray], buffers: _Buffers |
 
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
-    """One pool of CORES threads for the process, started by the first floor that spreads its read."""
-    return ThreadPoolExecutor(CORES, thread_name_prefix="zarrgauge-floor")
+    """One pool of a thread per usable CPU for the process, started by the first floor that spreads its
+    read (after --zarr-cpus has pinned the run)."""
+    return ThreadPoolExecutor(cpus.usable(), thread_name_prefix="zarrgauge-floor")
 
 
 def machine_reader(plan: FloorPlan, result: list[np.ndarray], buffers: _Buffers | None = None) -> Callable[[], None]:
-    """The read spread over a pool of CORES threads, each taking an equal share of the reads (one task
+    """The read spread over a pool of a thread per usable CPU, each taking an equal share of the reads (one task
     per thread: a task per chunk would time the pool's dispatching)."""
     pool, buffers = _pool(), buffers or _Buffers(plan)
     shares = list(_shares(list(range(len(plan.reads)))))
@@ -193,6 +193,6 @@ def machine_reader(plan: FloorPlan, result: list[np.ndarray], buffers: _Buffers 
 
 
 def _shares(items: list) -> Iterator[list]:
-    size = max(1, -(-len(items) // CORES))
+    size = max(1, -(-len(items) // cpus.usable()))
     for start in range(0, len(items), size):
         yield items[start:start + size]

@@ -9,7 +9,6 @@ into chunks of CHUNK_BYTES as a read's chunks are.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numcodecs
 import numpy as np
 
+from zarrgauge import cpus
 from zarrgauge.catalogue.data import Source
 from zarrgauge.catalogue.families import FAMILIES
 
@@ -25,7 +25,6 @@ SAMPLE_BYTES = 16 * 2**20  # of data to decode, in chunks of CHUNK_BYTES
 CHUNK_BYTES = 2**20
 STREAM_BYTES = 128 * 2**20  # to copy and to read from the page cache: past any processor cache
 ROUNDS = 3
-CORES = os.cpu_count() or 1
 # The catalogue's codecs as numcodecs decodes them (zarr's default, v3: zstd at level 0).
 CODECS = {"zstd-0": numcodecs.Zstd(level=0), "zstd-3": numcodecs.Zstd(level=3),
           "blosc-lz4": numcodecs.Blosc(cname="lz4", clevel=5, shuffle=1),
@@ -37,7 +36,7 @@ def machine_limits() -> dict:
     on one core and on all."""
     sample = _sample()
     stream = np.resize(sample.reshape(-1), STREAM_BYTES // sample.itemsize)
-    return {"cores": CORES, "copy_gb_s": _rate(stream.nbytes, _copier(stream)),
+    return {"cores": cpus.usable(), "copy_gb_s": _rate(stream.nbytes, _copier(stream)),
             "page_cache_read_gb_s": _page_cache_rate(stream),
             "decode_gb_s": {name: _decode_rates(codec, sample) for name, codec in CODECS.items()}}
 
@@ -89,7 +88,8 @@ def _decode_rates(codec, sample: np.ndarray) -> dict[str, float]:
         for index in indices:
             codec.decode(chunks[index], out=outs[index][:min(CHUNK_BYTES, flat.nbytes - index * CHUNK_BYTES)])
 
-    shares = [range(core, len(chunks), CORES) for core in range(CORES)]
-    with ThreadPoolExecutor(CORES) as pool:
+    cores = cpus.usable()
+    shares = [range(core, len(chunks), cores) for core in range(cores)]
+    with ThreadPoolExecutor(cores) as pool:
         spread = _rate(flat.nbytes, lambda: list(pool.map(decode, shares)))
-    return {"1core": _rate(flat.nbytes, lambda: decode(range(len(chunks)))), f"{CORES}cores": spread}
+    return {"1core": _rate(flat.nbytes, lambda: decode(range(len(chunks)))), f"{cores}cores": spread}

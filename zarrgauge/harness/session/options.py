@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from zarrgauge import cpus
 from zarrgauge.catalogue.options import Option
 from zarrgauge.errors import usage_error
 from zarrgauge.harness.dask.cluster import DEFAULT_THREADS, DEFAULT_WORKERS, ClusterOptions
@@ -42,8 +43,12 @@ ENGINE_CONFORMANCE = Option("zarr_engine_conformance", "ZARRGAUGE_ENGINE_CONFORM
                             "the indexing conformance through tensorstore, zarrita.js and zarr 2: a representative "
                             "slice (default) or the full set (make conformance)", ("representative", "full"),
                             metavar="representative|full")
+CPUS = Option("zarr_cpus", "ZARRGAUGE_CPUS",
+              "run on these CPUs only, as taskset writes them (0, 0,1, 0-3); everything the run starts inherits "
+              "them. One core takes the scheduler's placement of zarr's threads out of the timings, so that two "
+              "runs of one side compare closely (the gate); the default is every CPU", metavar="LIST")
 RUN_OPTIONS = (SCRATCH, INSTRUCTIONS, S3_ENDPOINT, S3_BUCKET, DASK_SCHEDULER, DASK_WORKERS, DASK_THREADS,
-               MACHINE_LIMITS, ENGINE_CONFORMANCE)
+               MACHINE_LIMITS, ENGINE_CONFORMANCE, CPUS)
 
 
 def given(config: pytest.Config, option: Option) -> str | None:
@@ -63,6 +68,16 @@ def engine_conformance_full(config: pytest.Config) -> bool:
     if value not in ENGINE_CONFORMANCE.choices:
         raise usage_error(f"{ENGINE_CONFORMANCE.source}: {value!r} is neither representative nor full")
     return value == "full"
+
+
+def pin_cpus(config: pytest.Config) -> list[int] | None:
+    """Pins the run to the CPUs --zarr-cpus names, and returns them; None when not given."""
+    value = given(config, CPUS)
+    if not value:
+        return None
+    chosen = cpus.parse(value, CPUS.source)
+    cpus.pin(chosen)
+    return sorted(chosen)
 
 
 def user_bucket_of(config: pytest.Config) -> UserBucket | None:

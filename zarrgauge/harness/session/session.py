@@ -9,6 +9,7 @@ of that operation and fails it if it timed anything else.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from contextlib import ExitStack
@@ -69,6 +70,7 @@ class Session:
         phases.reset()
         self.selection = Selection.parse({option.name: config.getoption(option.name) for option in OPTIONS})
         self.scratch_parent = options.scratch_parent(config)
+        self.pinned_cpus = options.pin_cpus(config)
         self.timed = any(config.getoption(name, None) for name in TIMING_OPTIONS)
         dumps = options.given(config, options.INSTRUCTIONS)
         self.instructions = InstructionCounter(Path(dumps)) if dumps else None
@@ -148,6 +150,8 @@ class Session:
         versions = ", ".join(f"{name} {version}" for name, version in compat.versions().items())
         mode = "timed" if self.timed else "untimed (correctness only)"
         lines = [f"zarrgauge: tier {self.selection.tier}, benchmarks {mode}; {versions}"]
+        if self.pinned_cpus:
+            lines.append(f"zarrgauge: pinned to CPUs {','.join(map(str, self.pinned_cpus))} of {os.cpu_count()}")
         if self.dask_selected:
             lines.append(f"zarrgauge: the dask executor runs on {self.dask.options.describe()}; its data is on "
                          f"{self.dask_data}, where the workers read it")
@@ -156,6 +160,8 @@ class Session:
     def pytest_benchmark_update_machine_info(self, machine_info: dict) -> None:
         machine_info["zarrgauge"] = {"tier": self.selection.tier, "networks": list(self.selection.networks),
                                      "under_valgrind": self.instructions is not None, **compat.versions()}
+        if self.pinned_cpus:
+            machine_info["zarrgauge"]["cpus"] = self.pinned_cpus
         if self.instructions is None and self.measures_machine:
             with phase("machine limits"):
                 machine_info["zarrgauge"]["limits"] = machine_limits()
