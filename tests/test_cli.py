@@ -72,6 +72,15 @@ def test_unusable_results_file_exits_2_with_one_line(tmp_path, base, content, sa
     assert says in one_line_error(zarrgauge("gate", base, head), 2)
 
 
+def test_runs_pinned_to_other_cpus_are_not_compared(tmp_path, base):
+    pinned = results_file(tmp_path / "pinned.json", [bench("t", noisy(1e-3, seed=2))])
+    document = json.loads(pinned.read_text())
+    pinned.write_text(json.dumps({**document, "machine_info": {"zarrgauge": {"cpus": [0]}}}))
+    error = one_line_error(zarrgauge("gate", base, pinned), 2)
+    assert "base ran on every CPU, head on CPUs 0: run both sides with the same --zarr-cpus" in error
+    assert zarrgauge("gate", pinned, pinned).returncode == 0
+
+
 def test_no_benchmarks_in_common_exits_2(tmp_path, base):
     other = results_file(tmp_path / "other.json", [bench("other", noisy(1e-3))])
     one_line_error(zarrgauge("gate", base, other), 2)

@@ -23,3 +23,20 @@ def load_benchmarks(path: str, label: str) -> list[dict]:
     if not document["benchmarks"]:
         raise ZarrgaugeError(f"{label} file {path} holds no benchmarks")
     return document["benchmarks"]
+
+
+def check_same_cpus(base: str, head: str) -> None:
+    """Runs pinned to other CPUs than the other side's (--zarr-cpus) time another machine: refuse them."""
+    pinned = {"base": _pinned_cpus(base), "head": _pinned_cpus(head)}
+    if pinned["base"] != pinned["head"]:
+        def said(cpus: list[int] | None) -> str:
+            return f"on CPUs {','.join(map(str, cpus))}" if cpus else "on every CPU"
+        raise ZarrgaugeError(f"base ran {said(pinned['base'])}, head {said(pinned['head'])}: run both sides "
+                             "with the same --zarr-cpus")
+
+
+def _pinned_cpus(path: str) -> list[int] | None:
+    """The CPUs a results file (already checked by load_benchmarks) says its run was pinned to."""
+    machine = json.loads(Path(path).read_text())["machine_info"]
+    ours = machine.get("zarrgauge") if isinstance(machine, dict) else None
+    return ours.get("cpus") if isinstance(ours, dict) else None
