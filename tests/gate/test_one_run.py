@@ -170,7 +170,7 @@ def test_the_header_states_the_slowdown_one_run_a_side_can_see():
               f"them together about {(max(together, 1.1) - 1) * 100:.0f}% slower (its time moves {stored:.1%} from "
               f"one process to another, {spread:.1%} faster between these two, a whole run's {stored_shift():.1%}); "
               f"peak memory counts when it moves beyond the tolerance one way in {stored_peak_jumps() + 1} benchmarks "
-              "or more; use `zarrgauge ab` or instruction counts for less")
+              "or more; use `zarrgauge ab`, both runs on one CPU (--zarr-cpus) or instruction counts for less")
     assert terminal(verdict).splitlines()[0] == header
     assert markdown(verdict).splitlines()[2] == header
 

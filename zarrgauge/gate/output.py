@@ -57,7 +57,7 @@ def visibility_line(limits: OneRunLimits) -> str:
             f"all of them together about {_slower(limits.smallest_visible_together)} (its time moves "
             f"{limits.stored_spread:.1%} from one process to another{scatter}); peak memory counts when it "
             f"moves beyond the tolerance one way in {limits.peak_moves_needed} benchmarks or more; "
-            "use `zarrgauge ab` or instruction counts for less")
+            "use `zarrgauge ab`, both runs on one CPU (--zarr-cpus) or instruction counts for less")
 
 
 def _slower(ratio: float) -> str:
