@@ -36,4 +36,7 @@ def parse(text: str, source: str) -> set[int]:
 def pin(chosen: set[int]) -> None:
     """Every thread of this process on `chosen`; threads and processes started later inherit it."""
     for task in Path("/proc/self/task").iterdir():
-        os.sched_setaffinity(int(task.name), chosen)
+        try:
+            os.sched_setaffinity(int(task.name), chosen)
+        except ProcessLookupError:  # the thread ended since the listing
+            pass
