@@ -3,12 +3,12 @@ the cache pool off so that every read reaches the files."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import tensorstore as ts
 
-from zarrgauge import cpus
 from zarrgauge.catalogue.interop import InteropCase
 from zarrgauge.engines.base import Engine
 from zarrgauge.engines.zarr_python import local_root
@@ -64,8 +64,9 @@ class TensorStore(Engine):
         return TensorStoreArray(opened.result())
 
     def bench_info(self) -> dict:
-        """tensorstore's default thread pools are as large as the machine has cores."""
-        return {**super().bench_info(), "engine_threads": cpus.usable()}
+        """tensorstore's default thread pools are as large as the machine has cores, whatever CPUs the run
+        is pinned to (it asks the hardware, not the affinity)."""
+        return {**super().bench_info(), "engine_threads": os.cpu_count()}
 
 
 class TensorStoreArray:

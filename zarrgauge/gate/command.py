@@ -12,7 +12,7 @@ from zarrgauge.errors import EXIT_OK, EXIT_REGRESSION
 from zarrgauge.gate.ab import Side, run_ab
 from zarrgauge.gate.compare import Verdict
 from zarrgauge.gate.options import add_threshold_options, compare, publish
-from zarrgauge.gate.results import check_same_cpus, load_benchmarks
+from zarrgauge.gate.results import check_same_cpus, load_results
 
 
 def key_value(text: str) -> tuple[str, str]:
@@ -28,9 +28,9 @@ def _exit_status(verdict: Verdict) -> int:
 
 
 def run_compare(args: argparse.Namespace, gate: bool) -> int:
-    base, head = load_benchmarks(args.base, "base"), load_benchmarks(args.head, "head")
-    check_same_cpus(args.base, args.head)
-    verdict = compare(base, head, args)
+    base, head = load_results(args.base, "base"), load_results(args.head, "head")
+    check_same_cpus(base, head)
+    verdict = compare(base["benchmarks"], head["benchmarks"], args)
     publish(verdict, args)
     return _exit_status(verdict) if gate else EXIT_OK
 

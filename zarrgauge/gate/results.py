@@ -8,8 +8,9 @@ from pathlib import Path
 from zarrgauge.errors import ZarrgaugeError
 
 
-def load_benchmarks(path: str, label: str) -> list[dict]:
-    """The benchmarks of a pytest-benchmark JSON file; ZarrgaugeError with a one-line reason otherwise."""
+def load_results(path: str, label: str) -> dict:
+    """A pytest-benchmark JSON file, checked to hold benchmarks and machine_info; ZarrgaugeError with a
+    one-line reason otherwise."""
     try:
         document = json.loads(Path(path).read_text())
     except FileNotFoundError:
@@ -22,10 +23,10 @@ def load_benchmarks(path: str, label: str) -> list[dict]:
                              "(no 'benchmarks' and 'machine_info')")
     if not document["benchmarks"]:
         raise ZarrgaugeError(f"{label} file {path} holds no benchmarks")
-    return document["benchmarks"]
+    return document
 
 
-def check_same_cpus(base: str, head: str) -> None:
+def check_same_cpus(base: dict, head: dict) -> None:
     """Runs pinned to other CPUs than the other side's (--zarr-cpus) time another machine: refuse them."""
     pinned = {"base": _pinned_cpus(base), "head": _pinned_cpus(head)}
     if pinned["base"] != pinned["head"]:
@@ -35,8 +36,8 @@ def check_same_cpus(base: str, head: str) -> None:
                              "with the same --zarr-cpus")
 
 
-def _pinned_cpus(path: str) -> list[int] | None:
-    """The CPUs a results file (already checked by load_benchmarks) says its run was pinned to."""
-    machine = json.loads(Path(path).read_text())["machine_info"]
+def _pinned_cpus(results: dict) -> list[int] | None:
+    """The CPUs a results file (from load_results) says its run was pinned to."""
+    machine = results["machine_info"]
     ours = machine.get("zarrgauge") if isinstance(machine, dict) else None
     return ours.get("cpus") if isinstance(ours, dict) else None

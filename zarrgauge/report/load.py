@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from zarrgauge.catalogue.networks import DEFAULT_NETWORK
 from zarrgauge.catalogue.operations import TIMED_OPERATIONS
 from zarrgauge.catalogue.stores import WIRE_REQUESTS
 from zarrgauge.errors import ZarrgaugeError
-from zarrgauge.gate.results import load_benchmarks
+from zarrgauge.gate.results import load_results
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,8 @@ def _label(path: Path, machine_info: dict) -> str:
 
 def load_run(path: str) -> Run:
     """A zarrgauge results file; ZarrgaugeError with a one-line reason for anything else."""
-    benchmarks = load_benchmarks(path, "results")
+    results = load_results(path, "results")
+    benchmarks = results["benchmarks"]
     try:
         records = [record for record in map(_record, benchmarks) if record is not None]
     except (KeyError, TypeError, AttributeError) as error:
@@ -154,8 +154,7 @@ def load_run(path: str) -> Run:
     if not any("case" in bench.get("extra_info", {}) for bench in benchmarks):
         raise ZarrgaugeError(f"results file {path} holds no zarrgauge benchmarks (no extra_info 'case'); "
                             "record it with: make bench")
-    # load_benchmarks has validated the file but returns only the benchmarks
-    machine_info = json.loads(Path(path).read_text())["machine_info"]
+    machine_info = results["machine_info"]
     machine_info = machine_info if isinstance(machine_info, dict) else {}
     tier = machine_info.get("zarrgauge", {}).get("tier") or (records[0].tier if records else "quick")
     # The dask executor's and the datasets opened in shards are the same places run another way: they have
